@@ -1,0 +1,226 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.ModelFormat;
+import io.streamlearn.schemas.Prediction;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Test-then-train on each key's mini-batches: every sample of a batch is first scored by the
+ * key's current model (an honest out-of-sample prediction, stamped with the model version that
+ * made it), then the batch's labeled samples train the model with one gradient step.
+ *
+ * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
+ * the subtask's one {@link SharedNetwork} is loaded with them per batch. A key's model is published
+ * to the {@link #CHECKPOINTS} side output every {@code checkpointEverySteps} steps, at least every
+ * {@code checkpointInterval} while it changes, and once more when the input ends.
+ */
+public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSample>, Prediction> {
+
+  public static final OutputTag<ModelCheckpoint> CHECKPOINTS =
+      new OutputTag<>("model-checkpoints", new AvroTypeInfo<>(ModelCheckpoint.class));
+
+  /** Fires when the end of input brings the final watermark: publish what is unpublished. */
+  private static final long END_OF_INPUT = Long.MAX_VALUE;
+
+  private final TrainerSettings settings;
+
+  private transient SharedNetwork network;
+  private transient PrequentialMetrics metrics;
+  private transient ValueState<KeyModelState> model;
+  private transient Counter trainingSteps;
+  private transient Counter samplesTrained;
+  private transient Counter checkpointsPublished;
+
+  public OnlineTrainer(TrainerSettings settings) {
+    this.settings = settings;
+  }
+
+  static ValueStateDescriptor<KeyModelState> modelDescriptor() {
+    return new ValueStateDescriptor<>("key-model", new AvroTypeInfo<>(KeyModelState.class));
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    // open() runs on the task thread, like processElement and onTimer: all ND4J work stays there.
+    network = new SharedNetwork(settings.modelConfigurationJson());
+    metrics = new PrequentialMetrics(settings.metricsWindow());
+    model = getRuntimeContext().getState(modelDescriptor());
+    trainingSteps = getRuntimeContext().getMetricGroup().counter("trainingSteps");
+    samplesTrained = getRuntimeContext().getMetricGroup().counter("samplesTrained");
+    checkpointsPublished = getRuntimeContext().getMetricGroup().counter("checkpointsPublished");
+  }
+
+  @Override
+  public void processElement(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
+      throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    KeyModelState state = model.value();
+    if (state == null) {
+      state = network.newKeyState(now);
+    }
+    network.load(state);
+
+    INDArray features = featureMatrix(batch);
+    INDArray outputs = network.predict(features);
+    int[] labeledRows = new int[batch.size()];
+    int labeled = 0;
+    for (int row = 0; row < batch.size(); row++) {
+      LabeledSample sample = batch.get(row);
+      float[] scores = outputs.getRow(row).toFloatVector();
+      out.collect(prediction(sample, scores, state.getVersion(), now));
+      if (settings.shape().isLabeled(sample)) {
+        score(state, sample, scores);
+        labeledRows[labeled++] = row;
+      }
+    }
+
+    if (labeled > 0) {
+      int[] rows = Arrays.copyOf(labeledRows, labeled);
+      INDArray trainFeatures = labeled == batch.size() ? features : features.getRows(rows);
+      network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)));
+      network.store(state);
+      state.setVersion(state.getVersion() + 1);
+      state.setSteps(state.getSteps() + 1);
+      state.setSamplesSeen(state.getSamplesSeen() + labeled);
+      trainingSteps.inc();
+      samplesTrained.inc(labeled);
+      schedulePublication(state, ctx, now);
+    }
+    model.update(state);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
+      throws Exception {
+    KeyModelState state = model.value();
+    if (state == null || state.getVersion() == state.getPublishedVersion()) {
+      return;
+    }
+    boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+    boolean due = timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
+    if (endOfInput || due) {
+      network.load(state);
+      publish(state, ctx, ctx.timerService().currentProcessingTime());
+      model.update(state);
+    }
+  }
+
+  /** Publishes now if the step count says so, else makes sure a timer will. */
+  private void schedulePublication(KeyModelState state, Context ctx, long now) {
+    long stepsSincePublished = state.getVersion() - Math.max(state.getPublishedVersion(), 0);
+    int everySteps = settings.checkpointEverySteps();
+    if (everySteps > 0 && stepsSincePublished >= everySteps) {
+      publish(state, ctx, now);
+      return;
+    }
+    long intervalMillis = settings.checkpointInterval().toMillis();
+    if (intervalMillis > 0) {
+      // Same timestamp on every batch until the next publication: Flink keeps one timer for it.
+      ctx.timerService().registerProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
+    }
+    ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+  }
+
+  /** Emits the loaded network as the key's next checkpoint and records the publication. */
+  private void publish(KeyModelState state, Context ctx, long now) {
+    long intervalMillis = settings.checkpointInterval().toMillis();
+    if (intervalMillis > 0) {
+      ctx.timerService().deleteProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
+    }
+    ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+    ctx.output(
+        CHECKPOINTS,
+        ModelCheckpoint.newBuilder()
+            .setKey(ctx.getCurrentKey())
+            .setVersion(state.getVersion())
+            .setSteps(state.getSteps())
+            .setSamplesSeen(state.getSamplesSeen())
+            .setCreatedAt(Instant.ofEpochMilli(now))
+            .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
+            .setModel(ByteBuffer.wrap(network.serializedModel()))
+            .setMetrics(PrequentialMetrics.summary(state.getMetrics(), settings.shape().isClassification()))
+            .setConfigDigest(network.configDigest())
+            .build());
+    state.setPublishedVersion(state.getVersion());
+    state.setPublishedAtMillis(now);
+    checkpointsPublished.inc();
+  }
+
+  private void score(KeyModelState state, LabeledSample sample, float[] scores) {
+    if (settings.shape().isClassification()) {
+      metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
+    } else {
+      metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
+    }
+  }
+
+  private Prediction prediction(LabeledSample sample, float[] scores, long version, long now) {
+    Prediction.Builder prediction =
+        Prediction.newBuilder()
+            .setSampleId(sample.getId())
+            .setKey(sample.getKey())
+            .setModelVersion(version)
+            .setScores(toList(scores))
+            .setLabel(sample.getLabel())
+            .setTarget(sample.getTarget())
+            .setEventTime(sample.getEventTime())
+            .setPredictionTime(Instant.ofEpochMilli(now));
+    if (settings.shape().isClassification()) {
+      prediction.setPredictedLabel(PrequentialMetrics.argMax(scores));
+    }
+    return prediction.build();
+  }
+
+  private INDArray featureMatrix(List<LabeledSample> batch) {
+    int width = settings.shape().features();
+    float[][] rows = new float[batch.size()][width];
+    for (int row = 0; row < batch.size(); row++) {
+      List<Float> features = batch.get(row).getFeatures();
+      for (int column = 0; column < width; column++) {
+        rows[row][column] = features.get(column);
+      }
+    }
+    return Nd4j.create(rows);
+  }
+
+  private INDArray labelMatrix(List<LabeledSample> batch, int[] rows) {
+    ModelShape shape = settings.shape();
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, rows.length, shape.outputs());
+    for (int i = 0; i < rows.length; i++) {
+      LabeledSample sample = batch.get(rows[i]);
+      if (shape.isClassification()) {
+        labels.putScalar(i, sample.getLabel(), 1.0);
+      } else {
+        labels.putScalar(i, 0, sample.getTarget());
+      }
+    }
+    return labels;
+  }
+
+  private static List<Float> toList(float[] values) {
+    Float[] boxed = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return List.of(boxed);
+  }
+}

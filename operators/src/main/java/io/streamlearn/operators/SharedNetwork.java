@@ -1,0 +1,126 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.operators.state.KeyModelState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one DL4J network a subtask keeps for a model configuration. Keys do not get networks of
+ * their own: each key's parameters and updater state live in keyed state as bytes and are swapped
+ * into this network for the duration of one batch, so memory per key is the size of its state.
+ *
+ * <p>Not thread-safe, like ND4J itself: use it only from the task thread.
+ */
+final class SharedNetwork {
+
+  private static final byte[] NO_UPDATER_STATE = new byte[0];
+
+  private final MultiLayerNetwork network;
+  private final String configDigest;
+  private final byte[] initialParameters;
+  private final byte[] initialUpdaterState;
+
+  SharedNetwork(String configurationJson) {
+    MultiLayerConfiguration configuration = MultiLayerConfiguration.fromJson(configurationJson);
+    this.network = new MultiLayerNetwork(configuration);
+    this.network.init();
+    this.configDigest = sha256(configurationJson);
+    // The seed in the configuration makes every key start from the same, reproducible weights.
+    this.initialParameters = toBytes(network.params());
+    this.initialUpdaterState = toBytes(network.getUpdater(true).getStateViewArray());
+  }
+
+  /** State of a key that has not been trained yet. */
+  KeyModelState newKeyState(long nowMillis) {
+    return KeyModelState.newBuilder()
+        .setVersion(0)
+        .setSteps(0)
+        .setSamplesSeen(0)
+        .setParameters(ByteBuffer.wrap(initialParameters))
+        .setUpdaterState(ByteBuffer.wrap(initialUpdaterState))
+        .setPublishedVersion(-1)
+        .setPublishedAtMillis(nowMillis)
+        .setMetrics(PrequentialMetrics.empty())
+        .build();
+  }
+
+  /** Makes the network the key's model: its parameters, optimizer state and step count. */
+  void load(KeyModelState state) {
+    network.setParams(fromBytes(state.getParameters()));
+    if (state.getUpdaterState().hasRemaining()) {
+      network.getUpdater(true).setStateViewArray(network, fromBytes(state.getUpdaterState()), false);
+    }
+    // Adam and friends correct their moments by the iteration count: it is part of the key's model.
+    network.setIterationCount(Math.toIntExact(state.getSteps()));
+  }
+
+  /** Writes the network's current parameters and optimizer state back into the key's state. */
+  void store(KeyModelState state) {
+    state.setParameters(ByteBuffer.wrap(toBytes(network.params())));
+    state.setUpdaterState(ByteBuffer.wrap(toBytes(network.getUpdater(true).getStateViewArray())));
+  }
+
+  /** Network outputs for each row of {@code features}, without training. */
+  INDArray predict(INDArray features) {
+    return network.output(features, false);
+  }
+
+  /** One gradient step on the batch; returns the batch's loss as the step computed it. */
+  double fit(DataSet batch) {
+    network.fit(batch);
+    return network.score();
+  }
+
+  /** The loaded model in DL4J's ModelSerializer zip format, updater state included. */
+  byte[] serializedModel() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      ModelSerializer.writeModel(network, bytes, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serialize the model", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  String configDigest() {
+    return configDigest;
+  }
+
+  private static byte[] toBytes(INDArray array) {
+    if (array == null) {
+      return NO_UPDATER_STATE;
+    }
+    try {
+      return Nd4j.toByteArray(array);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static INDArray fromBytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return Nd4j.fromByteArray(bytes);
+  }
+
+  private static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.streamlearn.operators;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the trainer trains and publishes.
+ *
+ * @param modelConfigurationJson the network, as DL4J's {@code MultiLayerConfiguration.toJson()}
+ * @param shape input width and outputs the network must have
+ * @param checkpointEverySteps publish a key's model after this many steps since the last one (0:
+ *     never by count)
+ * @param checkpointInterval publish a key's changed model at least this often (zero: never by time)
+ * @param metricsWindow number of recent predictions the published metrics summarise
+ */
+public record TrainerSettings(
+    String modelConfigurationJson,
+    ModelShape shape,
+    int checkpointEverySteps,
+    Duration checkpointInterval,
+    int metricsWindow)
+    implements Serializable {
+
+  public TrainerSettings {
+    if (checkpointEverySteps < 0 || checkpointInterval.isNegative()) {
+      throw new IllegalArgumentException("checkpoint policy must not be negative");
+    }
+    if (checkpointEverySteps == 0 && checkpointInterval.isZero()) {
+      throw new IllegalArgumentException("checkpoints need a step count or an interval");
+    }
+    if (metricsWindow < 1) {
+      throw new IllegalArgumentException("metrics window must be at least 1, got " + metricsWindow);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package io.streamlearn.operators;
+
+import static io.streamlearn.operators.Samples.keyedState;
+import static io.streamlearn.operators.Samples.sample;
+import static io.streamlearn.operators.Samples.separable;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class OnlineTrainerTest {
+
+  private static final String MODEL = twoFeatureClassifier().toJson();
+
+  private final List<KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction>>
+      harnesses = new ArrayList<>();
+
+  @AfterEach
+  void closeHarnesses() throws Exception {
+    for (var harness : harnesses) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void predictsWithTheModelBeforeTheBatchTrainsIt() throws Exception {
+    var harness = open(settings(100, Duration.ofHours(1)));
+    List<LabeledSample> batch = separable("a", 8, 1);
+
+    harness.processElement(batch, 0);
+
+    assertThat(harness.extractOutputValues())
+        .hasSize(8)
+        .allSatisfy(p -> assertThat(p.getModelVersion()).isZero())
+        .extracting(Prediction::getSampleId)
+        .containsExactly(batch.stream().map(LabeledSample::getId).toArray(String[]::new));
+    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    assertThat(state.getVersion()).isEqualTo(1);
+    assertThat(state.getSteps()).isEqualTo(1);
+    assertThat(state.getSamplesSeen()).isEqualTo(8);
+    assertThat(state.getParameters()).isNotEqualTo(
+        new SharedNetwork(MODEL).newKeyState(0).getParameters());
+
+    harness.processElement(separable("a", 4, 2), 0);
+    assertThat(lastPredictions(harness, 4))
+        .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+  }
+
+  @Test
+  void learnsASeparableStream() throws Exception {
+    var harness = open(settings(100, Duration.ofHours(1)));
+    List<LabeledSample> stream = separable("a", 3_200, 3);
+
+    for (int start = 0; start < stream.size(); start += 32) {
+      harness.processElement(stream.subList(start, start + 32), 0);
+    }
+
+    List<Prediction> last = lastPredictions(harness, 640);
+    long correct = last.stream()
+        .filter(p -> Objects.equals(p.getPredictedLabel(), p.getLabel())).count();
+    assertThat(correct / 640.0).isGreaterThanOrEqualTo(0.9);
+    assertThat(keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value().getVersion())
+        .isEqualTo(100);
+  }
+
+  @Test
+  void scoresUnlabeledSamplesWithoutTraining() throws Exception {
+    var harness = open(settings(1, Duration.ZERO));
+
+    harness.processElement(List.of(sample("a", 0, null, 0.5f, 0.5f)), 0);
+
+    assertThat(harness.extractOutputValues()).singleElement()
+        .satisfies(p -> {
+          assertThat(p.getScores()).hasSize(2);
+          assertThat(p.getScores().get(0) + p.getScores().get(1)).isCloseTo(1f, within(1e-5f));
+          assertThat(p.getLabel()).isNull();
+        });
+    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    assertThat(state.getVersion()).isZero();
+    assertThat(state.getSamplesSeen()).isZero();
+    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS)).isNullOrEmpty();
+  }
+
+  @Test
+  void publishesACheckpointEveryNStepsThatPlainDl4jLoads() throws Exception {
+    var harness = open(settings(3, Duration.ZERO));
+    List<LabeledSample> stream = separable("a", 7 * 16, 4);
+
+    for (int step = 0; step < 6; step++) {
+      harness.processElement(stream.subList(step * 16, step * 16 + 16), 0);
+    }
+
+    List<ModelCheckpoint> checkpoints = checkpoints(harness);
+    assertThat(checkpoints).extracting(ModelCheckpoint::getVersion).containsExactly(3L, 6L);
+    ModelCheckpoint latest = checkpoints.get(1);
+    assertThat(latest.getSamplesSeen()).isEqualTo(96);
+    assertThat(latest.getMetrics()).containsKeys("accuracy", "logLoss");
+    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    assertThat(state.getPublishedVersion()).isEqualTo(6);
+
+    // The operator's next predictions come from version 6: the published model must agree.
+    List<LabeledSample> next = stream.subList(96, 112);
+    harness.processElement(next, 0);
+    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
+        new ByteArrayInputStream(latest.getModel().array()), true);
+    INDArray outputs = restored.output(features(next));
+    List<Prediction> served = lastPredictions(harness, 16);
+    for (int row = 0; row < 16; row++) {
+      assertThat(served.get(row).getModelVersion()).isEqualTo(6);
+      assertThat(served.get(row).getScores())
+          .containsExactly(toBoxed(outputs.getRow(row).toFloatVector()));
+    }
+  }
+
+  @Test
+  void publishesAChangedModelWhenTheIntervalPasses() throws Exception {
+    var harness = open(settings(0, Duration.ofSeconds(1)));
+    harness.setProcessingTime(10_000);
+
+    harness.processElement(separable("a", 8, 5), 0);
+
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    assertThat(checkpoints(harness)).isEmpty();
+    harness.setProcessingTime(11_000);
+    assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getVersion).containsExactly(1L);
+    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    assertThat(state.getPublishedAtMillis()).isEqualTo(11_000);
+
+    // An unchanged model is not published again.
+    harness.setProcessingTime(20_000);
+    assertThat(checkpoints(harness)).hasSize(1);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void publishesTheFinalModelWhenTheInputEnds() throws Exception {
+    var harness = open(settings(100, Duration.ofHours(1)));
+    harness.processElement(separable("a", 8, 6), 0);
+    harness.processElement(separable("b", 8, 7), 0);
+
+    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+    assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getKey)
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void trainsEachKeyAsIfItHadTheNetworkToItself() throws Exception {
+    var shared = open(settings(100, Duration.ofHours(1)));
+    var alone = open(settings(100, Duration.ofHours(1)));
+    List<LabeledSample> a = separable("a", 160, 8);
+    List<LabeledSample> b = separable("b", 160, 9);
+
+    for (int start = 0; start < 160; start += 16) {
+      shared.processElement(a.subList(start, start + 16), 0);
+      shared.processElement(b.subList(start, start + 16), 0);
+      alone.processElement(a.subList(start, start + 16), 0);
+    }
+
+    assertThat(scoresOfKey(shared, "a")).isEqualTo(scoresOfKey(alone, "a"));
+  }
+
+  @Test
+  void continuesFromACheckpointExactlyAsWithoutTheRestart() throws Exception {
+    List<LabeledSample> stream = separable("a", 320, 10);
+    var uninterrupted = open(settings(100, Duration.ofHours(1)));
+    for (int start = 0; start < 320; start += 32) {
+      uninterrupted.processElement(stream.subList(start, start + 32), 0);
+    }
+
+    var first = open(settings(100, Duration.ofHours(1)));
+    for (int start = 0; start < 160; start += 32) {
+      first.processElement(stream.subList(start, start + 32), 0);
+    }
+    OperatorSubtaskState snapshot = first.snapshot(1L, 1L);
+    var restored = Harnesses.keyedBatches(new OnlineTrainer(settings(100, Duration.ofHours(1))));
+    harnesses.add(restored);
+    restored.initializeState(snapshot);
+    restored.open();
+    for (int start = 160; start < 320; start += 32) {
+      restored.processElement(stream.subList(start, start + 32), 0);
+    }
+
+    List<Prediction> expected = lastPredictions(uninterrupted, 160);
+    List<Prediction> actual = restored.extractOutputValues();
+    assertThat(actual).extracting(Prediction::getModelVersion)
+        .isEqualTo(expected.stream().map(Prediction::getModelVersion).toList());
+    assertThat(actual).extracting(Prediction::getScores)
+        .isEqualTo(expected.stream().map(Prediction::getScores).toList());
+  }
+
+  private KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> open(
+      TrainerSettings settings) throws Exception {
+    var harness = Harnesses.keyedBatches(new OnlineTrainer(settings));
+    harnesses.add(harness);
+    harness.open();
+    return harness;
+  }
+
+  private static TrainerSettings settings(int everySteps, Duration interval) {
+    return new TrainerSettings(MODEL, ModelShape.classification(2, 2), everySteps, interval, 200);
+  }
+
+  private static List<ModelCheckpoint> checkpoints(
+      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness) {
+    var records = harness.getSideOutput(OnlineTrainer.CHECKPOINTS);
+    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private static List<Prediction> lastPredictions(
+      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness,
+      int count) {
+    List<Prediction> all = harness.extractOutputValues();
+    return all.subList(all.size() - count, all.size());
+  }
+
+  private static List<List<Float>> scoresOfKey(
+      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness,
+      String key) {
+    return harness.extractOutputValues().stream()
+        .filter(p -> p.getKey().equals(key)).map(Prediction::getScores).toList();
+  }
+
+  private static INDArray features(List<LabeledSample> samples) {
+    float[][] rows = new float[samples.size()][];
+    for (int i = 0; i < samples.size(); i++) {
+      List<Float> f = samples.get(i).getFeatures();
+      rows[i] = new float[] {f.get(0), f.get(1)};
+    }
+    return Nd4j.create(rows);
+  }
+
+  private static Float[] toBoxed(float[] values) {
+    Float[] boxed = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return boxed;
+  }
+
+  private static MultiLayerConfiguration twoFeatureClassifier() {
+    return new NeuralNetConfiguration.Builder()
+        .seed(7)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.XAVIER)
+        .updater(new Adam(0.05))
+        .list()
+        .layer(new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.TANH).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            .nIn(8).nOut(2).activation(Activation.SOFTMAX).build())
+        .build();
+  }
+}

@@ -1,0 +1,59 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.schemas.LabeledSample;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+
+/** Test data and state access shared by the operator tests. */
+final class Samples {
+
+  private Samples() {}
+
+  static LabeledSample sample(String key, int n, Integer label, float... features) {
+    return LabeledSample.newBuilder()
+        .setId(key + "-" + n)
+        .setKey(key)
+        .setFeatures(toList(features))
+        .setLabel(label)
+        .setEventTime(Instant.ofEpochMilli(1_000L + n))
+        .build();
+  }
+
+  /** Two features in [-1, 1]; label 1 when x0 + x1 > 0: separable, so a few steps learn it. */
+  static List<LabeledSample> separable(String key, int count, long seed) {
+    Random random = new Random(seed);
+    List<LabeledSample> samples = new ArrayList<>(count);
+    for (int n = 0; n < count; n++) {
+      float x0 = random.nextFloat() * 2 - 1;
+      float x1 = random.nextFloat() * 2 - 1;
+      samples.add(sample(key, n, x0 + x1 > 0 ? 1 : 0, x0, x1));
+    }
+    return samples;
+  }
+
+  /** The value of a keyed state entry for {@code key}, read from the harness's state backend. */
+  static <S extends State> S keyedState(
+      AbstractStreamOperatorTestHarness<?> harness, String key, StateDescriptor<S, ?> descriptor)
+      throws Exception {
+    KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(key);
+    return backend.getPartitionedState(
+        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+  }
+
+  private static List<Float> toList(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float value : values) {
+      list.add(value);
+    }
+    return list;
+  }
+}
