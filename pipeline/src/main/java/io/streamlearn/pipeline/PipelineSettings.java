@@ -1,0 +1,21 @@
+package io.streamlearn.pipeline;
+
+import io.streamlearn.operators.ModelShape;
+import io.streamlearn.operators.TrainerSettings;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What the topology needs to know, already validated.
+ *
+ * @param batchSize samples per mini-batch
+ * @param maxBatchDelay longest wait for a batch to fill (zero: count only)
+ * @param trainer model, checkpoint and metrics settings of the trainer
+ */
+public record PipelineSettings(int batchSize, Duration maxBatchDelay, TrainerSettings trainer)
+    implements Serializable {
+
+  public ModelShape shape() {
+    return trainer.shape();
+  }
+}

@@ -1,0 +1,74 @@
+package io.streamlearn.pipeline;
+
+import io.streamlearn.operators.MiniBatcher;
+import io.streamlearn.operators.OnlineTrainer;
+import io.streamlearn.operators.SampleDecoder;
+import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Streamlearn topology: samples → decode → per-key mini-batches → predict-then-train, with
+ * predictions and model checkpoints going to their sinks.
+ *
+ * <p>It is a function of its source and sinks, so tests run it on bounded inputs and collecting
+ * sinks while the command line wires in Kafka. The operator uids are part of the savepoint
+ * format: changing one orphans that operator's state.
+ */
+public final class StreamlearnJob {
+
+  private static final TypeInformation<List<LabeledSample>> BATCH_TYPE =
+      Types.LIST(new AvroTypeInfo<>(LabeledSample.class));
+
+  private StreamlearnJob() {}
+
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<SourceRecord, ?, ?> source,
+      Sink<Prediction> predictionsSink,
+      Sink<ModelCheckpoint> checkpointsSink,
+      PipelineSettings settings) {
+    DataStream<LabeledSample> samples =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "samples")
+            .uid("samples-source")
+            .process(new SampleDecoder(settings.shape()))
+            .uid("decode-samples")
+            .name("decode samples");
+
+    DataStream<List<LabeledSample>> batches =
+        samples
+            .keyBy(LabeledSample::getKey, Types.STRING)
+            .process(new MiniBatcher(settings.batchSize(), settings.maxBatchDelay()))
+            .returns(BATCH_TYPE)
+            .uid("mini-batch")
+            .name("mini-batch");
+
+    // The batches are still partitioned by key: no second shuffle, and a key's order is kept.
+    SingleOutputStreamOperator<Prediction> predictions =
+        DataStreamUtils.reinterpretAsKeyedStream(
+                batches, batch -> batch.get(0).getKey(), Types.STRING)
+            .process(new OnlineTrainer(settings.trainer()))
+            .returns(new AvroTypeInfo<>(Prediction.class))
+            .uid("predict-then-train")
+            .name("predict then train");
+
+    predictions.sinkTo(predictionsSink).uid("predictions-sink").name("predictions");
+    predictions
+        .getSideOutput(OnlineTrainer.CHECKPOINTS)
+        .sinkTo(checkpointsSink)
+        .uid("checkpoints-sink")
+        .name("model checkpoints");
+  }
+}
