@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +142,17 @@ class StreamlearnConfigTest {
     Path file = yaml(minimalYaml() + "kafka:\n  group-id:\n");
 
     assertThat(StreamlearnConfig.load(file, Map.of()).get(KAFKA_GROUP_ID)).isEqualTo("streamlearn");
+  }
+
+  @Test
+  void loadsTheExampleConfigurationShippedWithThePipeline() throws URISyntaxException {
+    Path example = Path.of(getClass().getResource("/streamlearn-example.yaml").toURI());
+
+    StreamlearnConfig config = StreamlearnConfig.load(example, Map.of());
+
+    assertThat(config.get(KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("localhost:9092");
+    assertThat(config.get(MODEL_HIDDEN_LAYERS)).containsExactly(32, 16);
+    assertThat(config.flinkConfiguration().toMap()).containsEntry("state.backend.type", "hashmap");
   }
 
   // ---- overrides ----
