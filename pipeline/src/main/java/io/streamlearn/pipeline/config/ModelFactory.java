@@ -99,7 +99,7 @@ final class ModelFactory {
     return switch (type) {
       case ADAM -> new Adam(learningRate);
       case SGD -> new Sgd(learningRate);
-      // The one-argument Nesterovs constructor takes the momentum, not the learning rate.
+        // The one-argument Nesterovs constructor takes the momentum, not the learning rate.
       case NESTEROVS -> new Nesterovs(learningRate, Nesterovs.DEFAULT_NESTEROV_MOMENTUM);
       case ADAGRAD -> new AdaGrad(learningRate);
       case RMSPROP -> new RmsProp(learningRate);

@@ -42,7 +42,7 @@ final class OptionConstraints {
               greaterThan(Duration.ZERO),
               atMost(BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT)),
           Range.of(BATCH_SIZE, atLeast(1)),
-          Range.of(BATCH_MAX_DELAY, greaterThan(Duration.ZERO)),
+          Range.of(BATCH_MAX_DELAY, atLeast(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),
           Range.of(MODEL_CLASSES, atLeast(2)),
           Range.ofEach(MODEL_HIDDEN_LAYERS, atLeast(1)),

@@ -74,7 +74,9 @@ public final class StreamlearnOptions {
           .defaultValue(Duration.ofMillis(200))
           .withDescription(
               "Longest a sample waits for its mini-batch to fill. A partial batch is trained on"
-                  + " when this has passed, so a quiet stream still learns promptly.");
+                  + " when this has passed, so a quiet stream still learns promptly. 0 cuts"
+                  + " batches by count only, which makes batch boundaries, and so training,"
+                  + " reproducible across restarts.");
 
   public static final ConfigOption<Integer> MODEL_FEATURES =
       ConfigOptions.key("model.features")
