@@ -80,12 +80,12 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     network.load(state);
 
     INDArray features = featureMatrix(batch);
-    INDArray outputs = network.predict(features);
+    float[][] outputs = network.predict(features).toFloatMatrix();
     int[] labeledRows = new int[batch.size()];
     int labeled = 0;
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
-      float[] scores = outputs.getRow(row).toFloatVector();
+      float[] scores = outputs[row];
       out.collect(prediction(sample, scores, state.getVersion(), now));
       if (settings.shape().isLabeled(sample)) {
         score(state, sample, scores);
@@ -194,14 +194,14 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
 
   private INDArray featureMatrix(List<LabeledSample> batch) {
     int width = settings.shape().features();
-    float[][] rows = new float[batch.size()][width];
+    float[] values = new float[batch.size() * width];
     for (int row = 0; row < batch.size(); row++) {
       List<Float> features = batch.get(row).getFeatures();
       for (int column = 0; column < width; column++) {
-        rows[row][column] = features.get(column);
+        values[row * width + column] = features.get(column);
       }
     }
-    return Nd4j.create(rows);
+    return Nd4j.createFromArray(values).reshape(batch.size(), width);
   }
 
   private INDArray labelMatrix(List<LabeledSample> batch, int[] rows) {

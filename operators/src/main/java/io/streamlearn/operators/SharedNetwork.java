@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one DL4J network a subtask keeps for a model configuration. Keys do not get networks of their
@@ -101,20 +100,11 @@ final class SharedNetwork {
   }
 
   private static byte[] toBytes(INDArray array) {
-    if (array == null) {
-      return NO_UPDATER_STATE;
-    }
-    try {
-      return Nd4j.toByteArray(array);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return array == null ? NO_UPDATER_STATE : ArrayBytes.encode(array);
   }
 
   private static INDArray fromBytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return Nd4j.fromByteArray(bytes);
+    return ArrayBytes.decode(buffer);
   }
 
   private static String sha256(String text) {
