@@ -78,10 +78,17 @@ final class SharedNetwork {
     return network.output(features, false);
   }
 
-  /** One gradient step on the batch; returns the batch's loss as the step computed it. */
-  double fit(DataSet batch) {
+  /**
+   * One gradient step on the batch. Returns false when the step diverged: its loss or a parameter
+   * is NaN or infinite. The network then holds the diverged model until the next {@link #load}, so
+   * a caller that does not {@link #store} it has rolled the step back.
+   */
+  boolean fit(DataSet batch) {
     network.fit(batch);
-    return network.score();
+    // A sum is finite only if every term is (or the parameters are so large they overflow it,
+    // which is divergence too), and it is one native call.
+    return Double.isFinite(network.score())
+        && Double.isFinite(network.params().sumNumber().doubleValue());
   }
 
   /** The loaded model in DL4J's ModelSerializer zip format, updater state included. */
