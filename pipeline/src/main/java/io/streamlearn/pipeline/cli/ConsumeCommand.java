@@ -4,7 +4,6 @@ import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.WireCodec;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic model-checkpoints"
           + " --type checkpoints"
     })
-final class ConsumeCommand implements Callable<Integer> {
+final class ConsumeCommand extends Subcommand {
 
   enum RecordType {
     predictions,
@@ -58,10 +57,10 @@ final class ConsumeCommand implements Callable<Integer> {
   public Integer call() {
     if (type == RecordType.predictions) {
       KafkaConnectors.readAll(bootstrapServers, topic, WireCodec.predictions(), max, timeout)
-          .forEach(System.out::println);
+          .forEach(out()::println);
     } else {
       KafkaConnectors.readAll(bootstrapServers, topic, WireCodec.modelCheckpoints(), max, timeout)
-          .forEach(checkpoint -> System.out.println(describe(checkpoint)));
+          .forEach(checkpoint -> out().println(describe(checkpoint)));
     }
     return 0;
   }

@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +50,7 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn demo --samples 50000 --json   # summary as JSON on the last line",
       "  bin/streamlearn demo --keys 8 --drift 0.0005 --set batch.size=32"
     })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends Subcommand {
 
   /** The accuracy printed is over this many most recent labeled predictions. */
   private static final int ACCURACY_WINDOW = 2_000;
@@ -113,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
       try {
         config = StreamlearnConfig.fromMap(demoSettings(broker.bootstrapServers()));
       } catch (ConfigException e) {
-        System.err.println("Invalid --set:\n" + e.getMessage());
+        err().println("Invalid --set:\n" + e.getMessage());
         return 2;
       }
       return runDemo(broker, config, workDir);
@@ -157,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Thread.sleep(1_000);
         stats = monitor.stats(produced.get(), seconds(started));
-        System.out.println(stats.progressLine());
+        out().println(stats.progressLine());
       }
       generator.interrupt();
       if (interrupted) {
@@ -171,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
             .get(2, TimeUnit.MINUTES);
       }
       stats = awaitQuiet(monitor, produced, started);
-      System.out.println(json ? stats.json() : stats.summary());
+      out().println(json ? stats.json() : stats.summary());
       return interrupted || stats.predictions() >= samples ? 0 : 1;
     }
   }

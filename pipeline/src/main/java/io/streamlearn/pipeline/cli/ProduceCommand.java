@@ -5,7 +5,6 @@ import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --generate 10000",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --csv data.csv"
     })
-final class ProduceCommand implements Callable<Integer> {
+final class ProduceCommand extends Subcommand {
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers.")
   String bootstrapServers;
@@ -87,7 +86,7 @@ final class ProduceCommand implements Callable<Integer> {
       count = input.generate;
     }
     KafkaConnectors.produce(bootstrapServers, topic, samples);
-    System.out.println("Wrote " + count + " samples to " + topic);
+    out().println("Wrote " + count + " samples to " + topic);
     return 0;
   }
 }

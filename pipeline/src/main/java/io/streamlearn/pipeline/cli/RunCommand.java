@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn run --config job.yaml --jobmanager flink-jm:8081 --detached",
       "  flink run pipeline/target/streamlearn-job.jar run --config job.yaml"
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends Subcommand {
 
   @Option(names = "--config", required = true, description = "YAML configuration file.")
   Path config;
@@ -63,14 +62,14 @@ final class RunCommand implements Callable<Integer> {
     try {
       configuration = StreamlearnConfig.load(config, StreamlearnConfig.parseOverrides(overrides));
     } catch (ConfigException e) {
-      System.err.println("Invalid configuration " + config + ":\n" + e.getMessage());
+      err().println("Invalid configuration " + config + ":\n" + e.getMessage());
       return 2;
     }
     StreamExecutionEnvironment env = environment(configuration);
     KafkaJob.define(env, configuration);
     if (detached) {
       JobClient job = env.executeAsync(configuration.get(JOB_NAME));
-      System.out.println("Submitted job " + job.getJobID());
+      out().println("Submitted job " + job.getJobID());
     } else {
       env.execute(configuration.get(JOB_NAME));
     }

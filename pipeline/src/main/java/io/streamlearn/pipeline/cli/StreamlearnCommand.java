@@ -27,6 +27,25 @@ import picocli.CommandLine.Command;
 public final class StreamlearnCommand {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new StreamlearnCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code main} runs it; tests set its output streams. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new StreamlearnCommand())
+        .setExecutionExceptionHandler(StreamlearnCommand::report);
+  }
+
+  /**
+   * A bad input (a CSV row, a missing file) is reported in one line that says what to fix; any
+   * other failure with its stack trace, which is what a bug report needs.
+   */
+  private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    if (e instanceof IllegalArgumentException) {
+      command.getErr().println("streamlearn " + command.getCommandName() + ": " + e.getMessage());
+      return 2;
+    }
+    e.printStackTrace(command.getErr());
+    return 1;
   }
 }

@@ -1,0 +1,246 @@
+package io.streamlearn.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.ModelFormat;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The subcommands as a user runs them, against a real broker where they need one. */
+class CommandLineITCase {
+
+  @TempDir static Path workDir;
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(workDir.resolve("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "run", "produce", "consume"})
+  void everyCommandExplainsItselfWithExamples(String command) {
+    Result result = streamlearn(command, "--help");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("Usage: streamlearn " + command).contains("Examples:");
+  }
+
+  @Test
+  void runRejectsABadConfigurationBeforeStartingAnything() throws Exception {
+    Path config = workDir.resolve("bad.yaml");
+    Files.writeString(config, "kafka:\n  bootstrap-servers: nowhere:9092\nbatch:\n  size: abc\n");
+
+    Result result = streamlearn("run", "--config", config.toString(), "--set", "model.featurs=3");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("batch.size: 'abc' is not an integer")
+        .contains("unknown key 'model.featurs' (did you mean 'model.features'?)");
+  }
+
+  @Test
+  void producesCsvRowsThatDecodeToTheSameSamples() throws Exception {
+    broker.createTopic("csv-samples", 1);
+    Path csv = workDir.resolve("samples.csv");
+    Files.writeString(
+        csv, "id,key,label,x1,x2\nr1,fraud,1,0.5,-2\nr2,fraud,,1.5,3\nr3,clicks,0,0,0\n");
+
+    Result result =
+        streamlearn(
+            "produce",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "csv-samples",
+            "--csv",
+            csv.toString());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("Wrote 3 samples to csv-samples");
+    List<LabeledSample> written = read("csv-samples", WireCodec.labeledSamples(), 3);
+    assertThat(written)
+        .extracting(LabeledSample::getId, LabeledSample::getKey, LabeledSample::getLabel)
+        .containsExactlyInAnyOrder(
+            tuple("r1", "fraud", 1), tuple("r2", "fraud", null), tuple("r3", "clicks", 0));
+    assertThat(
+            written.stream()
+                .filter(s -> s.getId().equals("r1"))
+                .findFirst()
+                .orElseThrow()
+                .getFeatures())
+        .containsExactly(0.5f, -2f);
+  }
+
+  @Test
+  void namesTheLineOfABadCsvRow() throws Exception {
+    Path csv = workDir.resolve("broken.csv");
+    Files.writeString(csv, "key,label,x1\na,1,0.5\na,1,zero\n");
+
+    Result result =
+        streamlearn(
+            "produce",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "unused",
+            "--csv",
+            csv.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("broken.csv:3").contains("'zero'");
+  }
+
+  @Test
+  void producesGeneratedSamples() throws Exception {
+    broker.createTopic("generated", 2);
+
+    Result result =
+        streamlearn(
+            "produce",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "generated",
+            "--generate",
+            "500",
+            "--keys",
+            "3",
+            "--features",
+            "5");
+
+    assertThat(result.exitCode()).isZero();
+    List<LabeledSample> written = read("generated", WireCodec.labeledSamples(), 500);
+    assertThat(written).hasSize(500).allSatisfy(s -> assertThat(s.getFeatures()).hasSize(5));
+    assertThat(written.stream().map(LabeledSample::getKey).distinct()).hasSize(3);
+  }
+
+  @Test
+  void consumePrintsPredictionsAndCheckpointsDecodedOnePerLine() throws Exception {
+    broker.createTopic("some-predictions", 1);
+    broker.createTopic("some-checkpoints", 1);
+    WireCodec<Prediction> predictions = WireCodec.predictions();
+    WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (int n = 0; n < 3; n++) {
+        producer.send(new ProducerRecord<>("some-predictions", predictions.encode(prediction(n))));
+      }
+      producer.send(new ProducerRecord<>("some-checkpoints", checkpoints.encode(checkpoint())));
+    }
+
+    Result printedPredictions =
+        streamlearn(
+            "consume",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "some-predictions",
+            "--max",
+            "3");
+    Result printedCheckpoints =
+        streamlearn(
+            "consume",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "some-checkpoints",
+            "--type",
+            "checkpoints",
+            "--max",
+            "1");
+
+    assertThat(printedPredictions.exitCode()).isZero();
+    assertThat(printedPredictions.out().lines())
+        .hasSize(3)
+        .allSatisfy(line -> assertThat(line).contains("\"modelVersion\": 7"))
+        .anySatisfy(line -> assertThat(line).contains("\"sampleId\": \"s-2\""));
+    assertThat(printedCheckpoints.out().lines())
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains("\"key\": \"fraud\"", "\"version\": 12", "\"modelBytes\": 4"));
+  }
+
+  private static Prediction prediction(int n) {
+    return Prediction.newBuilder()
+        .setSampleId("s-" + n)
+        .setKey("fraud")
+        .setModelVersion(7)
+        .setScores(List.of(0.2f, 0.8f))
+        .setPredictedLabel(1)
+        .setEventTime(Instant.ofEpochMilli(n))
+        .setPredictionTime(Instant.ofEpochMilli(n))
+        .build();
+  }
+
+  private static ModelCheckpoint checkpoint() {
+    return ModelCheckpoint.newBuilder()
+        .setKey("fraud")
+        .setVersion(12)
+        .setSteps(12)
+        .setSamplesSeen(768)
+        .setCreatedAt(Instant.ofEpochMilli(0))
+        .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
+        .setModel(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
+        .setMetrics(Map.of("accuracy", 0.5))
+        .setConfigDigest("digest")
+        .build();
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  private static <T> List<T> read(String topic, WireCodec<T> codec, int expected) {
+    return KafkaConnectors.readAll(
+        broker.bootstrapServers(), topic, codec, expected, Duration.ofSeconds(30));
+  }
+
+  private static Result streamlearn(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        StreamlearnCommand.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+}
