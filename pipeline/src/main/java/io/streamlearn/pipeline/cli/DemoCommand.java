@@ -112,7 +112,7 @@ final class DemoCommand extends Subcommand {
       try {
         config = StreamlearnConfig.fromMap(demoSettings(broker.bootstrapServers()));
       } catch (ConfigException e) {
-        err().println("Invalid --set:\n" + e.getMessage());
+        err().println("--set: " + e.getMessage());
         return 2;
       }
       return runDemo(broker, config, workDir);

@@ -62,7 +62,7 @@ final class RunCommand extends Subcommand {
     try {
       configuration = StreamlearnConfig.load(config, StreamlearnConfig.parseOverrides(overrides));
     } catch (ConfigException e) {
-      err().println("Invalid configuration " + config + ":\n" + e.getMessage());
+      err().println(config + ": " + e.getMessage());
       return 2;
     }
     StreamExecutionEnvironment env = environment(configuration);
