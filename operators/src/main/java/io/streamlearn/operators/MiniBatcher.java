@@ -26,7 +26,10 @@ import org.apache.flink.util.Collector;
  */
 public class MiniBatcher extends KeyedProcessFunction<String, LabeledSample, List<LabeledSample>> {
 
-  /** Registered with the first sample of a batch; fires when the end of input brings the final watermark. */
+  /**
+   * Registered with the first sample of a batch; fires when the end of input brings the final
+   * watermark.
+   */
   private static final long END_OF_INPUT = Long.MAX_VALUE;
 
   private final int batchSize;

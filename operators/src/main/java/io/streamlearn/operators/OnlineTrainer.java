@@ -24,9 +24,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Test-then-train on each key's mini-batches: every sample of a batch is first scored by the
- * key's current model (an honest out-of-sample prediction, stamped with the model version that
- * made it), then the batch's labeled samples train the model with one gradient step.
+ * Test-then-train on each key's mini-batches: every sample of a batch is first scored by the key's
+ * current model (an honest out-of-sample prediction, stamped with the model version that made it),
+ * then the batch's labeled samples train the model with one gradient step.
  *
  * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
  * the subtask's one {@link SharedNetwork} is loaded with them per batch. A key's model is published
@@ -116,7 +116,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       return;
     }
     boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-    boolean due = timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
+    boolean due =
+        timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
     if (endOfInput || due) {
       network.load(state);
       publish(state, ctx, ctx.timerService().currentProcessingTime());
@@ -157,7 +158,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
             .setCreatedAt(Instant.ofEpochMilli(now))
             .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
             .setModel(ByteBuffer.wrap(network.serializedModel()))
-            .setMetrics(PrequentialMetrics.summary(state.getMetrics(), settings.shape().isClassification()))
+            .setMetrics(
+                PrequentialMetrics.summary(state.getMetrics(), settings.shape().isClassification()))
             .setConfigDigest(network.configDigest())
             .build());
     state.setPublishedVersion(state.getVersion());

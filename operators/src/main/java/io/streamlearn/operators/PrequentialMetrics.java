@@ -64,7 +64,8 @@ final class PrequentialMetrics {
     return best;
   }
 
-  private void add(FadingSums sums, double correct, double logLoss, double absolute, double squared) {
+  private void add(
+      FadingSums sums, double correct, double logLoss, double absolute, double squared) {
     sums.setWeight(fading * sums.getWeight() + 1.0);
     sums.setCorrect(fading * sums.getCorrect() + correct);
     sums.setLogLoss(fading * sums.getLogLoss() + logLoss);

@@ -72,7 +72,10 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
     if (count <= WARNINGS_PER_REASON || count % 1000 == 0) {
       LOG.warn(
           "Skipping record {} ({}, {} so far): {}",
-          record.origin(), rejection.reason(), count, rejection.message());
+          record.origin(),
+          rejection.reason(),
+          count,
+          rejection.message());
     }
   }
 }

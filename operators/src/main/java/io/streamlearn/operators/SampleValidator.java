@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks a decoded sample against the model it is meant for, so that nothing the trainer cannot
- * use ever reaches it: a bad sample is rejected here, not by an exception inside a training step.
+ * Checks a decoded sample against the model it is meant for, so that nothing the trainer cannot use
+ * ever reaches it: a bad sample is rejected here, not by an exception inside a training step.
  */
 public final class SampleValidator implements Serializable {
 
@@ -25,8 +25,12 @@ public final class SampleValidator implements Serializable {
     if (features.size() != shape.features()) {
       return reject(
           RejectReason.FEATURE_COUNT_MISMATCH,
-          "sample " + sample.getId() + " has " + features.size()
-              + " features, the model takes " + shape.features());
+          "sample "
+              + sample.getId()
+              + " has "
+              + features.size()
+              + " features, the model takes "
+              + shape.features());
     }
     for (int i = 0; i < features.size(); i++) {
       if (!Float.isFinite(features.get(i))) {
@@ -40,8 +44,12 @@ public final class SampleValidator implements Serializable {
       if (label != null && (label < 0 || label >= shape.classes())) {
         return reject(
             RejectReason.LABEL_OUT_OF_RANGE,
-            "sample " + sample.getId() + " has label " + label
-                + ", the model has classes 0.." + (shape.classes() - 1));
+            "sample "
+                + sample.getId()
+                + " has label "
+                + label
+                + ", the model has classes 0.."
+                + (shape.classes() - 1));
       }
     } else if (sample.getTarget() != null && !Double.isFinite(sample.getTarget())) {
       return reject(

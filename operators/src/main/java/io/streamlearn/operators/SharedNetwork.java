@@ -17,9 +17,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The one DL4J network a subtask keeps for a model configuration. Keys do not get networks of
- * their own: each key's parameters and updater state live in keyed state as bytes and are swapped
- * into this network for the duration of one batch, so memory per key is the size of its state.
+ * The one DL4J network a subtask keeps for a model configuration. Keys do not get networks of their
+ * own: each key's parameters and updater state live in keyed state as bytes and are swapped into
+ * this network for the duration of one batch, so memory per key is the size of its state.
  *
  * <p>Not thread-safe, like ND4J itself: use it only from the task thread.
  */
@@ -60,7 +60,9 @@ final class SharedNetwork {
   void load(KeyModelState state) {
     network.setParams(fromBytes(state.getParameters()));
     if (state.getUpdaterState().hasRemaining()) {
-      network.getUpdater(true).setStateViewArray(network, fromBytes(state.getUpdaterState()), false);
+      network
+          .getUpdater(true)
+          .setStateViewArray(network, fromBytes(state.getUpdaterState()), false);
     }
     // Adam and friends correct their moments by the iteration count: it is part of the key's model.
     network.setIterationCount(Math.toIntExact(state.getSteps()));

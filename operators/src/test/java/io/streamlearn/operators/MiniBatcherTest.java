@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class MiniBatcherTest {
 
-  private KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, List<LabeledSample>> harness;
+  private KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, List<LabeledSample>>
+      harness;
 
   @AfterEach
   void closeHarness() throws Exception {
@@ -40,8 +41,11 @@ class MiniBatcherTest {
 
     assertThat(harness.extractOutputValues())
         .singleElement()
-        .satisfies(batch -> assertThat(batch).extracting(LabeledSample::getId)
-            .containsExactly("a-0", "a-1", "a-2"));
+        .satisfies(
+            batch ->
+                assertThat(batch)
+                    .extracting(LabeledSample::getId)
+                    .containsExactly("a-0", "a-1", "a-2"));
     assertThat(keyedState(harness, "a", MiniBatcher.bufferDescriptor()).get()).isNullOrEmpty();
     assertThat(keyedState(harness, "a", MiniBatcher.countDescriptor()).value()).isNull();
     assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -58,8 +62,7 @@ class MiniBatcherTest {
 
     assertThat(harness.extractOutputValues())
         .singleElement()
-        .satisfies(batch -> assertThat(batch).extracting(LabeledSample::getKey)
-            .containsOnly("a"));
+        .satisfies(batch -> assertThat(batch).extracting(LabeledSample::getKey).containsOnly("a"));
     assertThat(keyedState(harness, "b", MiniBatcher.countDescriptor()).value()).isEqualTo(1);
   }
 
@@ -79,7 +82,9 @@ class MiniBatcherTest {
     assertThat(harness.extractOutputValues()).isEmpty();
     harness.setProcessingTime(1_200);
 
-    assertThat(harness.extractOutputValues()).singleElement().satisfies(b -> assertThat(b).hasSize(2));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(b -> assertThat(b).hasSize(2));
     assertThat(harness.numProcessingTimeTimers()).isZero();
     assertThat(keyedState(harness, "a", MiniBatcher.timerDescriptor()).value()).isNull();
   }
@@ -121,8 +126,11 @@ class MiniBatcherTest {
 
     assertThat(harness.extractOutputValues())
         .singleElement()
-        .satisfies(batch -> assertThat(batch).extracting(LabeledSample::getId)
-            .containsExactly("a-0", "a-1", "a-2"));
+        .satisfies(
+            batch ->
+                assertThat(batch)
+                    .extracting(LabeledSample::getId)
+                    .containsExactly("a-0", "a-1", "a-2"));
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, List<LabeledSample>>

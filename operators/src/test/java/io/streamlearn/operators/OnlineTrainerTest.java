@@ -39,7 +39,8 @@ class OnlineTrainerTest {
 
   private static final String MODEL = twoFeatureClassifier().toJson();
 
-  private final List<KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction>>
+  private final List<
+          KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction>>
       harnesses = new ArrayList<>();
 
   @AfterEach
@@ -65,8 +66,8 @@ class OnlineTrainerTest {
     assertThat(state.getVersion()).isEqualTo(1);
     assertThat(state.getSteps()).isEqualTo(1);
     assertThat(state.getSamplesSeen()).isEqualTo(8);
-    assertThat(state.getParameters()).isNotEqualTo(
-        new SharedNetwork(MODEL).newKeyState(0).getParameters());
+    assertThat(state.getParameters())
+        .isNotEqualTo(new SharedNetwork(MODEL).newKeyState(0).getParameters());
 
     harness.processElement(separable("a", 4, 2), 0);
     assertThat(lastPredictions(harness, 4))
@@ -83,8 +84,8 @@ class OnlineTrainerTest {
     }
 
     List<Prediction> last = lastPredictions(harness, 640);
-    long correct = last.stream()
-        .filter(p -> Objects.equals(p.getPredictedLabel(), p.getLabel())).count();
+    long correct =
+        last.stream().filter(p -> Objects.equals(p.getPredictedLabel(), p.getLabel())).count();
     assertThat(correct / 640.0).isGreaterThanOrEqualTo(0.9);
     assertThat(keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value().getVersion())
         .isEqualTo(100);
@@ -96,12 +97,14 @@ class OnlineTrainerTest {
 
     harness.processElement(List.of(sample("a", 0, null, 0.5f, 0.5f)), 0);
 
-    assertThat(harness.extractOutputValues()).singleElement()
-        .satisfies(p -> {
-          assertThat(p.getScores()).hasSize(2);
-          assertThat(p.getScores().get(0) + p.getScores().get(1)).isCloseTo(1f, within(1e-5f));
-          assertThat(p.getLabel()).isNull();
-        });
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getScores()).hasSize(2);
+              assertThat(p.getScores().get(0) + p.getScores().get(1)).isCloseTo(1f, within(1e-5f));
+              assertThat(p.getLabel()).isNull();
+            });
     KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
     assertThat(state.getVersion()).isZero();
     assertThat(state.getSamplesSeen()).isZero();
@@ -128,8 +131,9 @@ class OnlineTrainerTest {
     // The operator's next predictions come from version 6: the published model must agree.
     List<LabeledSample> next = stream.subList(96, 112);
     harness.processElement(next, 0);
-    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
-        new ByteArrayInputStream(latest.getModel().array()), true);
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new ByteArrayInputStream(latest.getModel().array()), true);
     INDArray outputs = restored.output(features(next));
     List<Prediction> served = lastPredictions(harness, 16);
     for (int row = 0; row < 16; row++) {
@@ -167,7 +171,8 @@ class OnlineTrainerTest {
 
     harness.processWatermark(new Watermark(Long.MAX_VALUE));
 
-    assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getKey)
+    assertThat(checkpoints(harness))
+        .extracting(ModelCheckpoint::getKey)
         .containsExactlyInAnyOrder("a", "b");
   }
 
@@ -210,9 +215,11 @@ class OnlineTrainerTest {
 
     List<Prediction> expected = lastPredictions(uninterrupted, 160);
     List<Prediction> actual = restored.extractOutputValues();
-    assertThat(actual).extracting(Prediction::getModelVersion)
+    assertThat(actual)
+        .extracting(Prediction::getModelVersion)
         .isEqualTo(expected.stream().map(Prediction::getModelVersion).toList());
-    assertThat(actual).extracting(Prediction::getScores)
+    assertThat(actual)
+        .extracting(Prediction::getScores)
         .isEqualTo(expected.stream().map(Prediction::getScores).toList());
   }
 
@@ -245,7 +252,9 @@ class OnlineTrainerTest {
       KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness,
       String key) {
     return harness.extractOutputValues().stream()
-        .filter(p -> p.getKey().equals(key)).map(Prediction::getScores).toList();
+        .filter(p -> p.getKey().equals(key))
+        .map(Prediction::getScores)
+        .toList();
   }
 
   private static INDArray features(List<LabeledSample> samples) {
@@ -273,8 +282,12 @@ class OnlineTrainerTest {
         .updater(new Adam(0.05))
         .list()
         .layer(new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-            .nIn(8).nOut(2).activation(Activation.SOFTMAX).build())
+        .layer(
+            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(8)
+                .nOut(2)
+                .activation(Activation.SOFTMAX)
+                .build())
         .build();
   }
 }

@@ -45,7 +45,9 @@ class SampleDecoderTest {
     send(new byte[0]);
     send(codec.encode(sample("a", 0, 1, 0f, 0f)));
 
-    assertThat(harness.extractOutputValues()).extracting(LabeledSample::getId).containsExactly("a-0");
+    assertThat(harness.extractOutputValues())
+        .extracting(LabeledSample::getId)
+        .containsExactly("a-0");
     assertThat(decoder.rejectedCount(RejectReason.NOT_SINGLE_OBJECT)).isEqualTo(2);
   }
 

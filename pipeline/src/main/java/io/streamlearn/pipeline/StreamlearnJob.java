@@ -24,8 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * predictions and model checkpoints going to their sinks.
  *
  * <p>It is a function of its source and sinks, so tests run it on bounded inputs and collecting
- * sinks while the command line wires in Kafka. The operator uids are part of the savepoint
- * format: changing one orphans that operator's state.
+ * sinks while the command line wires in Kafka. The operator uids are part of the savepoint format:
+ * changing one orphans that operator's state.
  */
 public final class StreamlearnJob {
 

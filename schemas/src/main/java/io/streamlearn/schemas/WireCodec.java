@@ -16,8 +16,8 @@ import org.apache.avro.message.SchemaStore;
 
 /**
  * Encodes and decodes one record type in Avro single-object encoding (the spec's {@code C3 01}
- * marker, the writer schema's 64-bit fingerprint, then the binary record), so that any Avro
- * library decodes Streamlearn's messages with nothing but the {@code .avsc} files.
+ * marker, the writer schema's 64-bit fingerprint, then the binary record), so that any Avro library
+ * decodes Streamlearn's messages with nothing but the {@code .avsc} files.
  *
  * <p>The decoder knows the current schema and every earlier version kept under {@code
  * io/streamlearn/schemas/history/}: a message written by an older producer is resolved to the
@@ -55,8 +55,7 @@ public final class WireCodec<T> {
   }
 
   public static WireCodec<ModelCheckpoint> modelCheckpoints() {
-    return new WireCodec<>(
-        ModelCheckpoint.getEncoder(), ModelCheckpoint::createDecoder, List.of());
+    return new WireCodec<>(ModelCheckpoint.getEncoder(), ModelCheckpoint::createDecoder, List.of());
   }
 
   public byte[] encode(T record) {

@@ -24,10 +24,10 @@ class WireCodecTest {
     byte[] bytes = samples.encode(sample("s-1", 1, null));
 
     assertThat(Arrays.copyOfRange(bytes, 0, 2)).containsExactly(0xC3, 0x01);
-    long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(
-        LabeledSample.getClassSchema());
-    long written = java.nio.ByteBuffer.wrap(bytes, 2, 8)
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint =
+        org.apache.avro.SchemaNormalization.parsingFingerprint64(LabeledSample.getClassSchema());
+    long written =
+        java.nio.ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(written).isEqualTo(fingerprint);
   }
 
@@ -36,20 +36,32 @@ class WireCodecTest {
     LabeledSample sample = sample("s-1", 2, 0.5);
     assertThat(samples.decode(samples.encode(sample))).isEqualTo(sample);
 
-    Prediction prediction = Prediction.newBuilder()
-        .setSampleId("s-1").setKey("k").setModelVersion(7)
-        .setScores(List.of(0.25f, 0.75f)).setPredictedLabel(1).setLabel(1)
-        .setEventTime(Instant.ofEpochMilli(1000)).setPredictionTime(Instant.ofEpochMilli(2000))
-        .build();
+    Prediction prediction =
+        Prediction.newBuilder()
+            .setSampleId("s-1")
+            .setKey("k")
+            .setModelVersion(7)
+            .setScores(List.of(0.25f, 0.75f))
+            .setPredictedLabel(1)
+            .setLabel(1)
+            .setEventTime(Instant.ofEpochMilli(1000))
+            .setPredictionTime(Instant.ofEpochMilli(2000))
+            .build();
     WireCodec<Prediction> predictions = WireCodec.predictions();
     assertThat(predictions.decode(predictions.encode(prediction))).isEqualTo(prediction);
 
-    ModelCheckpoint checkpoint = ModelCheckpoint.newBuilder()
-        .setKey("k").setVersion(3).setSteps(3).setSamplesSeen(192)
-        .setCreatedAt(Instant.ofEpochMilli(5000))
-        .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
-        .setModel(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
-        .setMetrics(Map.of("accuracy", 0.9)).setConfigDigest("abc").build();
+    ModelCheckpoint checkpoint =
+        ModelCheckpoint.newBuilder()
+            .setKey("k")
+            .setVersion(3)
+            .setSteps(3)
+            .setSamplesSeen(192)
+            .setCreatedAt(Instant.ofEpochMilli(5000))
+            .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
+            .setModel(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .setMetrics(Map.of("accuracy", 0.9))
+            .setConfigDigest("abc")
+            .build();
     WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
     assertThat(checkpoints.decode(checkpoints.encode(checkpoint))).isEqualTo(checkpoint);
   }
@@ -57,8 +69,7 @@ class WireCodecTest {
   @Test
   void readsSamplesWrittenWithTheVersionOneSchema() throws Exception {
     Schema v1;
-    try (InputStream in =
-        WireCodec.class.getResourceAsStream("history/LabeledSample-v1.avsc")) {
+    try (InputStream in = WireCodec.class.getResourceAsStream("history/LabeledSample-v1.avsc")) {
       v1 = new Schema.Parser().parse(in);
     }
     GenericRecord old = new GenericData.Record(v1);
@@ -67,8 +78,8 @@ class WireCodecTest {
     old.put("features", List.of(1f, 2f));
     old.put("label", 1);
     old.put("eventTime", 1234L);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
-        .encode(old).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
 
     LabeledSample decoded = samples.decode(bytes);
 
@@ -82,7 +93,8 @@ class WireCodecTest {
   @Test
   void rejectsBytesWithoutTheSingleObjectHeader() {
     assertThatThrownBy(() -> samples.decode("{\"id\":1}".getBytes()))
-        .isInstanceOfSatisfying(WireFormatException.class,
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.NOT_SINGLE_OBJECT));
   }
 
@@ -91,11 +103,12 @@ class WireCodecTest {
     Schema stranger = SchemaBuilder.record("Stranger").fields().requiredInt("x").endRecord();
     GenericRecord record = new GenericData.Record(stranger);
     record.put("x", 1);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger)
-        .encode(record).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger).encode(record).array();
 
     assertThatThrownBy(() -> samples.decode(bytes))
-        .isInstanceOfSatisfying(WireFormatException.class,
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.UNKNOWN_SCHEMA));
   }
 
@@ -105,13 +118,19 @@ class WireCodecTest {
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 5);
 
     assertThatThrownBy(() -> samples.decode(truncated))
-        .isInstanceOfSatisfying(WireFormatException.class,
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.CORRUPT_RECORD));
   }
 
   private static LabeledSample sample(String id, Integer label, Double target) {
     return LabeledSample.newBuilder()
-        .setId(id).setKey("k").setFeatures(List.of(0.5f, -1.5f, 3f))
-        .setLabel(label).setTarget(target).setEventTime(Instant.ofEpochMilli(42)).build();
+        .setId(id)
+        .setKey("k")
+        .setFeatures(List.of(0.5f, -1.5f, 3f))
+        .setLabel(label)
+        .setTarget(target)
+        .setEventTime(Instant.ofEpochMilli(42))
+        .build();
   }
 }

@@ -1,0 +1,73 @@
+package io.streamlearn.pipeline;
+
+import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_MAX_DELAY;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_SIZE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_GROUP_ID;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
+
+import io.streamlearn.operators.ModelShape;
+import io.streamlearn.operators.TrainerSettings;
+import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.config.Task;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The topology wired to Kafka as a configuration says: what {@code run} and {@code demo} execute.
+ */
+public final class KafkaJob {
+
+  private KafkaJob() {}
+
+  public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
+    String bootstrapServers = config.get(KAFKA_BOOTSTRAP_SERVERS);
+    // Transactional ids must not collide between jobs or sinks sharing a cluster.
+    String transactionalIdPrefix = config.get(JOB_NAME);
+    StreamlearnJob.defineWorkflow(
+        env,
+        KafkaConnectors.samplesSource(
+            bootstrapServers, config.get(KAFKA_TOPIC_SAMPLES), config.get(KAFKA_GROUP_ID), false),
+        KafkaConnectors.predictionsSink(
+            bootstrapServers,
+            config.get(KAFKA_TOPIC_PREDICTIONS),
+            DeliveryGuarantee.EXACTLY_ONCE,
+            transactionalIdPrefix + "-predictions",
+            config.get(KAFKA_TRANSACTION_TIMEOUT)),
+        KafkaConnectors.checkpointsSink(
+            bootstrapServers,
+            config.get(KAFKA_TOPIC_CHECKPOINTS),
+            DeliveryGuarantee.EXACTLY_ONCE,
+            transactionalIdPrefix + "-checkpoints",
+            config.get(KAFKA_TRANSACTION_TIMEOUT)),
+        pipelineSettings(config));
+  }
+
+  static PipelineSettings pipelineSettings(StreamlearnConfig config) {
+    int features = config.get(MODEL_FEATURES);
+    ModelShape shape =
+        config.get(MODEL_TASK) == Task.CLASSIFICATION
+            ? ModelShape.classification(features, config.get(MODEL_CLASSES))
+            : ModelShape.regression(features);
+    return new PipelineSettings(
+        config.get(BATCH_SIZE),
+        config.get(BATCH_MAX_DELAY),
+        new TrainerSettings(
+            config.modelConfiguration().toJson(),
+            shape,
+            config.get(MODEL_CHECKPOINT_EVERY_STEPS),
+            config.get(MODEL_CHECKPOINT_INTERVAL),
+            config.get(METRICS_WINDOW)));
+  }
+}

@@ -1,0 +1,273 @@
+package io.streamlearn.pipeline.cli;
+
+import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
+
+import io.streamlearn.pipeline.KafkaJob;
+import io.streamlearn.pipeline.config.ConfigException;
+import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.demo.DemoMonitor;
+import io.streamlearn.pipeline.demo.DemoStats;
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline on this machine alone: a real Kafka broker (KRaft, in a child JVM"
+          + " on a free loopback port), a local Flink environment and a generator of a drifting"
+          + " classification stream (rotating hyperplane). Prints one progress line a second."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  bin/streamlearn demo                          # until Ctrl-C",
+      "  bin/streamlearn demo --samples 50000 --json   # summary as JSON on the last line",
+      "  bin/streamlearn demo --keys 8 --drift 0.0005 --set batch.size=32"
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  /** The accuracy printed is over this many most recent labeled predictions. */
+  private static final int ACCURACY_WINDOW = 2_000;
+
+  /** The generator stays at most this far ahead of the predictions, so Kafka does not fill up. */
+  private static final long MAX_SAMPLES_AHEAD = 50_000;
+
+  @Option(
+      names = "--samples",
+      defaultValue = "0",
+      description = "Stop after N samples (default: run until Ctrl-C).")
+  long samples;
+
+  @Option(
+      names = "--json",
+      description = "Print the final summary as one JSON object on the last line.")
+  boolean json;
+
+  @Option(
+      names = "--keys",
+      defaultValue = "4",
+      description = "Model keys (default: ${DEFAULT-VALUE}).")
+  int keys;
+
+  @Option(
+      names = "--features",
+      defaultValue = "10",
+      description = "Features per sample (default: ${DEFAULT-VALUE}).")
+  int features;
+
+  @Option(
+      names = "--drift",
+      defaultValue = "0.0001",
+      description = "Hyperplane drift per sample (default: ${DEFAULT-VALUE}).")
+  double drift;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one configuration key; repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  private volatile boolean interrupted;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    Thread ctrlC = new Thread(this::stopOnCtrlC, "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(ctrlC);
+    Path workDir = Files.createTempDirectory("streamlearn-demo");
+    try (KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"))) {
+      StreamlearnConfig config;
+      try {
+        config = StreamlearnConfig.fromMap(demoSettings(broker.bootstrapServers()));
+      } catch (ConfigException e) {
+        System.err.println("Invalid --set:\n" + e.getMessage());
+        return 2;
+      }
+      return runDemo(broker, config, workDir);
+    } finally {
+      deleteRecursively(workDir);
+      finished.countDown();
+      if (!interrupted) {
+        Runtime.getRuntime().removeShutdownHook(ctrlC);
+      }
+    }
+  }
+
+  private int runDemo(KafkaBroker broker, StreamlearnConfig config, Path workDir) throws Exception {
+    int partitions = config.get(JOB_PARALLELISM);
+    broker.createTopic(config.get(KAFKA_TOPIC_SAMPLES), partitions);
+    broker.createTopic(config.get(KAFKA_TOPIC_PREDICTIONS), partitions);
+    broker.createTopic(config.get(KAFKA_TOPIC_CHECKPOINTS), 1);
+
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(partitions, config.flinkConfiguration());
+    KafkaJob.define(env, config);
+    try (DemoMonitor monitor =
+        new DemoMonitor(
+            broker.bootstrapServers(),
+            config.get(KAFKA_TOPIC_PREDICTIONS),
+            config.get(KAFKA_TOPIC_CHECKPOINTS),
+            ACCURACY_WINDOW)) {
+      JobClient job = env.executeAsync(config.get(JOB_NAME));
+      long started = System.nanoTime();
+      AtomicLong produced = new AtomicLong();
+      Thread generator =
+          startGenerator(
+              broker.bootstrapServers(), config.get(KAFKA_TOPIC_SAMPLES), produced, monitor);
+
+      DemoStats stats = monitor.stats(0, 0);
+      while (!interrupted && (samples == 0 || stats.predictions() < samples)) {
+        if (job.getJobStatus().get().isTerminalState()) {
+          job.getJobExecutionResult().get(); // rethrows why the job ended
+          throw new IllegalStateException("The job ended before the demo did");
+        }
+        Thread.sleep(1_000);
+        stats = monitor.stats(produced.get(), seconds(started));
+        System.out.println(stats.progressLine());
+      }
+      generator.interrupt();
+      if (interrupted) {
+        job.cancel().get(30, TimeUnit.SECONDS);
+      } else {
+        // Draining flushes every open batch and publishes each key's final model.
+        job.stopWithSavepoint(
+                true,
+                workDir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL)
+            .get(2, TimeUnit.MINUTES);
+      }
+      stats = awaitQuiet(monitor, produced, started);
+      System.out.println(json ? stats.json() : stats.summary());
+      return interrupted || stats.predictions() >= samples ? 0 : 1;
+    }
+  }
+
+  private Map<String, String> demoSettings(String bootstrapServers) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("kafka.bootstrap-servers", bootstrapServers);
+    settings.put("model.features", Integer.toString(features));
+    settings.put("job.name", "streamlearn-demo");
+    settings.put("job.parallelism", "2");
+    // Predictions are written in Kafka transactions that commit with each Flink checkpoint.
+    settings.put("job.checkpoint-interval", "1 s");
+    settings.put("model.checkpoint.every-steps", "50");
+    settings.put("model.checkpoint.interval", "5 s");
+    settings.putAll(StreamlearnConfig.parseOverrides(overrides));
+    return settings;
+  }
+
+  private Thread startGenerator(
+      String bootstrapServers, String topic, AtomicLong produced, DemoMonitor monitor) {
+    RotatingHyperplane stream = new RotatingHyperplane(seed, features, keys, drift, 0.0);
+    Iterable<LabeledSample> paced =
+        () ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                while (produced.get() - monitor.predictions() >= MAX_SAMPLES_AHEAD) {
+                  if (!pause()) {
+                    return false;
+                  }
+                }
+                return !Thread.currentThread().isInterrupted()
+                    && (samples == 0 || produced.get() < samples);
+              }
+
+              @Override
+              public LabeledSample next() {
+                produced.incrementAndGet();
+                return stream.next();
+              }
+            };
+    Thread generator =
+        new Thread(() -> KafkaConnectors.produce(bootstrapServers, topic, paced), "demo-generator");
+    generator.setDaemon(true);
+    generator.start();
+    return generator;
+  }
+
+  /** Waits until the output topics stop changing: the last transactions have committed. */
+  private static DemoStats awaitQuiet(DemoMonitor monitor, AtomicLong produced, long started)
+      throws InterruptedException {
+    DemoStats before;
+    DemoStats after = monitor.stats(produced.get(), seconds(started));
+    do {
+      before = after;
+      Thread.sleep(1_500);
+      after = monitor.stats(produced.get(), seconds(started));
+    } while (after.predictions() != before.predictions()
+        || after.checkpoints() != before.checkpoints());
+    return new DemoStats(
+        after.samples(),
+        after.predictions(),
+        after.trained(),
+        after.checkpoints(),
+        after.accuracy(),
+        after.window(),
+        after.versions(),
+        before.seconds());
+  }
+
+  private void stopOnCtrlC() {
+    interrupted = true;
+    try {
+      finished.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(50);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.streamlearn.pipeline.config;
+
+import static io.streamlearn.pipeline.config.Problems.quote;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+
+/**
+ * A validated Streamlearn configuration: {@link StreamlearnOptions} values read from a YAML file
+ * and command-line overrides, plus native Flink options given as {@code flink.*} keys.
+ *
+ * <p>All validation happens while loading, and every problem is reported in one {@link
+ * ConfigException}, so a job never starts with a configuration that fails later.
+ */
+public final class StreamlearnConfig {
+
+  /** Keys with this prefix are native Flink options, passed through with the prefix removed. */
+  static final String FLINK_PREFIX = "flink.";
+
+  private static final List<String> KNOWN_KEYS =
+      StreamlearnOptions.all().stream().map(ConfigOption::key).toList();
+
+  /** The typed values that were given; options not in here take their defaults. */
+  private final Configuration values;
+
+  private final Configuration flinkPassThrough;
+  private final MultiLayerConfiguration model;
+
+  private StreamlearnConfig(
+      Configuration values, Configuration flinkPassThrough, MultiLayerConfiguration model) {
+    this.values = values;
+    this.flinkPassThrough = flinkPassThrough;
+    this.model = model;
+  }
+
+  /**
+   * Loads a YAML file, nested ({@code batch: {size: 64}}) or flat ({@code batch.size: 64}), with
+   * overrides that win over the file's values.
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static StreamlearnConfig load(Path yamlFile, Map<String, String> overrides) {
+    Problems problems = new Problems();
+    Map<String, String> flat = new HashMap<>(YamlConfigFile.read(yamlFile, problems));
+    flat.putAll(overrides);
+    return validate(flat, problems);
+  }
+
+  /**
+   * Validates flat dotted keys and their values as text, e.g. "batch.size" → "64".
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static StreamlearnConfig fromMap(Map<String, String> flat) {
+    return validate(flat, new Problems());
+  }
+
+  /**
+   * Parses command-line overrides of the form {@code key=value}; the value may be empty or contain
+   * '=', and a later override of a key wins over an earlier one.
+   *
+   * @throws ConfigException naming every argument without '='
+   */
+  public static Map<String, String> parseOverrides(List<String> arguments) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    List<String> malformed = new ArrayList<>();
+    for (String argument : arguments) {
+      int equals = argument.indexOf('=');
+      if (equals <= 0) {
+        malformed.add("override " + quote(argument) + " is not of the form key=value");
+      } else {
+        overrides.put(argument.substring(0, equals).trim(), argument.substring(equals + 1).trim());
+      }
+    }
+    if (!malformed.isEmpty()) {
+      throw new ConfigException(malformed);
+    }
+    return overrides;
+  }
+
+  /**
+   * The option's value, or its default when not set; null for {@link
+   * StreamlearnOptions#MODEL_CONFIGURATION_FILE} when not set. Compact model keys keep their values
+   * here even when a configuration file defines the network: use {@link #modelConfiguration()} for
+   * the network.
+   */
+  public <T> T get(ConfigOption<T> option) {
+    if (!KNOWN_KEYS.contains(option.key())) {
+      throw new IllegalArgumentException(option.key() + " is not one of StreamlearnOptions");
+    }
+    return values.get(option);
+  }
+
+  /**
+   * The Flink configuration for the job: the flink.* keys without their prefix, plus the Flink
+   * options that job.* keys set. A new copy on each call, so callers may add to it.
+   */
+  public Configuration flinkConfiguration() {
+    Configuration flink = new Configuration(flinkPassThrough);
+    DerivedFlinkOptions.applyTo(flink, values);
+    return flink;
+  }
+
+  /**
+   * The network configuration, built once while loading. Each call returns a new copy because a
+   * MultiLayerNetwork keeps and mutates its configuration (iteration and epoch counts), and
+   * networks must not share one.
+   */
+  public MultiLayerConfiguration modelConfiguration() {
+    return model.clone();
+  }
+
+  /**
+   * The effective configuration as flat keys and text values, defaults included, in the form {@link
+   * #fromMap} accepts: fromMap(toMap()) gives an equal configuration. Compact model keys are left
+   * out when a configuration file defines the network, as are unset options without default.
+   */
+  public Map<String, String> toMap() {
+    boolean networkFromFile = values.contains(MODEL_CONFIGURATION_FILE);
+    Map<String, String> map = new LinkedHashMap<>();
+    for (ConfigOption<?> option : StreamlearnOptions.all()) {
+      Object value = values.get(option);
+      boolean replacedByFile = networkFromFile && ModelFactory.COMPACT_SPEC.contains(option);
+      if (value != null && !replacedByFile) {
+        map.put(option.key(), OptionValues.format(value));
+      }
+    }
+    new TreeMap<>(flinkPassThrough.toMap())
+        .forEach((key, value) -> map.put(FLINK_PREFIX + key, value));
+    return map;
+  }
+
+  private static StreamlearnConfig validate(Map<String, String> flat, Problems problems) {
+    Map<String, String> known = new HashMap<>();
+    Map<String, String> passThrough = new HashMap<>();
+    // Sorted, so that problems about unknown keys come in a stable order.
+    for (Map.Entry<String, String> entry : new TreeMap<>(flat).entrySet()) {
+      String key = entry.getKey();
+      if (entry.getValue() == null) {
+        // Like an empty value in YAML: the key is not set.
+        continue;
+      }
+      String value = entry.getValue().trim();
+      if (KNOWN_KEYS.contains(key)) {
+        known.put(key, value);
+      } else if (key.startsWith(FLINK_PREFIX) && key.length() > FLINK_PREFIX.length()) {
+        passThrough.put(key.substring(FLINK_PREFIX.length()), value);
+      } else {
+        problems.add(
+            "unknown key "
+                + quote(key)
+                + " (did you mean "
+                + quote(KeySuggestions.closest(key, KNOWN_KEYS))
+                + "?)");
+      }
+    }
+    Configuration values = OptionParser.parse(known, problems);
+    Configuration flinkPassThrough = Configuration.fromMap(passThrough);
+    OptionConstraints.check(values, known, problems);
+    CrossOptionRules.check(values, known, flinkPassThrough, problems);
+    MultiLayerConfiguration model = buildModelUnlessInputsAreInvalid(values, problems);
+    problems.throwIfAny();
+    return new StreamlearnConfig(values, flinkPassThrough, model);
+  }
+
+  private static MultiLayerConfiguration buildModelUnlessInputsAreInvalid(
+      Configuration values, Problems problems) {
+    if (problems.concernAny(ModelFactory.INPUTS)) {
+      return null;
+    }
+    try {
+      return ModelFactory.create(values);
+    } catch (ConfigException e) {
+      problems.addAll(e);
+      return null;
+    }
+  }
+}

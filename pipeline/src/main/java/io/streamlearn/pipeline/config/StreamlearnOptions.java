@@ -1,0 +1,245 @@
+package io.streamlearn.pipeline.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every Streamlearn configuration option with its type, default and description: the one list that
+ * configuration files are validated against and that docs/configuration.md is generated from.
+ * Limits on the values (ranges, allowed names) are declared in OptionConstraints.
+ *
+ * <p>Keys starting with {@code flink.} are not listed here: they pass through to Flink unchanged.
+ */
+public final class StreamlearnOptions {
+
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka brokers to connect to, as host:port pairs separated by commas.");
+
+  public static final ConfigOption<String> KAFKA_GROUP_ID =
+      ConfigOptions.key("kafka.group-id")
+          .stringType()
+          .defaultValue("streamlearn")
+          .withDescription(
+              "Consumer group of the samples source. Flink restores offsets from its own"
+                  + " checkpoints; it also commits them under this group so that lag can be"
+                  + " watched with Kafka's tools.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_SAMPLES =
+      ConfigOptions.key("kafka.topic.samples")
+          .stringType()
+          .defaultValue("samples")
+          .withDescription("Topic the labeled samples are read from.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_PREDICTIONS =
+      ConfigOptions.key("kafka.topic.predictions")
+          .stringType()
+          .defaultValue("predictions")
+          .withDescription(
+              "Topic the predictions are written to; each sample is predicted before the model"
+                  + " trains on it.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_CHECKPOINTS =
+      ConfigOptions.key("kafka.topic.checkpoints")
+          .stringType()
+          .defaultValue("model-checkpoints")
+          .withDescription("Topic model snapshots are published to (see model.checkpoint.*).");
+
+  public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
+      ConfigOptions.key("kafka.transaction-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "Timeout of the Kafka transactions the exactly-once sinks write in"
+                  + " (the producer's transaction.timeout.ms). A transaction stays open from one"
+                  + " Flink checkpoint to the next, so this must be longer than"
+                  + " job.checkpoint-interval, or the broker aborts the transaction and its records"
+                  + " are lost. It must also be at most 15 min, the broker's default"
+                  + " transaction.max.timeout.ms: a broker refuses producers that ask for more."
+                  + " To go higher, raise that broker setting first.");
+
+  public static final ConfigOption<Integer> BATCH_SIZE =
+      ConfigOptions.key("batch.size")
+          .intType()
+          .defaultValue(64)
+          .withDescription("Samples per training step: the model trains on mini-batches this big.");
+
+  public static final ConfigOption<Duration> BATCH_MAX_DELAY =
+      ConfigOptions.key("batch.max-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(200))
+          .withDescription(
+              "Longest a sample waits for its mini-batch to fill. A partial batch is trained on"
+                  + " when this has passed, so a quiet stream still learns promptly. 0 cuts"
+                  + " batches by count only, which makes batch boundaries, and so training,"
+                  + " reproducible across restarts.");
+
+  public static final ConfigOption<Integer> MODEL_FEATURES =
+      ConfigOptions.key("model.features")
+          .intType()
+          .noDefaultValue()
+          .withDescription("Number of features per sample: the input width of the network.");
+
+  public static final ConfigOption<Task> MODEL_TASK =
+      ConfigOptions.key("model.task")
+          .enumType(Task.class)
+          .defaultValue(Task.CLASSIFICATION)
+          .withDescription(
+              "CLASSIFICATION predicts one of model.classes labels (softmax output, cross-entropy"
+                  + " loss); REGRESSION predicts one number (identity output, mean squared"
+                  + " error).");
+
+  public static final ConfigOption<Integer> MODEL_CLASSES =
+      ConfigOptions.key("model.classes")
+          .intType()
+          .defaultValue(2)
+          .withDescription("Number of classes of a CLASSIFICATION model; unused for REGRESSION.");
+
+  public static final ConfigOption<List<Integer>> MODEL_HIDDEN_LAYERS =
+      ConfigOptions.key("model.hidden-layers")
+          .intType()
+          .asList()
+          .defaultValues(32)
+          .withDescription(
+              "Widths of the dense hidden layers, input side first: a YAML list or a string such"
+                  + " as 32,16. An empty list gives a linear (REGRESSION) or logistic"
+                  + " (CLASSIFICATION) model.");
+
+  public static final ConfigOption<String> MODEL_ACTIVATION =
+      ConfigOptions.key("model.activation")
+          .stringType()
+          .defaultValue("relu")
+          .withDescription(
+              "Activation function of the hidden layers: the name of a DL4J Activation,"
+                  + " case-insensitive.");
+
+  public static final ConfigOption<UpdaterType> MODEL_UPDATER =
+      ConfigOptions.key("model.updater")
+          .enumType(UpdaterType.class)
+          .defaultValue(UpdaterType.ADAM)
+          .withDescription("Gradient updater (optimizer) that trains the network.");
+
+  public static final ConfigOption<Double> MODEL_LEARNING_RATE =
+      ConfigOptions.key("model.learning-rate")
+          .doubleType()
+          .defaultValue(0.01)
+          .withDescription("Learning rate of the updater.");
+
+  public static final ConfigOption<Double> MODEL_L2 =
+      ConfigOptions.key("model.l2")
+          .doubleType()
+          .defaultValue(0.0)
+          .withDescription("L2 regularization coefficient of the weights; 0 turns it off.");
+
+  public static final ConfigOption<Long> MODEL_SEED =
+      ConfigOptions.key("model.seed")
+          .longType()
+          .defaultValue(42L)
+          .withDescription(
+              "Seed of the weight initialization, so that runs of one configuration start from the"
+                  + " same weights.");
+
+  public static final ConfigOption<String> MODEL_CONFIGURATION_FILE =
+      ConfigOptions.key("model.configuration-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Path to a DL4J MultiLayerConfiguration JSON file, as written by"
+                  + " MultiLayerConfiguration.toJson(), for networks the compact model.* keys"
+                  + " cannot describe. When set, model.hidden-layers, model.activation,"
+                  + " model.updater, model.learning-rate, model.l2 and model.seed must not be set;"
+                  + " the first layer's nIn must equal model.features, and the last layer's nOut"
+                  + " must equal model.classes (CLASSIFICATION) or 1 (REGRESSION).");
+
+  public static final ConfigOption<Integer> MODEL_CHECKPOINT_EVERY_STEPS =
+      ConfigOptions.key("model.checkpoint.every-steps")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "Publish a model snapshot to kafka.topic.checkpoints every this many training steps;"
+                  + " 0 turns step-based snapshots off. At least one of this and"
+                  + " model.checkpoint.interval must be on.");
+
+  public static final ConfigOption<Duration> MODEL_CHECKPOINT_INTERVAL =
+      ConfigOptions.key("model.checkpoint.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "Publish a model snapshot to kafka.topic.checkpoints at this interval while the"
+                  + " model trains; 0 turns time-based snapshots off.");
+
+  public static final ConfigOption<Integer> METRICS_WINDOW =
+      ConfigOptions.key("metrics.window")
+          .intType()
+          .defaultValue(1000)
+          .withDescription(
+              "Number of most recent predictions over which the prequential metrics (each"
+                  + " prediction made before training on its sample) are estimated.");
+
+  public static final ConfigOption<String> JOB_NAME =
+      ConfigOptions.key("job.name")
+          .stringType()
+          .defaultValue("streamlearn")
+          .withDescription("Name of the Flink job (sets Flink's pipeline.name).");
+
+  public static final ConfigOption<Integer> JOB_PARALLELISM =
+      ConfigOptions.key("job.parallelism")
+          .intType()
+          .defaultValue(1)
+          .withDescription("Parallelism of the Flink job (sets Flink's parallelism.default).");
+
+  public static final ConfigOption<Duration> JOB_CHECKPOINT_INTERVAL =
+      ConfigOptions.key("job.checkpoint-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "Flink checkpoint interval (sets Flink's execution.checkpointing.interval). The"
+                  + " Kafka sinks commit on checkpoints, so this is also how long predictions take"
+                  + " to become visible to read-committed consumers.");
+
+  private static final List<ConfigOption<?>> ALL =
+      List.of(
+          KAFKA_BOOTSTRAP_SERVERS,
+          KAFKA_GROUP_ID,
+          KAFKA_TOPIC_SAMPLES,
+          KAFKA_TOPIC_PREDICTIONS,
+          KAFKA_TOPIC_CHECKPOINTS,
+          KAFKA_TRANSACTION_TIMEOUT,
+          BATCH_SIZE,
+          BATCH_MAX_DELAY,
+          MODEL_FEATURES,
+          MODEL_TASK,
+          MODEL_CLASSES,
+          MODEL_HIDDEN_LAYERS,
+          MODEL_ACTIVATION,
+          MODEL_UPDATER,
+          MODEL_LEARNING_RATE,
+          MODEL_L2,
+          MODEL_SEED,
+          MODEL_CONFIGURATION_FILE,
+          MODEL_CHECKPOINT_EVERY_STEPS,
+          MODEL_CHECKPOINT_INTERVAL,
+          METRICS_WINDOW,
+          JOB_NAME,
+          JOB_PARALLELISM,
+          JOB_CHECKPOINT_INTERVAL);
+
+  private StreamlearnOptions() {}
+
+  /** Every option, in the order of the reference documentation. */
+  public static List<ConfigOption<?>> all() {
+    return ALL;
+  }
+
+  /**
+   * Whether a configuration must set the option. An option without a default is required unless it
+   * is listed here as optional, so that forgetting to list a new option fails loudly.
+   */
+  static boolean isRequired(ConfigOption<?> option) {
+    return !option.hasDefaultValue() && !option.equals(MODEL_CONFIGURATION_FILE);
+  }
+}

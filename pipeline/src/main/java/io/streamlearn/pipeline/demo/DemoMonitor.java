@@ -1,0 +1,140 @@
+package io.streamlearn.pipeline.demo;
+
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import io.streamlearn.schemas.WireFormatException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows the job's output topics, as a downstream consumer would (read committed), and keeps the
+ * figures the demo prints: counts, accuracy over the last predictions, versions per key.
+ */
+public final class DemoMonitor implements AutoCloseable {
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String predictionsTopic;
+  private final Thread thread;
+  private final WireCodec<Prediction> predictionCodec = WireCodec.predictions();
+  private final WireCodec<ModelCheckpoint> checkpointCodec = WireCodec.modelCheckpoints();
+
+  private final boolean[] recentOutcomes;
+  private int outcomesSeen;
+  private int recentCorrect;
+  private long predictions;
+  private long checkpoints;
+  private final Map<String, Long> versions = new TreeMap<>();
+  private final Map<String, Long> trainedByKey = new TreeMap<>();
+  private volatile RuntimeException failure;
+
+  public DemoMonitor(
+      String bootstrapServers, String predictionsTopic, String checkpointsTopic, int window) {
+    this.predictionsTopic = predictionsTopic;
+    this.recentOutcomes = new boolean[window];
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(predictionsTopic, checkpointsTopic)) {
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    this.thread = new Thread(this::follow, "demo-monitor");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** The figures so far; rethrows what stopped the monitor, if anything did. */
+  public synchronized DemoStats stats(long samples, double seconds) {
+    if (failure != null) {
+      throw failure;
+    }
+    int window = Math.min(outcomesSeen, recentOutcomes.length);
+    double accuracy = window == 0 ? 0 : (double) recentCorrect / window;
+    long trained = trainedByKey.values().stream().mapToLong(Long::longValue).sum();
+    return new DemoStats(
+        samples,
+        predictions,
+        trained,
+        checkpoints,
+        accuracy,
+        window,
+        Map.copyOf(versions),
+        seconds);
+  }
+
+  /** Predictions read so far: cheap, for pacing a generator. */
+  public synchronized long predictions() {
+    return predictions;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+
+  private void follow() {
+    try {
+      while (true) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.topic().equals(predictionsTopic)) {
+            add(predictionCodec.decode(record.value()));
+          } else {
+            add(checkpointCodec.decode(record.value()));
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop.
+    } catch (WireFormatException | RuntimeException e) {
+      failure = new IllegalStateException("The demo monitor cannot read the job's output", e);
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private synchronized void add(Prediction prediction) {
+    predictions++;
+    versions.merge(prediction.getKey(), prediction.getModelVersion(), Math::max);
+    if (prediction.getLabel() != null) {
+      boolean correct = Objects.equals(prediction.getLabel(), prediction.getPredictedLabel());
+      int slot = outcomesSeen % recentOutcomes.length;
+      if (outcomesSeen >= recentOutcomes.length && recentOutcomes[slot]) {
+        recentCorrect--;
+      }
+      recentOutcomes[slot] = correct;
+      if (correct) {
+        recentCorrect++;
+      }
+      outcomesSeen++;
+    }
+  }
+
+  private synchronized void add(ModelCheckpoint checkpoint) {
+    checkpoints++;
+    trainedByKey.merge(checkpoint.getKey(), checkpoint.getSamplesSeen(), Math::max);
+  }
+}

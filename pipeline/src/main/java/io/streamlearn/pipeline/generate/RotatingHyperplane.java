@@ -1,0 +1,139 @@
+package io.streamlearn.pipeline.generate;
+
+import io.streamlearn.schemas.LabeledSample;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * An endless, learnable, drifting binary classification stream: the rotating hyperplane of Hulten,
+ * Spencer and Domingos (2001, "Mining time-changing data streams"), as MOA's {@code
+ * HyperplaneGenerator} implements it, with one hyperplane per model key.
+ *
+ * <p>Each key has its own weight vector {@code w}, drawn uniformly from [0, 1]. A sample's features
+ * {@code x} are uniform in [0, 1]^d and its label is 1 when {@code sum(w_i x_i) >= sum(w_i) / 2},
+ * else 0, which gives about as many ones as zeros. After each sample of a key, every weight of that
+ * key moves by {@code driftPerSample} in its current direction, and each direction reverses with
+ * probability 10%, so the concept rotates gradually. A fraction {@code noise} of labels is flipped.
+ *
+ * <p>Keys take turns ({@code key-0, key-1, ...}); ids are {@code <key>-<n>} with n counting that
+ * key's samples from 0; event times advance 1 ms per sample from 2024-01-01T00:00:00Z. The stream
+ * is a function of the seed alone, and the features do not depend on drift or noise: two generators
+ * with the same seed and sizes produce the same features whatever their drift and noise.
+ */
+public final class RotatingHyperplane implements Iterator<LabeledSample> {
+
+  /** MOA's default {@code sigmaPercentage}: chance that one weight's drift direction reverses. */
+  private static final double DIRECTION_REVERSAL_PROBABILITY = 0.1;
+
+  private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
+
+  private final int features;
+  private final double driftPerSample;
+  private final double noise;
+  private final List<KeyConcept> concepts = new ArrayList<>();
+  // Separate streams, so that features stay the same when only drift or noise change.
+  private final SplittableRandom featureRandom;
+  private final SplittableRandom noiseRandom;
+  private final SplittableRandom driftRandom;
+  private long emitted;
+
+  /**
+   * @param keyCount number of model keys, named {@code key-0 ... key-<keyCount - 1>}
+   * @param driftPerSample how far each weight moves after each sample of its key; 0 for a fixed
+   *     concept
+   * @param noise fraction of labels flipped, in [0, 1]
+   */
+  public RotatingHyperplane(
+      long seed, int features, int keyCount, double driftPerSample, double noise) {
+    if (features < 1 || keyCount < 1) {
+      throw new IllegalArgumentException("features and keyCount must be at least 1");
+    }
+    if (driftPerSample < 0 || noise < 0 || noise > 1) {
+      throw new IllegalArgumentException("driftPerSample must be >= 0 and noise in [0, 1]");
+    }
+    this.features = features;
+    this.driftPerSample = driftPerSample;
+    this.noise = noise;
+    SplittableRandom root = new SplittableRandom(seed);
+    SplittableRandom weightRandom = root.split();
+    featureRandom = root.split();
+    noiseRandom = root.split();
+    driftRandom = root.split();
+    for (int k = 0; k < keyCount; k++) {
+      concepts.add(new KeyConcept("key-" + k, weightRandom));
+    }
+  }
+
+  /** Always true: the stream never ends. */
+  @Override
+  public boolean hasNext() {
+    return true;
+  }
+
+  @Override
+  public LabeledSample next() {
+    KeyConcept concept = concepts.get((int) (emitted % concepts.size()));
+    List<Float> x = new ArrayList<>(features);
+    for (int i = 0; i < features; i++) {
+      x.add((float) featureRandom.nextDouble());
+    }
+    int label = concept.label(x);
+    if (noiseRandom.nextDouble() < noise) {
+      label = 1 - label;
+    }
+    LabeledSample sample =
+        LabeledSample.newBuilder()
+            .setId(concept.key + "-" + concept.samples)
+            .setKey(concept.key)
+            .setFeatures(x)
+            .setLabel(label)
+            .setEventTime(EPOCH.plusMillis(emitted))
+            .setTarget(null)
+            .build();
+    concept.drift();
+    concept.samples++;
+    emitted++;
+    return sample;
+  }
+
+  /** The hyperplane of one key and the direction each of its weights is drifting. */
+  private final class KeyConcept {
+    final String key;
+    final double[] weights = new double[features];
+    final double[] directions = new double[features];
+    long samples;
+
+    KeyConcept(String key, SplittableRandom weightRandom) {
+      this.key = key;
+      for (int i = 0; i < features; i++) {
+        weights[i] = weightRandom.nextDouble();
+        directions[i] = 1;
+      }
+    }
+
+    int label(List<Float> x) {
+      double sum = 0;
+      double threshold = 0;
+      for (int i = 0; i < features; i++) {
+        sum += weights[i] * x.get(i);
+        threshold += weights[i];
+      }
+      return sum >= threshold / 2 ? 1 : 0;
+    }
+
+    void drift() {
+      if (driftPerSample == 0) {
+        return;
+      }
+      for (int i = 0; i < features; i++) {
+        weights[i] += directions[i] * driftPerSample;
+        if (driftRandom.nextDouble() < DIRECTION_REVERSAL_PROBABILITY) {
+          directions[i] = -directions[i];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,315 @@
+package io.streamlearn.pipeline.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) running Apache
+ * Kafka's own code in a child JVM on free loopback ports, for the demo and for tests.
+ *
+ * <p>A child JVM rather than an in-process broker: the broker's threads, static state and log
+ * output stay out of the Flink job's JVM, and it is stopped the way a real broker is. The child
+ * dies with this JVM: {@link #close()} stops it, a shutdown hook calls {@code close()} on Ctrl-C,
+ * and if this JVM is killed outright the child sees its stdin end and exits (see {@link
+ * KafkaBrokerMain}).
+ *
+ * <p>Files in the work directory: {@code server.properties}, {@code data/} (the log directory) and
+ * {@code broker.log} (everything the child prints).
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+  private static final int LOG_TAIL_LINES = 60;
+  private static final String LOOPBACK = "127.0.0.1";
+
+  /** Sends all of the child's logging to its stdout, which {@link #start} appends to broker.log. */
+  private static final String LOG4J_TO_STDOUT =
+      """
+      status = warn
+      appender.stdout.type = Console
+      appender.stdout.name = STDOUT
+      appender.stdout.layout.type = PatternLayout
+      appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+      rootLogger.level = INFO
+      rootLogger.appenderRef.stdout.ref = STDOUT
+      """;
+
+  private final Process process;
+  private final OutputStream parentAliveSignal;
+  private final Path logFile;
+  private final String bootstrapServers;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Admin admin;
+
+  private KafkaBroker(Process process, Path logFile, String bootstrapServers) {
+    this.process = process;
+    // The child treats the end of its stdin as the parent's death: hold the pipe open, never write.
+    this.parentAliveSignal = process.getOutputStream();
+    this.logFile = logFile;
+    this.bootstrapServers = bootstrapServers;
+    this.shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts a broker whose files live in {@code workDir} and returns once an admin client can
+   * describe the cluster.
+   *
+   * @throws IllegalStateException if the broker is not up within 60 s or its JVM ends; the message
+   *     holds the end of {@code broker.log}
+   */
+  public static KafkaBroker start(Path workDir) throws IOException, InterruptedException {
+    Files.createDirectories(workDir);
+    int brokerPort = freeLoopbackPort();
+    int controllerPort = freeLoopbackPort();
+    Path serverProperties = workDir.resolve("server.properties");
+    Files.writeString(
+        serverProperties, serverProperties(workDir.resolve("data"), brokerPort, controllerPort));
+    Path log4jConfig = workDir.resolve("log4j2-broker.properties");
+    Files.writeString(log4jConfig, LOG4J_TO_STDOUT);
+    Path logFile = workDir.resolve("broker.log");
+
+    Process process =
+        new ProcessBuilder(
+                javaBinary(),
+                "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KafkaBrokerMain.class.getName(),
+                serverProperties.toAbsolutePath().toString(),
+                Uuid.randomUuid().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
+    KafkaBroker broker = new KafkaBroker(process, logFile, LOOPBACK + ":" + brokerPort);
+    try {
+      broker.awaitReady(brokerPort);
+      return broker;
+    } catch (RuntimeException | InterruptedException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The broker's JVM, so callers can tell whether it still runs. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
+  /**
+   * Creates a topic (replication factor 1) and returns once every partition has a leader, so that
+   * clients can use it right away.
+   */
+  public void createTopic(String name, int partitions)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    admin
+        .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+        .all()
+        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+    while (!allPartitionsHaveLeaders(name, partitions)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "Topic " + name + " has no leader for all " + partitions + " partitions");
+      }
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+  }
+
+  /** Stops the broker: SIGTERM, then SIGKILL if it has not exited within 30 s. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(parentAliveSignal);
+      removeShutdownHook();
+    }
+  }
+
+  private void awaitReady(int brokerPort) throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    // Wait for the listener before creating the admin client, which would otherwise log a
+    // connection warning for every attempt while the broker boots.
+    while (!acceptsConnections(brokerPort)) {
+      checkStillStarting(deadline);
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    while (!describesCluster()) {
+      checkStillStarting(deadline);
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+  }
+
+  private void checkStillStarting(long deadline) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          "The Kafka broker JVM exited with code " + process.exitValue() + logTail());
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(
+          "The Kafka broker did not come up within "
+              + START_TIMEOUT.toSeconds()
+              + " s"
+              + logTail());
+    }
+  }
+
+  private boolean describesCluster() throws InterruptedException {
+    try {
+      return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private boolean allPartitionsHaveLeaders(String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    try {
+      TopicDescription description =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      return description.partitions().size() == partitions
+          && description.partitions().stream().allMatch(p -> p.leader() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return "; last lines of "
+          + logFile
+          + ":\n"
+          + String.join(
+              "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "; cannot read " + logFile + ": " + e;
+    }
+  }
+
+  private void removeShutdownHook() {
+    if (Thread.currentThread() == shutdownHook) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook may run, and close() is idempotent.
+    }
+  }
+
+  private static String serverProperties(Path logDir, int brokerPort, int controllerPort) {
+    return """
+           process.roles=broker,controller
+           node.id=1
+           controller.quorum.voters=1@%1$s:%3$d
+           listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d
+           advertised.listeners=PLAINTEXT://%1$s:%2$d
+           controller.listener.names=CONTROLLER
+           listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+           log.dirs=%4$s
+           # One broker: internal topics cannot have more replicas, or the group and transaction
+           # coordinators never become available.
+           offsets.topic.replication.factor=1
+           transaction.state.log.replication.factor=1
+           transaction.state.log.min.isr=1
+           # The default of 50 partitions each makes the first consumer group and the first
+           # transaction wait for 50 partitions to be created; one is plenty on one broker.
+           offsets.topic.num.partitions=1
+           transaction.state.log.num.partitions=1
+           num.partitions=1
+           # Tests and the demo start one consumer group member and want its partitions at once.
+           group.initial.rebalance.delay.ms=0
+           # A misspelt topic name should fail loudly instead of creating an empty topic.
+           auto.create.topics.enable=false
+           """
+        .formatted(
+            LOOPBACK,
+            brokerPort,
+            controllerPort,
+            // Properties files read backslashes as escapes: write the path with forward slashes.
+            logDir.toAbsolutePath().toString().replace('\\', '/'));
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * A port that was free a moment ago. Another process may take it before the broker binds it; the
+   * broker then fails to start and {@link #start} reports it with the log.
+   */
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(LOOPBACK, 0));
+      return socket.getLocalPort();
+    }
+  }
+
+  private static boolean acceptsConnections(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(LOOPBACK, port), 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(OutputStream stream) {
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // The child has exited: its end of the pipe is gone already.
+    }
+  }
+}

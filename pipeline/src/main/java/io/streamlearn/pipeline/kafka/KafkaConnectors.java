@@ -1,0 +1,234 @@
+package io.streamlearn.pipeline.kafka;
+
+import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import io.streamlearn.schemas.WireFormatException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka ends of the Flink job (the samples source, the predictions and checkpoints sinks) and
+ * plain Kafka clients for the command line and tests. Every value on Kafka is one record in Avro
+ * single-object encoding ({@link WireCodec}); every key is the model key in UTF-8.
+ */
+public final class KafkaConnectors {
+
+  private static final String READ_COMMITTED = "read_committed";
+
+  private KafkaConnectors() {}
+
+  /**
+   * Reads the samples topic as raw {@link SourceRecord}s. Starts at the group's committed offsets,
+   * or at the beginning for a new group, and reads only committed transactional data.
+   *
+   * @param boundedAtLatest stop at the offsets that are the latest when the job starts, so that a
+   *     job over the data already in the topic finishes (tests, replays); otherwise read forever
+   */
+  @SuppressWarnings("deprecation") // committedOffsets takes no other reset type in 5.0.0-2.2
+  public static KafkaSource<SourceRecord> samplesSource(
+      String bootstrapServers, String topic, String groupId, boolean boundedAtLatest) {
+    KafkaSourceBuilder<SourceRecord> builder =
+        KafkaSource.<SourceRecord>builder()
+            .setBootstrapServers(bootstrapServers)
+            .setTopics(topic)
+            .setGroupId(groupId)
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new SourceRecordDeserializationSchema())
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
+    if (boundedAtLatest) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /**
+   * Writes records to {@code topic}, encoded by the codec that {@code codecFactory} makes, keyed by
+   * {@code keyOf}.
+   *
+   * @param transactionalIdPrefix used with {@link DeliveryGuarantee#EXACTLY_ONCE} only; must be
+   *     unique per sink among all jobs writing to the cluster and stable across restarts
+   * @param transactionTimeout used with {@link DeliveryGuarantee#EXACTLY_ONCE} only; must exceed
+   *     the longest expected checkpoint interval plus restart time and may not exceed the broker's
+   *     {@code transaction.max.timeout.ms} (15 min by default). The connector's own default of 1 h
+   *     exceeds that, and every transaction then fails.
+   */
+  public static <T> KafkaSink<T> sink(
+      String bootstrapServers,
+      String topic,
+      SerializableSupplier<WireCodec<T>> codecFactory,
+      SerializableFunction<T, String> keyOf,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      Duration transactionTimeout) {
+    KafkaSinkBuilder<T> builder =
+        KafkaSink.<T>builder()
+            .setBootstrapServers(bootstrapServers)
+            .setRecordSerializer(new WireCodecRecordSerializer<>(topic, codecFactory, keyOf))
+            .setDeliveryGuarantee(guarantee);
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+      builder
+          .setTransactionalIdPrefix(transactionalIdPrefix)
+          .setProperty(
+              ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+              Long.toString(transactionTimeout.toMillis()));
+    }
+    return builder.build();
+  }
+
+  /** {@link #sink} for predictions, keyed by their model key. */
+  public static KafkaSink<Prediction> predictionsSink(
+      String bootstrapServers,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      Duration transactionTimeout) {
+    return sink(
+        bootstrapServers,
+        topic,
+        WireCodec::predictions,
+        Prediction::getKey,
+        guarantee,
+        transactionalIdPrefix,
+        transactionTimeout);
+  }
+
+  /** {@link #sink} for model checkpoints, keyed by their model key. */
+  public static KafkaSink<ModelCheckpoint> checkpointsSink(
+      String bootstrapServers,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      Duration transactionTimeout) {
+    return sink(
+        bootstrapServers,
+        topic,
+        WireCodec::modelCheckpoints,
+        ModelCheckpoint::getKey,
+        guarantee,
+        transactionalIdPrefix,
+        transactionTimeout);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning, committed records only, until at least {@code expected}
+   * records have arrived or {@code timeout} has passed, and returns what it read: fewer than
+   * expected on timeout, more if the last poll brought more.
+   *
+   * @throws IllegalStateException if a record cannot be decoded, naming its offset
+   * @throws IllegalArgumentException if the topic does not exist
+   */
+  public static <T> List<T> readAll(
+      String bootstrapServers, String topic, WireCodec<T> codec, int expected, Duration timeout) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      // Assigned partitions, no consumer group: nothing to rebalance and no offsets left behind.
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        throw new IllegalArgumentException("No topic " + topic + " on " + bootstrapServers);
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+
+      List<T> records = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          records.add(decode(codec, record));
+        }
+      }
+      return records;
+    }
+  }
+
+  /**
+   * Writes samples in Avro single-object encoding, keyed by model key, and returns once all are
+   * acknowledged by the broker. Idempotent with {@code acks=all}, so retries neither lose nor
+   * duplicate records.
+   *
+   * @throws KafkaException if a record could not be written
+   */
+  public static void produce(
+      String bootstrapServers, String topic, Iterable<LabeledSample> samples) {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
+    WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (LabeledSample sample : samples) {
+        ProducerRecord<byte[], byte[]> record =
+            new ProducerRecord<>(
+                topic, sample.getKey().getBytes(StandardCharsets.UTF_8), codec.encode(sample));
+        producer.send(
+            record,
+            (metadata, failure) -> {
+              if (failure != null) {
+                firstFailure.compareAndSet(null, failure);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (firstFailure.get() != null) {
+      throw new KafkaException("Cannot write samples to " + topic, firstFailure.get());
+    }
+  }
+
+  private static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return codec.decode(record.value());
+    } catch (WireFormatException e) {
+      throw new IllegalStateException(
+          "Cannot decode the record at "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset()
+              + " ("
+              + e.reason()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.streamlearn.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The job as {@code run} wires it: a real Kafka broker, the Flink MiniCluster, real DL4J. */
+class KafkaPipelineITCase {
+
+  private static final int SAMPLES = 20_000;
+  private static final int KEYS = 4;
+  private static final int FEATURES = 10;
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir static Path workDir;
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(workDir.resolve("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void learnsEveryKeyAndPublishesModelsThatPlainDl4jServes() throws Exception {
+    StreamlearnConfig config =
+        StreamlearnConfig.fromMap(
+            Map.of(
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
+                "model.features", Integer.toString(FEATURES),
+                "model.learning-rate", "0.02",
+                "batch.size", "16",
+                "job.parallelism", "2",
+                "job.checkpoint-interval", "500 ms",
+                "model.checkpoint.every-steps", "25"));
+    broker.createTopic("samples", 2);
+    broker.createTopic("predictions", 2);
+    broker.createTopic("model-checkpoints", 1);
+    RotatingHyperplane generator = new RotatingHyperplane(7, FEATURES, KEYS, 0.0, 0.0);
+    List<LabeledSample> samples = new ArrayList<>(SAMPLES);
+    for (int n = 0; n < SAMPLES; n++) {
+      samples.add(generator.next());
+    }
+    KafkaConnectors.produce(broker.bootstrapServers(), "samples", samples);
+
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+    KafkaJob.define(env, config);
+    JobClient job = env.executeAsync("kafka-pipeline-it");
+    List<Prediction> predictions =
+        KafkaConnectors.readAll(
+            broker.bootstrapServers(),
+            "predictions",
+            WireCodec.predictions(),
+            SAMPLES,
+            Duration.ofMinutes(4));
+    // Draining publishes every key's final model, as a stop before an upgrade would.
+    job.stopWithSavepoint(
+            true, workDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get(2, TimeUnit.MINUTES);
+    List<ModelCheckpoint> checkpoints =
+        KafkaConnectors.readAll(
+            broker.bootstrapServers(),
+            "model-checkpoints",
+            WireCodec.modelCheckpoints(),
+            Integer.MAX_VALUE,
+            Duration.ofSeconds(10));
+
+    assertThat(predictions).hasSize(SAMPLES);
+    assertThat(predictions.stream().map(Prediction::getSampleId).distinct().count())
+        .isEqualTo(SAMPLES);
+    Map<String, List<Prediction>> byKey =
+        predictions.stream().collect(Collectors.groupingBy(Prediction::getKey));
+    assertThat(byKey).hasSize(KEYS);
+    byKey.forEach(
+        (key, keyPredictions) -> {
+          List<Prediction> inStreamOrder =
+              keyPredictions.stream()
+                  .sorted(Comparator.comparing(Prediction::getEventTime))
+                  .toList();
+          List<Prediction> last =
+              inStreamOrder.subList(inStreamOrder.size() - 2_000, inStreamOrder.size());
+          long correct =
+              last.stream()
+                  .filter(p -> Objects.equals(p.getLabel(), p.getPredictedLabel()))
+                  .count();
+          assertThat(correct / 2_000.0)
+              .as("accuracy of %s over its last 2000", key)
+              .isGreaterThanOrEqualTo(0.9);
+        });
+
+    Map<String, List<ModelCheckpoint>> checkpointsByKey =
+        checkpoints.stream().collect(Collectors.groupingBy(ModelCheckpoint::getKey));
+    assertThat(checkpointsByKey).hasSize(KEYS);
+    checkpointsByKey.forEach(
+        (key, list) -> {
+          assertThat(list)
+              .extracting(ModelCheckpoint::getVersion)
+              .as("versions of %s", key)
+              .isSorted()
+              .doesNotHaveDuplicates();
+          assertThat(list.get(list.size() - 1).getSamplesSeen()).isEqualTo(SAMPLES / KEYS);
+        });
+
+    // A published model, restored by plain DL4J, scores like the operator's network did: the
+    // predictions stamped with a checkpoint's version were made by exactly that model.
+    Map<String, LabeledSample> samplesById =
+        samples.stream().collect(Collectors.toMap(LabeledSample::getId, Function.identity()));
+    ModelCheckpoint published = checkpointsByKey.get(samples.get(0).getKey()).get(0);
+    List<Prediction> servedByIt =
+        predictions.stream()
+            .filter(
+                p ->
+                    p.getKey().equals(published.getKey())
+                        && p.getModelVersion() == published.getVersion())
+            .toList();
+    assertThat(servedByIt).hasSizeGreaterThan(0);
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new ByteArrayInputStream(published.getModel().array()), true);
+    for (Prediction prediction : servedByIt) {
+      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
+      float[] row = new float[FEATURES];
+      for (int i = 0; i < FEATURES; i++) {
+        row[i] = features.get(i);
+      }
+      INDArray output = restored.output(Nd4j.create(new float[][] {row}));
+      float[] expected = output.toFloatVector();
+      for (int c = 0; c < expected.length; c++) {
+        assertThat(prediction.getScores().get(c))
+            .isCloseTo(expected[c], org.assertj.core.api.Assertions.within(1e-6f));
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.streamlearn.pipeline.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.WireCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KafkaBrokerITCase {
+
+  @TempDir static Path workDir;
+
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    long started = System.nanoTime();
+    broker = KafkaBroker.start(workDir);
+    System.out.printf(
+        "Kafka broker up in %d ms at %s%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis(), broker.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void samplesProducedToATopicAreReadBackEqual() throws Exception {
+    broker.createTopic("samples", 3);
+    List<LabeledSample> samples =
+        Stream.generate(new RotatingHyperplane(7, 4, 5, 0.001, 0.05)::next).limit(1000).toList();
+
+    KafkaConnectors.produce(broker.bootstrapServers(), "samples", samples);
+    List<LabeledSample> read =
+        KafkaConnectors.readAll(
+            broker.bootstrapServers(),
+            "samples",
+            WireCodec.labeledSamples(),
+            samples.size(),
+            Duration.ofSeconds(60));
+
+    assertThat(read).containsExactlyInAnyOrderElementsOf(samples);
+  }
+
+  @Test
+  void closeStopsTheBrokerProcessAndMayBeCalledTwice(@TempDir Path ownWorkDir) throws Exception {
+    KafkaBroker ownBroker = KafkaBroker.start(ownWorkDir);
+    ProcessHandle process = ownBroker.process();
+    try {
+      assertThat(process.isAlive()).isTrue();
+      assertThat(process.pid()).isNotEqualTo(ProcessHandle.current().pid());
+    } finally {
+      ownBroker.close();
+    }
+    assertThat(process.isAlive()).isFalse();
+
+    ownBroker.close();
+    assertThat(process.isAlive()).isFalse();
+  }
+
+  @Test
+  void brokerStopsWhenTheJvmThatStartedItIsKilled(@TempDir Path ownWorkDir) throws Exception {
+    Process parent =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrokerParent.class.getName(),
+                ownWorkDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    ProcessHandle brokerProcess = null;
+    try {
+      brokerProcess = ProcessHandle.of(brokerPidPrintedBy(parent)).orElseThrow();
+      assertThat(brokerProcess.isAlive()).isTrue();
+
+      parent.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs in the parent
+
+      brokerProcess.onExit().get(60, TimeUnit.SECONDS);
+      assertThat(brokerProcess.isAlive()).isFalse();
+    } finally {
+      parent.destroyForcibly();
+      if (brokerProcess != null) {
+        brokerProcess.destroyForcibly();
+      }
+    }
+  }
+
+  private static long brokerPidPrintedBy(Process parent) throws IOException {
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
+    for (String line = output.readLine(); line != null; line = output.readLine()) {
+      if (line.startsWith(BrokerParent.PID_PREFIX)) {
+        return Long.parseLong(line.substring(BrokerParent.PID_PREFIX.length()));
+      }
+      lines.add(line);
+    }
+    throw new AssertionError("The parent JVM ended without starting a broker:\n" + lines);
+  }
+
+  /** A JVM that starts a broker, tells its pid and waits to be killed. */
+  static final class BrokerParent {
+    static final String PID_PREFIX = "broker pid ";
+
+    public static void main(String[] args) throws Exception {
+      KafkaBroker broker = KafkaBroker.start(Path.of(args[0]));
+      System.out.println(PID_PREFIX + broker.process().pid());
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+}
