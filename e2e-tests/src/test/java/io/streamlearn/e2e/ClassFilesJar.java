@@ -51,7 +51,7 @@ final class ClassFilesJar {
   }
 
   /** The directory this class was compiled into, such as {@code target/test-classes}. */
-  static Path classesRoot(Class<?> type) {
+  private static Path classesRoot(Class<?> type) {
     try {
       Path root = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!Files.isDirectory(root)) {

@@ -19,9 +19,9 @@ import java.util.stream.StreamSupport;
  * bound to loopback, with its files (configuration, logs, console output, temporary files) in a
  * work directory.
  *
- * <p>There is no Flink distribution: the class path of this test JVM, which holds Flink's runtime
- * and DL4J/ND4J, plays the role of the distribution's lib/. The processes end with {@link
- * #close()}, with this JVM's shutdown, and, should this JVM be killed, on their own.
+ * <p>There is no Flink distribution: jars of the test class path, which holds Flink's runtime and
+ * DL4J/ND4J, play the role of the distribution's lib/. The processes end with {@link #close()},
+ * with this JVM's shutdown, and, should this JVM be killed, on their own.
  */
 public final class FlinkCluster implements AutoCloseable {
 
@@ -179,29 +179,19 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   /**
-   * This JVM's class path without the test classes, so that a job's own classes can only come from
-   * the jar the job ships (and are loaded child-first, as on a real cluster), plus a jar holding
-   * {@link DiesWithParent}.
+   * The cluster's lib/ as the build lists it (e2e-tests/pom.xml): Flink's runtime and DL4J/ND4J,
+   * but neither the test classes nor what a job jar brings, so that a job's classes come from its
+   * jar, loaded child-first as on a real cluster. Plus a jar holding {@link DiesWithParent}.
    */
   private static String clusterClassPath(Path workDir) throws IOException {
-    Path testClasses = ClassFilesJar.classesRoot(FlinkCluster.class);
+    String lib = Files.readString(Path.of(Jvm.buildProperty("flink.cluster.lib"))).trim();
     Path launcherJar =
         ClassFilesJar.write(workDir.resolve("dies-with-parent.jar"), DiesWithParent.class);
-    return Stream.concat(
-            Jvm.classPath().stream().filter(entry -> !Path.of(entry).equals(testClasses)),
-            Stream.of(launcherJar.toString()))
-        .collect(Collectors.joining(File.pathSeparator));
+    return lib + File.pathSeparator + launcherJar;
   }
 
   private static List<String> commonJvmFlags(Path log4j) {
-    List<String> flags = new ArrayList<>(Jvm.flinkOpens());
-    flags.add("-Dlog4j.configurationFile=" + log4j);
-    // ND4J's ~400 MB of native libraries are unpacked once into the build's shared cache.
-    String javacppCache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (javacppCache != null) {
-      flags.add("-Dorg.bytedeco.javacpp.cachedir=" + javacppCache);
-    }
-    return flags;
+    return concat(Jvm.flinkOpens(), List.of("-Dlog4j.configurationFile=" + log4j));
   }
 
   private static List<String> concat(List<String> first, List<String> second) {

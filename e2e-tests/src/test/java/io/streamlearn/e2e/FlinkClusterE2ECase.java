@@ -18,6 +18,7 @@ import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A job submitted from this JVM runs on the TaskManager process of a real cluster. */
@@ -26,7 +27,10 @@ class FlinkClusterE2ECase {
 
   private static final long COUNT = 1000;
 
-  @TempDir static Path workDir;
+  // Kept when a test fails: the cluster's logs are there.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path workDir;
+
   private static FlinkCluster cluster;
 
   @BeforeAll

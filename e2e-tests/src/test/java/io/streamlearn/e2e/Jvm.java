@@ -1,11 +1,10 @@
 package io.streamlearn.e2e;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** Facts about this JVM that the processes the tests start take over. */
+/** This JVM's Java and the settings the build passes to the tests, for the processes they start. */
 final class Jvm {
 
   private Jvm() {}
@@ -19,16 +18,16 @@ final class Jvm {
    * passes them to the tests.
    */
   static List<String> flinkOpens() {
-    String opens = System.getProperty("flink.jvm.opens");
-    if (opens == null || opens.isBlank()) {
-      throw new IllegalStateException(
-          "System property flink.jvm.opens is missing: run the tests through Maven (Surefire)");
-    }
-    return Arrays.asList(opens.trim().split("\\s+"));
+    return Arrays.asList(buildProperty("flink.jvm.opens").trim().split("\\s+"));
   }
 
-  /** The class path entries of this JVM (Surefire sets the real ones, not its booter jar). */
-  static List<String> classPath() {
-    return Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+  /** A system property that the build (Surefire, see e2e-tests/pom.xml) sets for the tests. */
+  static String buildProperty(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "System property " + name + " is missing: run the tests through Maven (Surefire)");
+    }
+    return value;
   }
 }
