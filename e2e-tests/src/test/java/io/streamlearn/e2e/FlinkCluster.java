@@ -89,6 +89,11 @@ public final class FlinkCluster implements AutoCloseable {
         .toList();
   }
 
+  /** Asks the JobManager to cancel the job; returns before the job has ended. */
+  public void cancelJob(String jobId) throws IOException, InterruptedException {
+    rest.patch("/jobs/" + jobId + "?mode=cancel");
+  }
+
   public ProcessHandle jobManagerProcess() {
     return jobManager.handle();
   }
