@@ -1,10 +1,12 @@
 package io.streamlearn.operators;
 
 import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -22,6 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Test-then-train on each key's mini-batches: every sample of a batch is first scored by the key's
@@ -29,11 +33,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * then the batch's labeled samples train the model with one gradient step.
  *
  * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
- * the subtask's one {@link SharedNetwork} is loaded with them per batch. A key's model is published
- * to the {@link #CHECKPOINTS} side output every {@code checkpointEverySteps} steps, at least every
- * {@code checkpointInterval} while it changes, and once more when the input ends.
+ * the subtask's one {@link SharedNetwork} is loaded with them per batch. A step that makes the loss
+ * or a parameter NaN or infinite is rolled back: the key keeps its previous model and the batch's
+ * labeled samples go to the {@link DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's
+ * model is published to the {@link #CHECKPOINTS} side output every {@code checkpointEverySteps}
+ * steps, at least every {@code checkpointInterval} while it changes, and once more when the input
+ * ends.
  */
 public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSample>, Prediction> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
 
   public static final OutputTag<ModelCheckpoint> CHECKPOINTS =
       new OutputTag<>("model-checkpoints", new AvroTypeInfo<>(ModelCheckpoint.class));
@@ -49,6 +58,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   private transient Counter trainingSteps;
   private transient Counter samplesTrained;
   private transient Counter checkpointsPublished;
+  private transient Counter divergedSteps;
+  private transient WireCodec<LabeledSample> sampleCodec;
 
   public OnlineTrainer(TrainerSettings settings) {
     this.settings = settings;
@@ -67,6 +78,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     trainingSteps = getRuntimeContext().getMetricGroup().counter("trainingSteps");
     samplesTrained = getRuntimeContext().getMetricGroup().counter("samplesTrained");
     checkpointsPublished = getRuntimeContext().getMetricGroup().counter("checkpointsPublished");
+    divergedSteps = getRuntimeContext().getMetricGroup().counter("divergedSteps");
+    sampleCodec = WireCodec.labeledSamples();
   }
 
   @Override
@@ -80,12 +93,12 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     network.load(state);
 
     INDArray features = featureMatrix(batch);
-    INDArray outputs = network.predict(features);
+    float[][] outputs = network.predict(features).toFloatMatrix();
     int[] labeledRows = new int[batch.size()];
     int labeled = 0;
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
-      float[] scores = outputs.getRow(row).toFloatVector();
+      float[] scores = outputs[row];
       out.collect(prediction(sample, scores, state.getVersion(), now));
       if (settings.shape().isLabeled(sample)) {
         score(state, sample, scores);
@@ -96,7 +109,11 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     if (labeled > 0) {
       int[] rows = Arrays.copyOf(labeledRows, labeled);
       INDArray trainFeatures = labeled == batch.size() ? features : features.getRows(rows);
-      network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)));
+      if (!network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)))) {
+        rejectDivergedBatch(batch, rows, state.getVersion(), ctx, now);
+        model.update(state);
+        return;
+      }
       network.store(state);
       state.setVersion(state.getVersion() + 1);
       state.setSteps(state.getSteps() + 1);
@@ -167,6 +184,27 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     checkpointsPublished.inc();
   }
 
+  /** The key keeps its previous model; the batch's labeled samples go to the dead letters. */
+  private void rejectDivergedBatch(
+      List<LabeledSample> batch, int[] rows, long version, Context ctx, long now) {
+    divergedSteps.inc();
+    LOG.warn(
+        "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
+            + " or infinite ({} samples dead-lettered)",
+        ctx.getCurrentKey(),
+        version,
+        rows.length);
+    for (int row : rows) {
+      LabeledSample sample = batch.get(row);
+      Rejection rejection =
+          new Rejection(
+              DeadLetterReason.DIVERGED_BATCH,
+              "training on the batch of sample " + sample.getId() + " made the model diverge");
+      ctx.output(
+          DeadLetters.TAG, DeadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
+    }
+  }
+
   private void score(KeyModelState state, LabeledSample sample, float[] scores) {
     if (settings.shape().isClassification()) {
       metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
@@ -194,14 +232,14 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
 
   private INDArray featureMatrix(List<LabeledSample> batch) {
     int width = settings.shape().features();
-    float[][] rows = new float[batch.size()][width];
+    float[] values = new float[batch.size() * width];
     for (int row = 0; row < batch.size(); row++) {
       List<Float> features = batch.get(row).getFeatures();
       for (int column = 0; column < width; column++) {
-        rows[row][column] = features.get(column);
+        values[row * width + column] = features.get(column);
       }
     }
-    return Nd4j.create(rows);
+    return Nd4j.createFromArray(values).reshape(batch.size(), width);
   }
 
   private INDArray labelMatrix(List<LabeledSample> batch, int[] rows) {

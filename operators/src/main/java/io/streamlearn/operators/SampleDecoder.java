@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns raw records from the samples topic into samples the model can train on. A record that
- * cannot be decoded or does not fit the model never fails the job: it is counted per reason (the
- * {@code rejected*} metrics) and logged with its topic, partition and offset.
+ * Turns raw records from the samples topic into samples the model can train on. A record that is
+ * too large, cannot be decoded or does not fit the model never fails the job: it goes to the {@link
+ * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (the {@code
+ * deadLetters*} metrics) and logged.
  */
 public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> {
 
@@ -26,52 +28,70 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
   private static final int WARNINGS_PER_REASON = 10;
 
   private final SampleValidator validator;
+  private final int maxRecordBytes;
 
   private transient WireCodec<LabeledSample> codec;
-  private transient Map<RejectReason, Counter> rejected;
+  private transient Map<DeadLetterReason, Counter> rejected;
 
-  public SampleDecoder(ModelShape shape) {
+  public SampleDecoder(ModelShape shape, int maxRecordBytes) {
     this.validator = new SampleValidator(shape);
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   @Override
   public void open(OpenContext openContext) {
     codec = WireCodec.labeledSamples();
-    rejected = new EnumMap<>(RejectReason.class);
-    for (RejectReason reason : RejectReason.values()) {
-      rejected.put(reason, getRuntimeContext().getMetricGroup().counter(reason.counterName()));
+    rejected = new EnumMap<>(DeadLetterReason.class);
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      rejected.put(
+          reason, getRuntimeContext().getMetricGroup().counter(DeadLetters.counterName(reason)));
     }
   }
 
   @Override
   public void processElement(SourceRecord record, Context ctx, Collector<LabeledSample> out) {
+    if (record.value != null && record.value.length > maxRecordBytes) {
+      reject(record, null, tooLarge(record), ctx);
+      return;
+    }
     LabeledSample sample;
     try {
       sample = codec.decode(record.value);
     } catch (WireFormatException e) {
-      reject(record, new Rejection(RejectReason.valueOf(e.reason().name()), e.getMessage()));
+      Rejection rejection =
+          new Rejection(DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
+      reject(record, null, rejection, ctx);
       return;
     }
     Optional<Rejection> problem = validator.problemWith(sample);
     if (problem.isPresent()) {
-      reject(record, problem.get());
+      reject(record, sample, problem.get(), ctx);
     } else {
       out.collect(sample);
     }
   }
 
   /** How many records this subtask rejected for the reason. */
-  long rejectedCount(RejectReason reason) {
+  long rejectedCount(DeadLetterReason reason) {
     return rejected.get(reason).getCount();
   }
 
-  private void reject(SourceRecord record, Rejection rejection) {
+  private Rejection tooLarge(SourceRecord record) {
+    return new Rejection(
+        DeadLetterReason.RECORD_TOO_LARGE,
+        "record of " + record.value.length + " bytes, the limit is " + maxRecordBytes);
+  }
+
+  private void reject(SourceRecord record, LabeledSample sample, Rejection rejection, Context ctx) {
+    ctx.output(
+        DeadLetters.TAG,
+        DeadLetters.of(record, rejection, sample, ctx.timerService().currentProcessingTime()));
     Counter counter = rejected.get(rejection.reason());
     counter.inc();
     long count = counter.getCount();
     if (count <= WARNINGS_PER_REASON || count % 1000 == 0) {
       LOG.warn(
-          "Skipping record {} ({}, {} so far): {}",
+          "Dead-lettering record {} ({}, {} so far): {}",
           record.origin(),
           rejection.reason(),
           count,

@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import java.io.Serializable;
 import java.util.List;
@@ -19,12 +20,12 @@ public final class SampleValidator implements Serializable {
 
   public Optional<Rejection> problemWith(LabeledSample sample) {
     if (sample.getKey() == null || sample.getKey().isBlank()) {
-      return reject(RejectReason.MISSING_KEY, "sample " + sample.getId() + " has an empty key");
+      return reject(DeadLetterReason.MISSING_KEY, "sample " + sample.getId() + " has an empty key");
     }
     List<Float> features = sample.getFeatures();
     if (features.size() != shape.features()) {
       return reject(
-          RejectReason.FEATURE_COUNT_MISMATCH,
+          DeadLetterReason.FEATURE_COUNT_MISMATCH,
           "sample "
               + sample.getId()
               + " has "
@@ -35,7 +36,7 @@ public final class SampleValidator implements Serializable {
     for (int i = 0; i < features.size(); i++) {
       if (!Float.isFinite(features.get(i))) {
         return reject(
-            RejectReason.NON_FINITE_FEATURE,
+            DeadLetterReason.NON_FINITE_FEATURE,
             "sample " + sample.getId() + " has feature " + i + " = " + features.get(i));
       }
     }
@@ -43,7 +44,7 @@ public final class SampleValidator implements Serializable {
       Integer label = sample.getLabel();
       if (label != null && (label < 0 || label >= shape.classes())) {
         return reject(
-            RejectReason.LABEL_OUT_OF_RANGE,
+            DeadLetterReason.LABEL_OUT_OF_RANGE,
             "sample "
                 + sample.getId()
                 + " has label "
@@ -53,13 +54,13 @@ public final class SampleValidator implements Serializable {
       }
     } else if (sample.getTarget() != null && !Double.isFinite(sample.getTarget())) {
       return reject(
-          RejectReason.LABEL_OUT_OF_RANGE,
+          DeadLetterReason.LABEL_OUT_OF_RANGE,
           "sample " + sample.getId() + " has regression target " + sample.getTarget());
     }
     return Optional.empty();
   }
 
-  private static Optional<Rejection> reject(RejectReason reason, String message) {
+  private static Optional<Rejection> reject(DeadLetterReason reason, String message) {
     return Optional.of(new Rejection(reason, message));
   }
 }

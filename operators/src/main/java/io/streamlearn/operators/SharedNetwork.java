@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one DL4J network a subtask keeps for a model configuration. Keys do not get networks of their
@@ -79,10 +78,17 @@ final class SharedNetwork {
     return network.output(features, false);
   }
 
-  /** One gradient step on the batch; returns the batch's loss as the step computed it. */
-  double fit(DataSet batch) {
+  /**
+   * One gradient step on the batch. Returns false when the step diverged: its loss or a parameter
+   * is NaN or infinite. The network then holds the diverged model until the next {@link #load}, so
+   * a caller that does not {@link #store} it has rolled the step back.
+   */
+  boolean fit(DataSet batch) {
     network.fit(batch);
-    return network.score();
+    // A sum is finite only if every term is (or the parameters are so large they overflow it,
+    // which is divergence too), and it is one native call.
+    return Double.isFinite(network.score())
+        && Double.isFinite(network.params().sumNumber().doubleValue());
   }
 
   /** The loaded model in DL4J's ModelSerializer zip format, updater state included. */
@@ -101,20 +107,11 @@ final class SharedNetwork {
   }
 
   private static byte[] toBytes(INDArray array) {
-    if (array == null) {
-      return NO_UPDATER_STATE;
-    }
-    try {
-      return Nd4j.toByteArray(array);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return array == null ? NO_UPDATER_STATE : ArrayBytes.encode(array);
   }
 
   private static INDArray fromBytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return Nd4j.fromByteArray(bytes);
+    return ArrayBytes.decode(buffer);
   }
 
   private static String sha256(String text) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
@@ -33,6 +34,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class OnlineTrainerTest {
@@ -223,6 +226,47 @@ class OnlineTrainerTest {
         .isEqualTo(expected.stream().map(Prediction::getScores).toList());
   }
 
+  @Test
+  void rollsBackStepsThatDivergeAndNeverPublishesANonFiniteModel() throws Exception {
+    // Plain SGD on a linear regression with a learning rate far above 2/||x||^2 grows the
+    // weights geometrically until they overflow: a real blow-up, not a contrived one.
+    String exploding = linearRegression(new Sgd(10.0)).toJson();
+    var harness =
+        open(new TrainerSettings(exploding, ModelShape.regression(2), 1, Duration.ZERO, 200));
+    List<LabeledSample> stream = separable("a", 8 * 100, 12);
+
+    for (int start = 0; start < stream.size(); start += 8) {
+      List<LabeledSample> batch = new ArrayList<>();
+      for (LabeledSample sample : stream.subList(start, start + 8)) {
+        batch.add(
+            LabeledSample.newBuilder(sample)
+                .setLabel(null)
+                .setTarget(3.0 * sample.getLabel())
+                .build());
+      }
+      harness.processElement(batch, 0);
+    }
+
+    List<ModelCheckpoint> published = checkpoints(harness);
+    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    assertThat(harness.getSideOutput(DeadLetters.TAG))
+        .isNotEmpty()
+        .allSatisfy(
+            record ->
+                assertThat(record.getValue().getReason())
+                    .isEqualTo(DeadLetterReason.DIVERGED_BATCH));
+    assertThat(state.getVersion()).isLessThan(100).isEqualTo(published.size());
+    assertThat(allFinite(ArrayBytes.decode(state.getParameters()).toFloatVector())).isTrue();
+    for (ModelCheckpoint checkpoint : published) {
+      MultiLayerNetwork restored =
+          ModelSerializer.restoreMultiLayerNetwork(
+              new ByteArrayInputStream(checkpoint.getModel().array()), true);
+      assertThat(allFinite(restored.params().toFloatVector()))
+          .as("parameters of version %d are finite", checkpoint.getVersion())
+          .isTrue();
+    }
+  }
+
   private KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> open(
       TrainerSettings settings) throws Exception {
     var harness = Harnesses.keyedBatches(new OnlineTrainer(settings));
@@ -257,6 +301,15 @@ class OnlineTrainerTest {
         .toList();
   }
 
+  private static boolean allFinite(float[] values) {
+    for (float value : values) {
+      if (!Float.isFinite(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static INDArray features(List<LabeledSample> samples) {
     float[][] rows = new float[samples.size()][];
     for (int i = 0; i < samples.size(); i++) {
@@ -275,11 +328,32 @@ class OnlineTrainerTest {
   }
 
   private static MultiLayerConfiguration twoFeatureClassifier() {
+    return classifier(new Adam(0.05));
+  }
+
+  private static MultiLayerConfiguration linearRegression(IUpdater updater) {
     return new NeuralNetConfiguration.Builder()
         .seed(7)
         .dataType(DataType.FLOAT)
         .weightInit(WeightInit.XAVIER)
-        .updater(new Adam(0.05))
+        .updater(updater)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(2).nOut(4).activation(Activation.IDENTITY).build())
+        .layer(
+            new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .nIn(4)
+                .nOut(1)
+                .activation(Activation.IDENTITY)
+                .build())
+        .build();
+  }
+
+  private static MultiLayerConfiguration classifier(IUpdater updater) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(7)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.XAVIER)
+        .updater(updater)
         .list()
         .layer(new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.TANH).build())
         .layer(

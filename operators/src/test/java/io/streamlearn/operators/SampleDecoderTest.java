@@ -2,9 +2,14 @@ package io.streamlearn.operators;
 
 import static io.streamlearn.operators.Samples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamlearn.schemas.DeadLetter;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.WireCodec;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SampleDecoderTest {
 
   private final WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
-  private final SampleDecoder decoder = new SampleDecoder(ModelShape.classification(2, 3));
+  private final SampleDecoder decoder = new SampleDecoder(ModelShape.classification(2, 3), 200);
   private OneInputStreamOperatorTestHarness<SourceRecord, LabeledSample> harness;
   private long offset;
 
@@ -48,7 +53,30 @@ class SampleDecoderTest {
     assertThat(harness.extractOutputValues())
         .extracting(LabeledSample::getId)
         .containsExactly("a-0");
-    assertThat(decoder.rejectedCount(RejectReason.NOT_SINGLE_OBJECT)).isEqualTo(2);
+    assertThat(decoder.rejectedCount(DeadLetterReason.NOT_SINGLE_OBJECT)).isEqualTo(2);
+    assertThat(deadLetters()).extracting(DeadLetter::getSourceOffset).containsExactly(0L, 1L);
+    DeadLetter first = deadLetters().get(0);
+    assertThat(first.getValue().array()).isEqualTo("not avro".getBytes());
+    assertThat(first.getSourceTopic()).isEqualTo("samples");
+    assertThat(first.getSourcePartition()).isZero();
+    assertThat(first.getReason()).isEqualTo(DeadLetterReason.NOT_SINGLE_OBJECT);
+    assertThat(first.getKey()).isNull();
+  }
+
+  @Test
+  void deadLettersRecordsOverTheSizeLimitWithoutDecodingThem() throws Exception {
+    LabeledSample huge = sample("a", 0, 1, new float[60]);
+
+    send(codec.encode(huge));
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(deadLetters())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getReason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
+              assertThat(d.getMessage()).contains("the limit is 200");
+            });
   }
 
   @Test
@@ -61,10 +89,24 @@ class SampleDecoderTest {
     send(codec.encode(sample("a", 5, -1, 0f, 0f)));
 
     assertThat(harness.extractOutputValues()).isEmpty();
-    assertThat(decoder.rejectedCount(RejectReason.MISSING_KEY)).isEqualTo(1);
-    assertThat(decoder.rejectedCount(RejectReason.FEATURE_COUNT_MISMATCH)).isEqualTo(1);
-    assertThat(decoder.rejectedCount(RejectReason.NON_FINITE_FEATURE)).isEqualTo(2);
-    assertThat(decoder.rejectedCount(RejectReason.LABEL_OUT_OF_RANGE)).isEqualTo(2);
+    assertThat(decoder.rejectedCount(DeadLetterReason.MISSING_KEY)).isEqualTo(1);
+    assertThat(decoder.rejectedCount(DeadLetterReason.FEATURE_COUNT_MISMATCH)).isEqualTo(1);
+    assertThat(decoder.rejectedCount(DeadLetterReason.NON_FINITE_FEATURE)).isEqualTo(2);
+    assertThat(decoder.rejectedCount(DeadLetterReason.LABEL_OUT_OF_RANGE)).isEqualTo(2);
+    assertThat(deadLetters())
+        .extracting(DeadLetter::getSampleId, DeadLetter::getReason)
+        .containsExactly(
+            tuple("-0", DeadLetterReason.MISSING_KEY),
+            tuple("a-1", DeadLetterReason.FEATURE_COUNT_MISMATCH),
+            tuple("a-2", DeadLetterReason.NON_FINITE_FEATURE),
+            tuple("a-3", DeadLetterReason.NON_FINITE_FEATURE),
+            tuple("a-4", DeadLetterReason.LABEL_OUT_OF_RANGE),
+            tuple("a-5", DeadLetterReason.LABEL_OUT_OF_RANGE));
+  }
+
+  private List<DeadLetter> deadLetters() {
+    var records = harness.getSideOutput(DeadLetters.TAG);
+    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 
   private void send(byte[] value) throws Exception {

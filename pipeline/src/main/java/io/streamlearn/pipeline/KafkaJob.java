@@ -5,7 +5,10 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_SIZE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_GROUP_ID;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PREDICTIONS_DELIVERY_GUARANTEE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
@@ -21,6 +24,7 @@ import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -35,22 +39,32 @@ public final class KafkaJob {
     String bootstrapServers = config.get(KAFKA_BOOTSTRAP_SERVERS);
     // Transactional ids must not collide between jobs or sinks sharing a cluster.
     String transactionalIdPrefix = config.get(JOB_NAME);
+    Duration transactionTimeout = config.get(KAFKA_TRANSACTION_TIMEOUT);
+    PipelineSinks sinks =
+        new PipelineSinks(
+            KafkaConnectors.predictionsSink(
+                bootstrapServers,
+                config.get(KAFKA_TOPIC_PREDICTIONS),
+                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE),
+                transactionalIdPrefix + "-predictions",
+                transactionTimeout),
+            KafkaConnectors.checkpointsSink(
+                bootstrapServers,
+                config.get(KAFKA_TOPIC_CHECKPOINTS),
+                DeliveryGuarantee.EXACTLY_ONCE,
+                transactionalIdPrefix + "-checkpoints",
+                transactionTimeout),
+            KafkaConnectors.deadLettersSink(
+                bootstrapServers,
+                config.get(KAFKA_TOPIC_DEAD_LETTERS),
+                DeliveryGuarantee.EXACTLY_ONCE,
+                transactionalIdPrefix + "-dead-letters",
+                transactionTimeout));
     StreamlearnJob.defineWorkflow(
         env,
         KafkaConnectors.samplesSource(
             bootstrapServers, config.get(KAFKA_TOPIC_SAMPLES), config.get(KAFKA_GROUP_ID), false),
-        KafkaConnectors.predictionsSink(
-            bootstrapServers,
-            config.get(KAFKA_TOPIC_PREDICTIONS),
-            DeliveryGuarantee.EXACTLY_ONCE,
-            transactionalIdPrefix + "-predictions",
-            config.get(KAFKA_TRANSACTION_TIMEOUT)),
-        KafkaConnectors.checkpointsSink(
-            bootstrapServers,
-            config.get(KAFKA_TOPIC_CHECKPOINTS),
-            DeliveryGuarantee.EXACTLY_ONCE,
-            transactionalIdPrefix + "-checkpoints",
-            config.get(KAFKA_TRANSACTION_TIMEOUT)),
+        sinks,
         pipelineSettings(config));
   }
 
@@ -61,6 +75,7 @@ public final class KafkaJob {
             ? ModelShape.classification(features, config.get(MODEL_CLASSES))
             : ModelShape.regression(features);
     return new PipelineSettings(
+        config.get(KAFKA_MAX_RECORD_BYTES),
         config.get(BATCH_SIZE),
         config.get(BATCH_MAX_DELAY),
         new TrainerSettings(

@@ -8,11 +8,13 @@ import java.time.Duration;
 /**
  * What the topology needs to know, already validated.
  *
+ * @param maxRecordBytes largest sample record decoded; larger ones are dead-lettered
  * @param batchSize samples per mini-batch
  * @param maxBatchDelay longest wait for a batch to fill (zero: count only)
  * @param trainer model, checkpoint and metrics settings of the trainer
  */
-public record PipelineSettings(int batchSize, Duration maxBatchDelay, TrainerSettings trainer)
+public record PipelineSettings(
+    int maxRecordBytes, int batchSize, Duration maxBatchDelay, TrainerSettings trainer)
     implements Serializable {
 
   public ModelShape shape() {

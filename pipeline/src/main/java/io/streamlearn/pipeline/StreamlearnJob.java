@@ -1,17 +1,16 @@
 package io.streamlearn.pipeline;
 
+import io.streamlearn.operators.DeadLetters;
 import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,7 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The Streamlearn topology: samples → decode → per-key mini-batches → predict-then-train, with
- * predictions and model checkpoints going to their sinks.
+ * predictions, model checkpoints and dead letters going to their sinks.
  *
  * <p>It is a function of its source and sinks, so tests run it on bounded inputs and collecting
  * sinks while the command line wires in Kafka. The operator uids are part of the savepoint format:
@@ -37,13 +36,12 @@ public final class StreamlearnJob {
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
       Source<SourceRecord, ?, ?> source,
-      Sink<Prediction> predictionsSink,
-      Sink<ModelCheckpoint> checkpointsSink,
+      PipelineSinks sinks,
       PipelineSettings settings) {
-    DataStream<LabeledSample> samples =
+    SingleOutputStreamOperator<LabeledSample> samples =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "samples")
             .uid("samples-source")
-            .process(new SampleDecoder(settings.shape()))
+            .process(new SampleDecoder(settings.shape(), settings.maxRecordBytes()))
             .uid("decode-samples")
             .name("decode samples");
 
@@ -64,11 +62,17 @@ public final class StreamlearnJob {
             .uid("predict-then-train")
             .name("predict then train");
 
-    predictions.sinkTo(predictionsSink).uid("predictions-sink").name("predictions");
+    predictions.sinkTo(sinks.predictions()).uid("predictions-sink").name("predictions");
     predictions
         .getSideOutput(OnlineTrainer.CHECKPOINTS)
-        .sinkTo(checkpointsSink)
+        .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
         .name("model checkpoints");
+    samples
+        .getSideOutput(DeadLetters.TAG)
+        .union(predictions.getSideOutput(DeadLetters.TAG))
+        .sinkTo(sinks.deadLetters())
+        .uid("dead-letters-sink")
+        .name("dead letters");
   }
 }

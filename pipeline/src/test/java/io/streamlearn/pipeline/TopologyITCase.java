@@ -2,14 +2,14 @@ package io.streamlearn.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.SourceRecord;
-import io.streamlearn.operators.TrainerSettings;
+import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.schemas.DeadLetter;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +23,8 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class TopologyITCase {
 
@@ -72,10 +64,22 @@ class TopologyITCase {
     env.setParallelism(2);
     CollectingSink<Prediction> predictions = new CollectingSink<>();
     CollectingSink<ModelCheckpoint> checkpoints = new CollectingSink<>();
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
 
-    StreamlearnJob.defineWorkflow(env, boundedSource(values), predictions, checkpoints, settings());
+    StreamlearnJob.defineWorkflow(
+        env,
+        boundedSource(values),
+        new PipelineSinks(predictions, checkpoints, deadLetters),
+        settings());
     env.execute("topology");
 
+    assertThat(deadLetters.values())
+        .hasSize(6)
+        .allSatisfy(
+            d -> {
+              assertThat(d.getReason()).isEqualTo(DeadLetterReason.NOT_SINGLE_OBJECT);
+              assertThat(new String(d.getValue().array())).startsWith("garbage ");
+            });
     assertThat(predictions.values()).hasSize(good);
     assertThat(predictions.values().stream().map(Prediction::getSampleId).distinct().count())
         .isEqualTo(good);
@@ -118,25 +122,17 @@ class TopologyITCase {
   }
 
   private static PipelineSettings settings() {
-    String model =
-        new NeuralNetConfiguration.Builder()
-            .seed(3)
-            .dataType(DataType.FLOAT)
-            .weightInit(WeightInit.XAVIER)
-            .updater(new Adam(0.02))
-            .list()
-            .layer(new DenseLayer.Builder().nIn(2).nOut(16).activation(Activation.RELU).build())
-            .layer(
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                    .nIn(16)
-                    .nOut(2)
-                    .activation(Activation.SOFTMAX)
-                    .build())
-            .build()
-            .toJson();
-    return new PipelineSettings(
-        32,
-        Duration.ofSeconds(30),
-        new TrainerSettings(model, ModelShape.classification(2, 2), 20, Duration.ZERO, 500));
+    return KafkaJob.pipelineSettings(
+        StreamlearnConfig.fromMap(
+            Map.of(
+                "kafka.bootstrap-servers", "unused:9092",
+                "model.features", "2",
+                "model.hidden-layers", "16",
+                "model.learning-rate", "0.02",
+                "batch.size", "32",
+                "batch.max-delay", "30 s",
+                "model.checkpoint.every-steps", "20",
+                "model.checkpoint.interval", "0 s",
+                "metrics.window", "500")));
   }
 }

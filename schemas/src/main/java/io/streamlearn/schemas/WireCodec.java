@@ -58,6 +58,14 @@ public final class WireCodec<T> {
     return new WireCodec<>(ModelCheckpoint.getEncoder(), ModelCheckpoint::createDecoder, List.of());
   }
 
+  public static WireCodec<DeadLetter> deadLetters() {
+    return new WireCodec<>(DeadLetter.getEncoder(), DeadLetter::createDecoder, List.of());
+  }
+
+  public static WireCodec<MetricsEvent> metricsEvents() {
+    return new WireCodec<>(MetricsEvent.getEncoder(), MetricsEvent::createDecoder, List.of());
+  }
+
   public byte[] encode(T record) {
     try {
       ByteBuffer buffer = encoder.encode(record);

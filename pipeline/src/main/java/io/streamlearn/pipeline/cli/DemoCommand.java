@@ -3,6 +3,7 @@ package io.streamlearn.pipeline.cli;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 
@@ -130,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
     broker.createTopic(config.get(KAFKA_TOPIC_SAMPLES), partitions);
     broker.createTopic(config.get(KAFKA_TOPIC_PREDICTIONS), partitions);
     broker.createTopic(config.get(KAFKA_TOPIC_CHECKPOINTS), 1);
+    broker.createTopic(config.get(KAFKA_TOPIC_DEAD_LETTERS), 1);
 
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(partitions, config.flinkConfiguration());

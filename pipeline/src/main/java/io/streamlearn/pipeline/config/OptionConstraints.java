@@ -7,6 +7,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_MAX_DELAY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_SIZE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_ACTIVATION;
@@ -41,6 +42,7 @@ final class OptionConstraints {
               KAFKA_TRANSACTION_TIMEOUT,
               greaterThan(Duration.ZERO),
               atMost(BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT)),
+          Range.of(KAFKA_MAX_RECORD_BYTES, atLeast(1)),
           Range.of(BATCH_SIZE, atLeast(1)),
           Range.of(BATCH_MAX_DELAY, atLeast(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Every Streamlearn configuration option with its type, default and description: the one list that
@@ -48,6 +49,35 @@ public final class StreamlearnOptions {
           .stringType()
           .defaultValue("model-checkpoints")
           .withDescription("Topic model snapshots are published to (see model.checkpoint.*).");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_DEAD_LETTERS =
+      ConfigOptions.key("kafka.topic.dead-letters")
+          .stringType()
+          .defaultValue("dead-letters")
+          .withDescription(
+              "Topic every record the job cannot use goes to, with its original bytes, its"
+                  + " topic, partition and offset, a reason code and a message"
+                  + " (see docs/wire-format.md).");
+
+  public static final ConfigOption<Integer> KAFKA_MAX_RECORD_BYTES =
+      ConfigOptions.key("kafka.max-record-bytes")
+          .intType()
+          .defaultValue(1_048_576)
+          .withDescription(
+              "Largest sample record accepted, in bytes. Larger records are dead-lettered as"
+                  + " RECORD_TOO_LARGE without being decoded.");
+
+  public static final ConfigOption<DeliveryGuarantee> KAFKA_PREDICTIONS_DELIVERY_GUARANTEE =
+      ConfigOptions.key("kafka.predictions.delivery-guarantee")
+          .enumType(DeliveryGuarantee.class)
+          .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+          .withDescription(
+              "How predictions are written. EXACTLY_ONCE: in Kafka transactions committed with"
+                  + " each Flink checkpoint, so read-committed consumers see every prediction"
+                  + " once, one checkpoint interval late. AT_LEAST_ONCE: visible at once, but"
+                  + " after a failure the predictions made since the last checkpoint are written"
+                  + " again (same sample id and model version). Model checkpoints and dead"
+                  + " letters are always written exactly once.");
 
   public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
       ConfigOptions.key("kafka.transaction-timeout")
@@ -208,6 +238,9 @@ public final class StreamlearnOptions {
           KAFKA_TOPIC_SAMPLES,
           KAFKA_TOPIC_PREDICTIONS,
           KAFKA_TOPIC_CHECKPOINTS,
+          KAFKA_TOPIC_DEAD_LETTERS,
+          KAFKA_MAX_RECORD_BYTES,
+          KAFKA_PREDICTIONS_DELIVERY_GUARANTEE,
           KAFKA_TRANSACTION_TIMEOUT,
           BATCH_SIZE,
           BATCH_MAX_DELAY,

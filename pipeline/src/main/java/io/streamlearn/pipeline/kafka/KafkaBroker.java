@@ -32,8 +32,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * and if this JVM is killed outright the child sees its stdin end and exits (see {@link
  * KafkaBrokerMain}).
  *
- * <p>Files in the work directory: {@code server.properties}, {@code data/} (the log directory) and
- * {@code broker.log} (everything the child prints).
+ * <p>Files in the work directory: {@code server.properties}, {@code cluster.id}, {@code data/} (the
+ * log directory) and {@code broker.log} (everything the child prints). A broker started again on
+ * the same directory (on new ports) keeps the topics and records of the one before.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -95,13 +96,15 @@ public final class KafkaBroker implements AutoCloseable {
     Process process =
         new ProcessBuilder(
                 javaBinary(),
+                // Kafka's scripts give a broker 1 GB; one holding test and demo data needs far
+                // less, and it shares the machine with Flink and the model.
                 "-Xmx512m",
                 "-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 KafkaBrokerMain.class.getName(),
                 serverProperties.toAbsolutePath().toString(),
-                Uuid.randomUuid().toString())
+                clusterId(workDir))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .start();
@@ -249,36 +252,51 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static String serverProperties(Path logDir, int brokerPort, int controllerPort) {
-    return """
-           process.roles=broker,controller
-           node.id=1
-           controller.quorum.voters=1@%1$s:%3$d
-           listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d
-           advertised.listeners=PLAINTEXT://%1$s:%2$d
-           controller.listener.names=CONTROLLER
-           listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-           log.dirs=%4$s
-           # One broker: internal topics cannot have more replicas, or the group and transaction
-           # coordinators never become available.
-           offsets.topic.replication.factor=1
-           transaction.state.log.replication.factor=1
-           transaction.state.log.min.isr=1
-           # The default of 50 partitions each makes the first consumer group and the first
-           # transaction wait for 50 partitions to be created; one is plenty on one broker.
-           offsets.topic.num.partitions=1
-           transaction.state.log.num.partitions=1
-           num.partitions=1
-           # Tests and the demo start one consumer group member and want its partitions at once.
-           group.initial.rebalance.delay.ms=0
-           # A misspelt topic name should fail loudly instead of creating an empty topic.
-           auto.create.topics.enable=false
-           """
-        .formatted(
-            LOOPBACK,
-            brokerPort,
-            controllerPort,
-            // Properties files read backslashes as escapes: write the path with forward slashes.
-            logDir.toAbsolutePath().toString().replace('\\', '/'));
+    String template =
+        """
+        process.roles=broker,controller
+        node.id=1
+        controller.quorum.voters=1@%1$s:%3$d
+        listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d
+        advertised.listeners=PLAINTEXT://%1$s:%2$d
+        controller.listener.names=CONTROLLER
+        listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+        log.dirs=%4$s
+        # One broker: internal topics cannot have more replicas, or the group and transaction
+        # coordinators never become available.
+        offsets.topic.replication.factor=1
+        transaction.state.log.replication.factor=1
+        transaction.state.log.min.isr=1
+        # The default of 50 partitions each makes the first consumer group and the first
+        # transaction wait for 50 partitions to be created; one is plenty on one broker.
+        offsets.topic.num.partitions=1
+        transaction.state.log.num.partitions=1
+        num.partitions=1
+        # Tests and the demo start one consumer group member and want its partitions at once.
+        group.initial.rebalance.delay.ms=0
+        # A misspelt topic name should fail loudly instead of creating an empty topic.
+        auto.create.topics.enable=false
+        """;
+    return template.formatted(
+        LOOPBACK,
+        brokerPort,
+        controllerPort,
+        // Properties files read backslashes as escapes: write the path with forward slashes.
+        logDir.toAbsolutePath().toString().replace('\\', '/'));
+  }
+
+  /**
+   * The id the storage in {@code workDir} is (or will be) formatted with, kept beside it: a broker
+   * restarted on the same directory must present the same id, or formatting fails.
+   */
+  private static String clusterId(Path workDir) throws IOException {
+    Path file = workDir.resolve("cluster.id");
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    String id = Uuid.randomUuid().toString();
+    Files.writeString(file, id);
+    return id;
   }
 
   private static String javaBinary() {

@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline.kafka;
 
 import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
@@ -119,6 +120,22 @@ public final class KafkaConnectors {
   }
 
   /** {@link #sink} for model checkpoints, keyed by their model key. */
+  public static KafkaSink<DeadLetter> deadLettersSink(
+      String bootstrapServers,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      Duration transactionTimeout) {
+    return sink(
+        bootstrapServers,
+        topic,
+        WireCodec::deadLetters,
+        DeadLetter::getKey,
+        guarantee,
+        transactionalIdPrefix,
+        transactionTimeout);
+  }
+
   public static KafkaSink<ModelCheckpoint> checkpointsSink(
       String bootstrapServers,
       String topic,

@@ -44,7 +44,12 @@ final class WireCodecRecordSerializer<T> implements KafkaRecordSerializationSche
       T element, KafkaSinkContext context, Long timestamp) {
     // No timestamp: Kafka stamps the write time. Event times can be far in the past (replays,
     // generated data), and the broker's time-based retention would then delete the records early.
-    return new ProducerRecord<>(
-        topic, keyOf.apply(element).getBytes(StandardCharsets.UTF_8), codec.encode(element));
+    return new ProducerRecord<>(topic, keyBytes(element), codec.encode(element));
+  }
+
+  /** A record without a key (a dead letter that could not be decoded) gets a null Kafka key. */
+  private byte[] keyBytes(T element) {
+    String key = keyOf.apply(element);
+    return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
   }
 }

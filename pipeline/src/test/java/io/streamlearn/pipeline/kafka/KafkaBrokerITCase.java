@@ -61,19 +61,34 @@ class KafkaBrokerITCase {
   }
 
   @Test
-  void closeStopsTheBrokerProcessAndMayBeCalledTwice(@TempDir Path ownWorkDir) throws Exception {
-    KafkaBroker ownBroker = KafkaBroker.start(ownWorkDir);
-    ProcessHandle process = ownBroker.process();
+  void closeStopsTheBrokerForGoodAndARestartOnTheSameDirectoryKeepsTheData(@TempDir Path ownWorkDir)
+      throws Exception {
+    List<LabeledSample> samples =
+        Stream.generate(new RotatingHyperplane(3, 2, 2, 0, 0)::next).limit(10).toList();
+    KafkaBroker first = KafkaBroker.start(ownWorkDir);
+    ProcessHandle firstProcess = first.process();
     try {
-      assertThat(process.isAlive()).isTrue();
-      assertThat(process.pid()).isNotEqualTo(ProcessHandle.current().pid());
+      assertThat(firstProcess.isAlive()).isTrue();
+      assertThat(firstProcess.pid()).isNotEqualTo(ProcessHandle.current().pid());
+      first.createTopic("kept", 1);
+      KafkaConnectors.produce(first.bootstrapServers(), "kept", samples);
     } finally {
-      ownBroker.close();
+      first.close();
     }
-    assertThat(process.isAlive()).isFalse();
+    assertThat(firstProcess.isAlive()).isFalse();
+    first.close();
+    assertThat(firstProcess.isAlive()).isFalse();
 
-    ownBroker.close();
-    assertThat(process.isAlive()).isFalse();
+    try (KafkaBroker second = KafkaBroker.start(ownWorkDir)) {
+      assertThat(
+              KafkaConnectors.readAll(
+                  second.bootstrapServers(),
+                  "kept",
+                  WireCodec.labeledSamples(),
+                  samples.size(),
+                  Duration.ofSeconds(60)))
+          .containsExactlyElementsOf(samples);
+    }
   }
 
   @Test
