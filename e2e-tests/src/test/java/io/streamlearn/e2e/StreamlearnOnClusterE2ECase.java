@@ -63,6 +63,8 @@ class StreamlearnOnClusterE2ECase {
     kafka.createTopic("predictions", 2);
     // One partition: a key's checkpoints are read back in the order they were published.
     kafka.createTopic("model-checkpoints", 1);
+    // The job sends records it cannot use there; the broker creates no topic by itself.
+    kafka.createTopic("dead-letters", 1);
     flink = FlinkCluster.start(workDir.resolve("flink"));
   }
 
