@@ -1,0 +1,203 @@
+package io.streamlearn.e2e;
+
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.mapping;
+import static java.util.stream.Collectors.toList;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged command line submits the packaged job jar to a real Flink cluster, which learns from
+ * a real Kafka broker: what an operator does with {@code bin/streamlearn run --jobmanager}.
+ */
+class StreamlearnOnClusterE2ECase {
+
+  private static final int FEATURES = 4;
+  private static final int KEYS = 4;
+  private static final int SAMPLES = 8_000;
+  private static final int BATCH_SIZE = 32;
+  private static final int CHECKPOINT_EVERY_STEPS = 20;
+
+  /**
+   * Each key trains on SAMPLES / KEYS samples in batches of at most BATCH_SIZE, so in at least
+   * SAMPLES / KEYS / BATCH_SIZE steps, and publishes a checkpoint every CHECKPOINT_EVERY_STEPS.
+   */
+  private static final int MIN_CHECKPOINTS_PER_KEY =
+      (SAMPLES / KEYS / BATCH_SIZE) / CHECKPOINT_EVERY_STEPS;
+
+  private static final Pattern SUBMITTED_JOB = Pattern.compile("Submitted job ([0-9a-f]{32})");
+
+  // Kept when a test fails: the cluster's logs are there.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path workDir;
+
+  private static KafkaBroker kafka;
+  private static FlinkCluster flink;
+
+  @BeforeAll
+  static void startKafkaAndFlink() throws Exception {
+    kafka = KafkaBroker.start(workDir.resolve("kafka"));
+    kafka.createTopic("samples", 2);
+    kafka.createTopic("predictions", 2);
+    // One partition: a key's checkpoints are read back in the order they were published.
+    kafka.createTopic("model-checkpoints", 1);
+    // The job sends records it cannot use there; the broker creates no topic by itself.
+    kafka.createTopic("dead-letters", 1);
+    flink = FlinkCluster.start(workDir.resolve("flink"));
+  }
+
+  @AfterAll
+  static void stopKafkaAndFlink() throws Exception {
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void theSubmittedJobPredictsEverySampleAndPublishesModelsOnTheCluster() throws Exception {
+    String jobId = submitDetached(writeConfig());
+
+    List<LabeledSample> samples =
+        // A slowly drifting concept with 5 % label noise: learnable, never learnt perfectly.
+        Stream.generate(new RotatingHyperplane(7, FEATURES, KEYS, 0.0005, 0.05)::next)
+            .limit(SAMPLES)
+            .toList();
+    KafkaConnectors.produce(kafka.bootstrapServers(), "samples", samples);
+
+    List<Prediction> predictions =
+        KafkaConnectors.readAll(
+            kafka.bootstrapServers(),
+            "predictions",
+            WireCodec.predictions(),
+            SAMPLES,
+            Duration.ofMinutes(3));
+    assertOnePredictionPerSample(predictions, samples);
+
+    List<ModelCheckpoint> checkpoints =
+        KafkaConnectors.readAll(
+            kafka.bootstrapServers(),
+            "model-checkpoints",
+            WireCodec.modelCheckpoints(),
+            KEYS * MIN_CHECKPOINTS_PER_KEY,
+            Duration.ofMinutes(1));
+    assertCheckpointsOfEveryKeyInVersionOrder(checkpoints, samples);
+
+    assertThat(flink.jobStatus(jobId)).isEqualTo("RUNNING");
+    assertThat(flink.runningJobs()).containsExactly(jobId);
+    // The networks were trained where ND4J's native library is loaded: in the TaskManager.
+    assertThat(loadsNd4jNatives(flink.taskManagerProcess().pid())).isTrue();
+    assertThat(loadsNd4jNatives(ProcessHandle.current().pid())).isFalse();
+
+    flink.cancelJob(jobId);
+    assertThat(Await.until(Duration.ofSeconds(30), () -> isCanceled(jobId)))
+        .as("job %s CANCELED, the REST API says %s", jobId, flink.jobStatus(jobId))
+        .isTrue();
+  }
+
+  private static void assertOnePredictionPerSample(
+      List<Prediction> predictions, List<LabeledSample> samples) {
+    // Compared as numbers first: a failing comparison of 8,000 ids is unreadable.
+    assertThat(predictions.size())
+        .as("predictions within 3 minutes; logs in %s", workDir)
+        .isEqualTo(samples.size());
+    Map<String, Long> predictionsPerSample =
+        predictions.stream().collect(groupingBy(Prediction::getSampleId, counting()));
+    assertThat(predictionsPerSample.keySet())
+        .containsExactlyInAnyOrderElementsOf(samples.stream().map(LabeledSample::getId).toList());
+    assertThat(predictionsPerSample).allSatisfy((id, count) -> assertThat(count).isOne());
+    assertThat(predictions).allSatisfy(p -> assertThat(p.getModelVersion()).isNotNegative());
+  }
+
+  private static void assertCheckpointsOfEveryKeyInVersionOrder(
+      List<ModelCheckpoint> checkpoints, List<LabeledSample> samples) {
+    Map<String, List<Long>> versionsPerKey =
+        checkpoints.stream()
+            .collect(
+                groupingBy(
+                    ModelCheckpoint::getKey, mapping(ModelCheckpoint::getVersion, toList())));
+    assertThat(versionsPerKey)
+        .containsOnlyKeys(samples.stream().map(LabeledSample::getKey).distinct().toList());
+    assertThat(versionsPerKey)
+        .allSatisfy(
+            (key, versions) -> {
+              assertThat(versions).hasSizeGreaterThanOrEqualTo(MIN_CHECKPOINTS_PER_KEY);
+              // Strictly increasing.
+              assertThat(versions).isSorted().doesNotHaveDuplicates();
+            });
+  }
+
+  private static Path writeConfig() throws IOException {
+    return Files.writeString(
+        workDir.resolve("streamlearn.yaml"),
+        """
+        kafka:
+          bootstrap-servers: %s
+        model:
+          features: %d
+          checkpoint:
+            every-steps: %d
+        batch:
+          size: %d
+        job:
+          parallelism: 2
+          checkpoint-interval: 1 s
+        """
+            .formatted(kafka.bootstrapServers(), FEATURES, CHECKPOINT_EVERY_STEPS, BATCH_SIZE));
+  }
+
+  /** Submits with the packaged command line and returns the job id it prints. */
+  private static String submitDetached(Path config) throws Exception {
+    StreamlearnCli.Result submission =
+        StreamlearnCli.run(
+            workDir.resolve("submit.out"),
+            Duration.ofMinutes(2),
+            "run",
+            "--config",
+            config.toString(),
+            "--jobmanager",
+            flink.restAddress(),
+            "--job-jar",
+            StreamlearnCli.jar("streamlearn.job.jar").toString(),
+            "--detached");
+    assertThat(submission.exitCode()).as(submission.output()).isZero();
+    Matcher jobId = SUBMITTED_JOB.matcher(submission.output());
+    assertThat(jobId.find()).as("a job id in: %s", submission.output()).isTrue();
+    return jobId.group(1);
+  }
+
+  private static boolean isCanceled(String jobId) throws IOException, InterruptedException {
+    return flink.jobStatus(jobId).equals("CANCELED");
+  }
+
+  /** Whether the process has ND4J's CPU backend (libnd4jcpu.so) mapped; Linux only. */
+  private static boolean loadsNd4jNatives(long pid) throws IOException {
+    try (Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(pid), "maps"))) {
+      return maps.anyMatch(mapping -> mapping.contains("libnd4jcpu"));
+    }
+  }
+}
