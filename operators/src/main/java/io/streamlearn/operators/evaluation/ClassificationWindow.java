@@ -10,9 +10,10 @@ import java.util.function.ObjDoubleConsumer;
  * Prequential classification metrics over a window: accuracy, log loss, Cohen's kappa,
  * kappa-temporal and, for binary tasks, ROC AUC.
  *
- * <p>Each outcome is one record: prediction time, true label, predicted label, the probability the
- * model gave the true label, the score of class 1 (binary tasks only, else NaN) and whether the
- * no-change classifier (which predicts the previous true label) was right.
+ * <p>Each outcome is one record of 25 bytes: long prediction time, int true label, int predicted
+ * label, float probability the model gave the true label, float score of class 1 (NaN unless the
+ * task is binary), byte 1 if the no-change classifier (which predicts the previous true label) was
+ * right, else 0.
  */
 public final class ClassificationWindow extends PrequentialWindow {
 

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.function.ObjDoubleConsumer;
 
 /**
- * Prequential regression metrics over a window: MAE and RMSE. Each outcome is one record: the
- * prediction time and the error (predicted minus target).
+ * Prequential regression metrics over a window: MAE and RMSE. Each outcome is one record of 16
+ * bytes: long prediction time, double error (predicted minus target).
  */
 public final class RegressionWindow extends PrequentialWindow {
 

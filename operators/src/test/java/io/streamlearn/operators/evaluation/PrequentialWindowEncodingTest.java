@@ -43,6 +43,16 @@ class PrequentialWindowEncodingTest {
 
   @ParameterizedTest
   @MethodSource("windows")
+  void theEncodingGrowsByOneFixedWidthRecordPerOutcome(PrequentialWindow window) {
+    addOutcomes(window, 0, 20);
+    int recordBytes = window instanceof ClassificationWindow ? 25 : 16;
+    int headerBytes = window instanceof ClassificationWindow ? 27 : 23;
+
+    assertThat(window.encode()).hasSize(headerBytes + 20 * recordBytes);
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
   void anEmptyWindowSurvivesTheRoundTrip(PrequentialWindow window) {
     PrequentialWindow decoded = PrequentialWindow.decode(window.encode());
 
