@@ -1,0 +1,237 @@
+package io.streamlearn.operators.evaluation;
+
+import io.streamlearn.schemas.Prediction;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ObjDoubleConsumer;
+
+/**
+ * Prequential classification metrics over a window: accuracy, log loss, Cohen's kappa,
+ * kappa-temporal and, for binary tasks, ROC AUC.
+ *
+ * <p>Each outcome is one record of 25 bytes: long prediction time, int true label, int predicted
+ * label, float probability the model gave the true label, float score of class 1 (NaN unless the
+ * task is binary), byte 1 if the no-change classifier (which predicts the previous true label) was
+ * right, else 0.
+ */
+public final class ClassificationWindow extends PrequentialWindow {
+
+  static final byte TAG = 'C';
+
+  /** Probabilities are clipped here so that one confident mistake costs a finite log loss. */
+  private static final double MIN_PROBABILITY = 1e-15;
+
+  private static final int NO_LABEL = -1;
+
+  private static final int LABEL = TIME_BYTES;
+  private static final int PREDICTED = LABEL + Integer.BYTES;
+  private static final int LABEL_PROBABILITY = PREDICTED + Integer.BYTES;
+  private static final int POSITIVE_SCORE = LABEL_PROBABILITY + Float.BYTES;
+  private static final int NO_CHANGE_CORRECT = POSITIVE_SCORE + Float.BYTES;
+  private static final int WIDTH = NO_CHANGE_CORRECT + 1;
+
+  /**
+   * The latest true label, also after its outcome left the window: the no-change classifier's
+   * prediction for the next one. Before the first label it has none and counts as wrong.
+   */
+  private int previousLabel;
+
+  public ClassificationWindow(WindowBound bound) {
+    super(bound, WIDTH);
+    this.previousLabel = NO_LABEL;
+  }
+
+  private ClassificationWindow(
+      WindowBound bound, RecordRing records, long newestTime, int previousLabel) {
+    super(bound, records, newestTime);
+    this.previousLabel = previousLabel;
+  }
+
+  static ClassificationWindow read(WindowBound bound, long newestTime, ByteBuffer in) {
+    int previousLabel = in.getInt();
+    return new ClassificationWindow(bound, readRecords(in, WIDTH), newestTime, previousLabel);
+  }
+
+  @Override
+  public void add(Prediction prediction) {
+    List<Float> scoreList = prediction.getScores();
+    float[] scores = new float[scoreList.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = scoreList.get(i);
+    }
+    add(
+        prediction.getPredictionTime().toEpochMilli(),
+        prediction.getLabel(),
+        prediction.getPredictedLabel(),
+        scores);
+  }
+
+  /**
+   * Adds one outcome.
+   *
+   * @param predictionTime when the prediction was made, epoch milliseconds
+   * @param label the true class
+   * @param predicted the class the model predicted
+   * @param scores the model's class probabilities
+   */
+  public void add(long predictionTime, int label, int predicted, float[] scores) {
+    int at = append(predictionTime);
+    ByteBuffer records = records();
+    records.putInt(at + LABEL, label);
+    records.putInt(at + PREDICTED, predicted);
+    records.putFloat(at + LABEL_PROBABILITY, scores[label]);
+    records.putFloat(at + POSITIVE_SCORE, scores.length == 2 ? scores[1] : Float.NaN);
+    records.put(at + NO_CHANGE_CORRECT, (byte) (label == previousLabel ? 1 : 0));
+    previousLabel = label;
+  }
+
+  /** Share of outcomes whose predicted class is the true one. */
+  public double accuracy() {
+    int correct = 0;
+    for (int age = 0; age < size(); age++) {
+      if (label(age) == predicted(age)) {
+        correct++;
+      }
+    }
+    return (double) correct / size();
+  }
+
+  /** Mean negative natural log of the probability given to the true class. */
+  public double logLoss() {
+    double sum = 0;
+    for (int age = 0; age < size(); age++) {
+      sum -=
+          Math.log(Math.max(records().getFloat(offset(age) + LABEL_PROBABILITY), MIN_PROBABILITY));
+    }
+    return sum / size();
+  }
+
+  /**
+   * Cohen's kappa: accuracy relative to the agreement expected by chance from the window's label
+   * and prediction marginals. NaN when chance agreement is certain (one class throughout).
+   */
+  public double kappa() {
+    int classes = 0;
+    for (int age = 0; age < size(); age++) {
+      classes = Math.max(classes, Math.max(label(age), predicted(age)) + 1);
+    }
+    long[] labelCounts = new long[classes];
+    long[] predictedCounts = new long[classes];
+    for (int age = 0; age < size(); age++) {
+      labelCounts[label(age)]++;
+      predictedCounts[predicted(age)]++;
+    }
+    double chanceAgreements = 0;
+    for (int k = 0; k < classes; k++) {
+      chanceAgreements += (double) labelCounts[k] * predictedCounts[k];
+    }
+    return kappa(accuracy(), chanceAgreements / ((double) size() * size()));
+  }
+
+  /**
+   * Kappa-temporal (Žliobaitė et al., 2015): accuracy relative to the no-change classifier, which
+   * predicts the previous true label. At most 0 when the model does no better than that; NaN when
+   * the no-change classifier is right throughout the window.
+   */
+  public double kappaTemporal() {
+    int noChangeCorrect = 0;
+    for (int age = 0; age < size(); age++) {
+      noChangeCorrect += records().get(offset(age) + NO_CHANGE_CORRECT);
+    }
+    return kappa(accuracy(), (double) noChangeCorrect / size());
+  }
+
+  /**
+   * ROC AUC of the class-1 scores, exact over the window: the share of (positive, negative) pairs
+   * in which the positive scores higher, ties counting half. NaN unless every outcome is of a
+   * binary task and both classes occur.
+   */
+  public double auc() {
+    int positives = 0;
+    for (int age = 0; age < size(); age++) {
+      if (Float.isNaN(positiveScore(age))) {
+        return Double.NaN;
+      }
+      positives += label(age);
+    }
+    int negatives = size() - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    float[] positiveScores = new float[positives];
+    float[] negativeScores = new float[negatives];
+    int p = 0;
+    int n = 0;
+    for (int age = 0; age < size(); age++) {
+      if (label(age) == 1) {
+        positiveScores[p++] = positiveScore(age);
+      } else {
+        negativeScores[n++] = positiveScore(age);
+      }
+    }
+    Arrays.sort(positiveScores);
+    Arrays.sort(negativeScores);
+    // One pass over both sorted arrays: the negatives below (and tied with) each positive.
+    long twiceWins = 0;
+    int below = 0;
+    int belowOrTied = 0;
+    for (float score : positiveScores) {
+      while (below < negatives && negativeScores[below] < score) {
+        below++;
+      }
+      belowOrTied = Math.max(belowOrTied, below);
+      while (belowOrTied < negatives && negativeScores[belowOrTied] <= score) {
+        belowOrTied++;
+      }
+      twiceWins += 2L * below + (belowOrTied - below);
+    }
+    return twiceWins / (2.0 * positives * negatives);
+  }
+
+  @Override
+  void computeMetrics(ObjDoubleConsumer<String> metrics) {
+    metrics.accept("accuracy", accuracy());
+    metrics.accept("logLoss", logLoss());
+    metrics.accept("kappa", kappa());
+    metrics.accept("kappaTemporal", kappaTemporal());
+    metrics.accept("auc", auc());
+  }
+
+  @Override
+  byte taskTag() {
+    return TAG;
+  }
+
+  @Override
+  int recordWidth() {
+    return WIDTH;
+  }
+
+  @Override
+  int taskFieldBytes() {
+    return Integer.BYTES;
+  }
+
+  @Override
+  void writeTaskFields(ByteBuffer out) {
+    out.putInt(previousLabel);
+  }
+
+  /** How far {@code observed} agreement is from {@code reference} agreement towards perfect. */
+  private static double kappa(double observed, double reference) {
+    return reference == 1.0 ? Double.NaN : (observed - reference) / (1.0 - reference);
+  }
+
+  private int label(int age) {
+    return records().getInt(offset(age) + LABEL);
+  }
+
+  private int predicted(int age) {
+    return records().getInt(offset(age) + PREDICTED);
+  }
+
+  private float positiveScore(int age) {
+    return records().getFloat(offset(age) + POSITIVE_SCORE);
+  }
+}

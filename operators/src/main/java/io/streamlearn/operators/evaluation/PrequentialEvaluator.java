@@ -1,0 +1,215 @@
+package io.streamlearn.operators.evaluation;
+
+import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.drift.DriftDetector;
+import io.streamlearn.schemas.MetricsEvent;
+import io.streamlearn.schemas.MetricsEventKind;
+import io.streamlearn.schemas.Prediction;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Prequential evaluation of the test-then-train predictions: every labeled prediction is an honest
+ * out-of-sample outcome, added to a count window and a time window of recent outcomes and, as a 0/1
+ * error (classification) or absolute error (regression), to a drift detector.
+ *
+ * <p>A key with new labeled predictions reports a {@link MetricsEventKind#SNAPSHOT} of both
+ * windows' metrics {@code snapshotInterval} after the first of them, and once more when the input
+ * ends; an idle key holds no timer. Count-window metrics have plain names ({@code accuracy}), the
+ * time window's the suffix {@value #TIME_SUFFIX}; {@code predictions} is the position. When the
+ * detector fires, a {@link MetricsEventKind#DRIFT} event with its statistics goes out at once.
+ *
+ * <p>The same class evaluates the whole job when it runs keyed by one constant: {@link
+ * #forJob(EvaluationSettings)} leaves key and model version out of its events.
+ *
+ * <p>Windows and detector live in keyed state as their own versioned encodings. A window saved
+ * under another bound (the settings changed across a restore) starts over rather than report a
+ * window that is neither the old nor the new one; the detector is kept under a state name of its
+ * type, so a changed type starts a new one.
+ */
+public class PrequentialEvaluator extends KeyedProcessFunction<String, Prediction, MetricsEvent> {
+
+  static final String TIME_SUFFIX = "@time";
+  static final String POSITION = "predictions";
+  static final String DRIFT_REACTION = "ALERT";
+
+  /** Fires when the end of input brings the final watermark: report what is unreported. */
+  private static final long END_OF_INPUT = Long.MAX_VALUE;
+
+  private final EvaluationSettings settings;
+  private final boolean jobScope;
+
+  private transient ValueState<byte[]> countWindow;
+  private transient ValueState<byte[]> timeWindow;
+  private transient ValueState<byte[]> detector;
+  private transient ValueState<Long> position;
+  private transient ValueState<Long> modelVersion;
+  private transient ValueState<Long> snapshotTimer;
+
+  private PrequentialEvaluator(EvaluationSettings settings, boolean jobScope) {
+    this.settings = settings;
+    this.jobScope = jobScope;
+  }
+
+  /** Evaluates each model key on its own: run it on the predictions keyed by their key. */
+  public static PrequentialEvaluator forKeys(EvaluationSettings settings) {
+    return new PrequentialEvaluator(settings, false);
+  }
+
+  /**
+   * Evaluates the whole job: run it on all predictions keyed by one constant, which puts all of its
+   * work on one subtask. Its events have no key and no model version.
+   */
+  public static PrequentialEvaluator forJob(EvaluationSettings settings) {
+    return new PrequentialEvaluator(settings, true);
+  }
+
+  static ValueStateDescriptor<byte[]> countWindowDescriptor() {
+    return bytesDescriptor("evaluation-count-window");
+  }
+
+  static ValueStateDescriptor<byte[]> timeWindowDescriptor() {
+    return bytesDescriptor("evaluation-time-window");
+  }
+
+  /** Named after the type: the enum constants' names are part of the state layout. */
+  static ValueStateDescriptor<byte[]> detectorDescriptor(DetectorType type) {
+    return bytesDescriptor("evaluation-detector-" + type.name().toLowerCase(Locale.ROOT));
+  }
+
+  static ValueStateDescriptor<Long> positionDescriptor() {
+    return new ValueStateDescriptor<>("evaluation-position", Types.LONG);
+  }
+
+  static ValueStateDescriptor<Long> modelVersionDescriptor() {
+    return new ValueStateDescriptor<>("evaluation-model-version", Types.LONG);
+  }
+
+  static ValueStateDescriptor<Long> snapshotTimerDescriptor() {
+    return new ValueStateDescriptor<>("evaluation-snapshot-timer", Types.LONG);
+  }
+
+  private static ValueStateDescriptor<byte[]> bytesDescriptor(String name) {
+    return new ValueStateDescriptor<>(name, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    countWindow = getRuntimeContext().getState(countWindowDescriptor());
+    timeWindow = getRuntimeContext().getState(timeWindowDescriptor());
+    detector = getRuntimeContext().getState(detectorDescriptor(settings.detector()));
+    position = getRuntimeContext().getState(positionDescriptor());
+    modelVersion = getRuntimeContext().getState(modelVersionDescriptor());
+    snapshotTimer = getRuntimeContext().getState(snapshotTimerDescriptor());
+  }
+
+  @Override
+  public void processElement(Prediction prediction, Context ctx, Collector<MetricsEvent> out)
+      throws Exception {
+    if (!isLabeled(prediction)) {
+      return;
+    }
+    long now = ctx.timerService().currentProcessingTime();
+    Long previous = position.value();
+    position.update(previous == null ? 1 : previous + 1);
+    modelVersion.update(prediction.getModelVersion());
+    addTo(countWindow, settings.countBound(), prediction);
+    addTo(timeWindow, settings.timeBound(), prediction);
+    if (settings.detector() != DetectorType.NONE) {
+      detectDrift(prediction, ctx, now, out);
+    }
+    if (snapshotTimer.value() == null) {
+      long due = now + settings.snapshotInterval().toMillis();
+      ctx.timerService().registerProcessingTimeTimer(due);
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      snapshotTimer.update(due);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsEvent> out)
+      throws Exception {
+    // Whichever of the two fired, the other is now early or pointless.
+    ctx.timerService().deleteProcessingTimeTimer(snapshotTimer.value());
+    ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+    snapshotTimer.clear();
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put(POSITION, (double) position.value());
+    metrics.putAll(window(countWindow, settings.countBound()).metrics());
+    window(timeWindow, settings.timeBound())
+        .metrics()
+        .forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
+    out.collect(
+        event(MetricsEventKind.SNAPSHOT, ctx, ctx.timerService().currentProcessingTime(), metrics)
+            .build());
+  }
+
+  private boolean isLabeled(Prediction prediction) {
+    return settings.classification()
+        ? prediction.getLabel() != null
+        : prediction.getTarget() != null;
+  }
+
+  private void addTo(ValueState<byte[]> state, WindowBound bound, Prediction prediction)
+      throws Exception {
+    PrequentialWindow window = window(state, bound);
+    window.add(prediction);
+    state.update(window.encode());
+  }
+
+  private PrequentialWindow window(ValueState<byte[]> state, WindowBound bound) throws Exception {
+    byte[] bytes = state.value();
+    if (bytes != null) {
+      PrequentialWindow window = PrequentialWindow.decode(bytes);
+      if (window.bound().equals(bound)) {
+        return window;
+      }
+    }
+    return PrequentialWindow.empty(settings.classification(), bound);
+  }
+
+  private void detectDrift(
+      Prediction prediction, Context ctx, long now, Collector<MetricsEvent> out) throws Exception {
+    DetectorType type = settings.detector();
+    byte[] bytes = detector.value();
+    DriftDetector drift = bytes == null ? type.newDetector() : type.decode(bytes);
+    boolean detected = drift.add(monitoredError(prediction));
+    detector.update(drift.encode());
+    if (detected) {
+      out.collect(
+          event(MetricsEventKind.DRIFT, ctx, now, drift.statistics())
+              .setDetector(type.name())
+              .setReaction(DRIFT_REACTION)
+              .build());
+    }
+  }
+
+  /** The 0/1 error of a classification, the absolute error of a regression. */
+  private double monitoredError(Prediction prediction) {
+    if (settings.classification()) {
+      return prediction.getLabel().equals(prediction.getPredictedLabel()) ? 0 : 1;
+    }
+    return Math.abs(prediction.getScores().get(0) - prediction.getTarget());
+  }
+
+  private MetricsEvent.Builder event(
+      MetricsEventKind kind, Context ctx, long now, Map<String, Double> metrics) throws Exception {
+    return MetricsEvent.newBuilder()
+        .setKind(kind)
+        .setKey(jobScope ? null : ctx.getCurrentKey())
+        .setPosition(position.value())
+        .setTime(Instant.ofEpochMilli(now))
+        .setModelVersion(jobScope ? null : modelVersion.value())
+        .setMetrics(metrics);
+  }
+}

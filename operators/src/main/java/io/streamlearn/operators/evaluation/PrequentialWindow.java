@@ -1,0 +1,172 @@
+package io.streamlearn.operators.evaluation;
+
+import io.streamlearn.schemas.Prediction;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.ObjDoubleConsumer;
+
+/**
+ * The outcomes of one key's (or the job's) recent labeled predictions, and the prequential metrics
+ * over them. Metrics are computed from the stored outcomes when asked for, not kept as running
+ * sums, so they are exact over the window and nothing can drift out of step with it.
+ *
+ * <p>A window lives in Flink keyed state as the bytes of {@link #encode()}; format version 1 is,
+ * big-endian:
+ *
+ * <pre>
+ * byte  format version (1)
+ * byte  task: 'C' classification, 'R' regression
+ * byte  bound: 'N' last count, 'T' time span
+ * long  bound limit: outcomes, or milliseconds
+ * long  newest prediction time (Long.MIN_VALUE while empty)
+ * ...   the task's fields (classification: int label of the latest outcome, -1 before the first)
+ * int   number of records
+ * ...   the records, oldest first: long prediction time, then the task's fields
+ * </pre>
+ *
+ * <p>A time window drops outcomes from its oldest end, so an outcome that arrives out of order (the
+ * job's window merges the predictions of several trainer subtasks) leaves when it is the oldest
+ * left, a little later than its prediction time alone would say.
+ */
+public abstract sealed class PrequentialWindow permits ClassificationWindow, RegressionWindow {
+
+  /** First byte of every encoding: change the layout only together with this, and read both. */
+  static final byte FORMAT_VERSION = 1;
+
+  /** Every record starts with the prediction time, which the time bound reads. */
+  static final int TIME_BYTES = Long.BYTES;
+
+  static final String WINDOW_SIZE = "windowSize";
+
+  private static final byte COUNT_TAG = 'N';
+  private static final byte TIME_TAG = 'T';
+  private static final int HEADER_BYTES = 3 + 2 * Long.BYTES + Integer.BYTES;
+  private static final int INITIAL_CAPACITY = 16;
+
+  private final WindowBound bound;
+  private final RecordRing ring;
+  private long newestTime;
+
+  PrequentialWindow(WindowBound bound, int recordWidth) {
+    this(bound, new RecordRing(recordWidth, INITIAL_CAPACITY), Long.MIN_VALUE);
+  }
+
+  PrequentialWindow(WindowBound bound, RecordRing ring, long newestTime) {
+    this.bound = bound;
+    this.ring = ring;
+    this.newestTime = newestTime;
+  }
+
+  /** An empty window for classification or regression outcomes. */
+  public static PrequentialWindow empty(boolean classification, WindowBound bound) {
+    return classification ? new ClassificationWindow(bound) : new RegressionWindow(bound);
+  }
+
+  /** Adds the outcome of a prediction that carries its ground truth (label or target). */
+  public abstract void add(Prediction prediction);
+
+  public final WindowBound bound() {
+    return bound;
+  }
+
+  /** Outcomes in the window. */
+  public final int size() {
+    return ring.size();
+  }
+
+  /**
+   * Metric name to value over the window, with {@value #WINDOW_SIZE}; a metric that is undefined
+   * over the window (NaN, e.g. AUC while it holds one class) is left out.
+   */
+  public final Map<String, Double> metrics() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put(WINDOW_SIZE, (double) size());
+    computeMetrics(
+        (name, value) -> {
+          if (!Double.isNaN(value)) {
+            metrics.put(name, value);
+          }
+        });
+    return metrics;
+  }
+
+  public final byte[] encode() {
+    ByteBuffer out =
+        ByteBuffer.allocate(HEADER_BYTES + taskFieldBytes() + size() * recordWidth())
+            .put(FORMAT_VERSION)
+            .put(taskTag())
+            .put(bound.kind() == WindowBound.Kind.COUNT ? COUNT_TAG : TIME_TAG)
+            .putLong(bound.limit())
+            .putLong(newestTime);
+    writeTaskFields(out);
+    out.putInt(size());
+    ring.writeTo(out);
+    return out.array();
+  }
+
+  /** The window that {@link #encode()} wrote. */
+  public static PrequentialWindow decode(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    byte version = in.get();
+    if (version != FORMAT_VERSION) {
+      throw new IllegalArgumentException("unknown prequential window format version " + version);
+    }
+    byte task = in.get();
+    WindowBound bound = new WindowBound(boundKind(in.get()), in.getLong());
+    long newestTime = in.getLong();
+    return switch (task) {
+      case ClassificationWindow.TAG -> ClassificationWindow.read(bound, newestTime, in);
+      case RegressionWindow.TAG -> RegressionWindow.read(bound, newestTime, in);
+      default -> throw new IllegalArgumentException("unknown prequential window task " + task);
+    };
+  }
+
+  abstract void computeMetrics(ObjDoubleConsumer<String> metrics);
+
+  abstract byte taskTag();
+
+  abstract int recordWidth();
+
+  abstract int taskFieldBytes();
+
+  abstract void writeTaskFields(ByteBuffer out);
+
+  /** Reads the record count and the records that follow the task's fields. */
+  static RecordRing readRecords(ByteBuffer in, int recordWidth) {
+    return RecordRing.readFrom(in, recordWidth, in.getInt());
+  }
+
+  /**
+   * Lets the bound drop what an outcome predicted at {@code predictionTime} pushes out, appends a
+   * record for it and returns the record's offset in {@link #records()}, for the task's fields.
+   * Call {@link #records()} only afterwards: appending may replace the buffer.
+   */
+  final int append(long predictionTime) {
+    newestTime = Math.max(newestTime, predictionTime);
+    while (size() > 0
+        && bound.dropsOldestBeforeAdding(size(), records().getLong(offset(0)), newestTime)) {
+      ring.dropOldest();
+    }
+    int at = ring.append();
+    records().putLong(at, predictionTime);
+    return at;
+  }
+
+  final ByteBuffer records() {
+    return ring.records();
+  }
+
+  /** Offset in {@link #records()} of the record {@code age} places after the oldest. */
+  final int offset(int age) {
+    return ring.offset(age);
+  }
+
+  private static WindowBound.Kind boundKind(byte tag) {
+    return switch (tag) {
+      case COUNT_TAG -> WindowBound.Kind.COUNT;
+      case TIME_TAG -> WindowBound.Kind.TIME;
+      default -> throw new IllegalArgumentException("unknown prequential window bound " + tag);
+    };
+  }
+}

@@ -1,0 +1,89 @@
+package io.streamlearn.operators.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PrequentialWindowEncodingTest {
+
+  private static final long SPACING_MILLIS = 7;
+
+  static Stream<PrequentialWindow> windows() {
+    WindowBound count = WindowBound.count(50);
+    WindowBound time = WindowBound.time(Duration.ofMillis(400));
+    return Stream.of(
+        new ClassificationWindow(count),
+        new ClassificationWindow(time),
+        new RegressionWindow(count),
+        new RegressionWindow(time));
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void aDecodedWindowHasExactlyTheSameMetricsAndGoesOnAlike(PrequentialWindow window) {
+    // Both bounds have dropped outcomes by then, and the ring has wrapped around.
+    addOutcomes(window, 0, 137);
+
+    PrequentialWindow decoded = PrequentialWindow.decode(window.encode());
+
+    assertThat(decoded).hasSameClassAs(window);
+    assertThat(decoded.bound()).isEqualTo(window.bound());
+    assertThat(decoded.size()).isEqualTo(window.size());
+    assertThat(decoded.metrics()).isEqualTo(window.metrics());
+    addOutcomes(window, 137, 200);
+    addOutcomes(decoded, 137, 200);
+    assertThat(decoded.metrics()).isEqualTo(window.metrics());
+    assertThat(decoded.encode()).isEqualTo(window.encode());
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void theEncodingGrowsByOneFixedWidthRecordPerOutcome(PrequentialWindow window) {
+    addOutcomes(window, 0, 20);
+    int recordBytes = window instanceof ClassificationWindow ? 25 : 16;
+    int headerBytes = window instanceof ClassificationWindow ? 27 : 23;
+
+    assertThat(window.encode()).hasSize(headerBytes + 20 * recordBytes);
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void anEmptyWindowSurvivesTheRoundTrip(PrequentialWindow window) {
+    PrequentialWindow decoded = PrequentialWindow.decode(window.encode());
+
+    assertThat(decoded.size()).isZero();
+    assertThat(decoded.metrics()).containsOnlyKeys("windowSize");
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void theFirstByteIsTheFormatVersionAndOthersAreRejected(PrequentialWindow window) {
+    byte[] bytes = window.encode();
+    assertThat(bytes[0]).isEqualTo((byte) 1);
+
+    bytes[0] = 2;
+    assertThatThrownBy(() -> PrequentialWindow.decode(bytes))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version 2");
+  }
+
+  /** Outcomes number {@code from} to {@code to} (exclusive): random, but the same for a number. */
+  private static void addOutcomes(PrequentialWindow window, int from, int to) {
+    for (int n = from; n < to; n++) {
+      Random random = new Random(n);
+      long time = n * SPACING_MILLIS;
+      if (window instanceof ClassificationWindow classification) {
+        float positive = random.nextInt(11) / 10f;
+        classification.add(
+            time, random.nextInt(2), random.nextInt(2), new float[] {1 - positive, positive});
+      } else {
+        ((RegressionWindow) window).add(time, random.nextGaussian(), random.nextGaussian());
+      }
+    }
+  }
+}
