@@ -65,6 +65,7 @@ class StreamlearnOnClusterE2ECase {
     kafka.createTopic("model-checkpoints", 1);
     // The job sends records it cannot use there; the broker creates no topic by itself.
     kafka.createTopic("dead-letters", 1);
+    kafka.createTopic("metrics", 1);
     flink = FlinkCluster.start(workDir.resolve("flink"));
   }
 

@@ -9,9 +9,13 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PREDICTIONS_DELIVERY_GUARANTEE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METRICS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_DRIFT_DETECTOR;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
@@ -21,9 +25,12 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.TrainerSettings;
+import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.MetricsEvent;
+import io.streamlearn.schemas.WireCodec;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,6 +66,14 @@ public final class KafkaJob {
                 config.get(KAFKA_TOPIC_DEAD_LETTERS),
                 DeliveryGuarantee.EXACTLY_ONCE,
                 transactionalIdPrefix + "-dead-letters",
+                transactionTimeout),
+            KafkaConnectors.sink(
+                bootstrapServers,
+                config.get(KAFKA_TOPIC_METRICS),
+                WireCodec::metricsEvents,
+                MetricsEvent::getKey,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                transactionalIdPrefix + "-metrics",
                 transactionTimeout));
     StreamlearnJob.defineWorkflow(
         env,
@@ -83,6 +98,12 @@ public final class KafkaJob {
             shape,
             config.get(MODEL_CHECKPOINT_EVERY_STEPS),
             config.get(MODEL_CHECKPOINT_INTERVAL),
-            config.get(METRICS_WINDOW)));
+            config.get(METRICS_WINDOW)),
+        new EvaluationSettings(
+            config.get(METRICS_WINDOW),
+            config.get(METRICS_TIME_WINDOW),
+            config.get(METRICS_SNAPSHOT_INTERVAL),
+            config.get(METRICS_DRIFT_DETECTOR),
+            shape.isClassification()));
   }
 }

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline;
 
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.TrainerSettings;
+import io.streamlearn.operators.evaluation.EvaluationSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -12,9 +13,14 @@ import java.time.Duration;
  * @param batchSize samples per mini-batch
  * @param maxBatchDelay longest wait for a batch to fill (zero: count only)
  * @param trainer model, checkpoint and metrics settings of the trainer
+ * @param evaluation windows, snapshot interval and drift detector of the metrics topic
  */
 public record PipelineSettings(
-    int maxRecordBytes, int batchSize, Duration maxBatchDelay, TrainerSettings trainer)
+    int maxRecordBytes,
+    int batchSize,
+    Duration maxBatchDelay,
+    TrainerSettings trainer,
+    EvaluationSettings evaluation)
     implements Serializable {
 
   public ModelShape shape() {

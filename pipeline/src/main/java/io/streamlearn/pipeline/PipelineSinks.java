@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline;
 
 import io.streamlearn.schemas.DeadLetter;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -9,4 +10,5 @@ import org.apache.flink.api.connector.sink2.Sink;
 public record PipelineSinks(
     Sink<Prediction> predictions,
     Sink<ModelCheckpoint> checkpoints,
-    Sink<DeadLetter> deadLetters) {}
+    Sink<DeadLetter> deadLetters,
+    Sink<MetricsEvent> metrics) {}

@@ -5,7 +5,10 @@ import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.operators.evaluation.EvaluationSettings;
+import io.streamlearn.operators.evaluation.PrequentialEvaluator;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -30,6 +33,8 @@ public final class StreamlearnJob {
 
   private static final TypeInformation<List<LabeledSample>> BATCH_TYPE =
       Types.LIST(new AvroTypeInfo<>(LabeledSample.class));
+
+  private static final String JOB_SCOPE = "job";
 
   private StreamlearnJob() {}
 
@@ -68,11 +73,38 @@ public final class StreamlearnJob {
         .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
         .name("model checkpoints");
+    evaluate(predictions, settings.evaluation())
+        .sinkTo(sinks.metrics())
+        .uid("metrics-sink")
+        .name("metrics");
     samples
         .getSideOutput(DeadLetters.TAG)
         .union(predictions.getSideOutput(DeadLetters.TAG))
         .sinkTo(sinks.deadLetters())
         .uid("dead-letters-sink")
         .name("dead letters");
+  }
+
+  /** Prequential metrics and drift detections per key, and for the whole job. */
+  private static DataStream<MetricsEvent> evaluate(
+      DataStream<Prediction> predictions, EvaluationSettings settings) {
+    AvroTypeInfo<MetricsEvent> metricsType = new AvroTypeInfo<>(MetricsEvent.class);
+    // The trainer emits each key's predictions from the subtask that owns the key: no shuffle.
+    DataStream<MetricsEvent> perKey =
+        DataStreamUtils.reinterpretAsKeyedStream(predictions, Prediction::getKey, Types.STRING)
+            .process(PrequentialEvaluator.forKeys(settings))
+            .returns(metricsType)
+            .uid("evaluate-keys")
+            .name("evaluate per key");
+    // One evaluator sees every prediction: the whole job's figures are not an average of keys'.
+    DataStream<MetricsEvent> wholeJob =
+        predictions
+            .keyBy(prediction -> JOB_SCOPE, Types.STRING)
+            .process(PrequentialEvaluator.forJob(settings))
+            .returns(metricsType)
+            .setParallelism(1)
+            .uid("evaluate-job")
+            .name("evaluate whole job");
+    return perKey.union(wholeJob);
   }
 }

@@ -82,6 +82,7 @@ class KafkaPipelineITCase {
     broker.createTopic("predictions", 2);
     broker.createTopic("model-checkpoints", 1);
     broker.createTopic("dead-letters", 1);
+    broker.createTopic("metrics", 1);
     RotatingHyperplane generator = new RotatingHyperplane(7, FEATURES, KEYS, 0.0, 0.0);
     List<LabeledSample> samples = new ArrayList<>(SAMPLES);
     for (int n = 0; n < SAMPLES; n++) {

@@ -7,6 +7,8 @@ import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.MetricsEvent;
+import io.streamlearn.schemas.MetricsEventKind;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
@@ -65,11 +67,12 @@ class TopologyITCase {
     CollectingSink<Prediction> predictions = new CollectingSink<>();
     CollectingSink<ModelCheckpoint> checkpoints = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    CollectingSink<MetricsEvent> metrics = new CollectingSink<>();
 
     StreamlearnJob.defineWorkflow(
         env,
         boundedSource(values),
-        new PipelineSinks(predictions, checkpoints, deadLetters),
+        new PipelineSinks(predictions, checkpoints, deadLetters, metrics),
         settings());
     env.execute("topology");
 
@@ -96,6 +99,18 @@ class TopologyITCase {
                   .count();
           assertThat(correct / 500.0).as("accuracy of %s", key).isGreaterThanOrEqualTo(0.9);
         });
+    // End of input brings a final snapshot per key and for the job, each at its full position.
+    Map<String, Long> finalPositions =
+        metrics.values().stream()
+            .filter(m -> m.getKind() == MetricsEventKind.SNAPSHOT)
+            .collect(
+                Collectors.toMap(
+                    m -> String.valueOf(m.getKey()), MetricsEvent::getPosition, Math::max));
+    assertThat(finalPositions)
+        .containsEntry("key-0", 2_000L)
+        .containsEntry("key-1", 2_000L)
+        .containsEntry("key-2", 2_000L)
+        .containsEntry("null", 6_000L);
     Map<String, List<Long>> versions =
         checkpoints.values().stream()
             .collect(

@@ -4,6 +4,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METRICS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 
@@ -131,6 +132,7 @@ final class DemoCommand extends Subcommand {
     broker.createTopic(config.get(KAFKA_TOPIC_PREDICTIONS), partitions);
     broker.createTopic(config.get(KAFKA_TOPIC_CHECKPOINTS), 1);
     broker.createTopic(config.get(KAFKA_TOPIC_DEAD_LETTERS), 1);
+    broker.createTopic(config.get(KAFKA_TOPIC_METRICS), 1);
 
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(partitions, config.flinkConfiguration());

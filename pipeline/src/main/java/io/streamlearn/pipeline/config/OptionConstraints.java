@@ -9,6 +9,8 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_I
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_ACTIVATION;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
@@ -54,6 +56,8 @@ final class OptionConstraints {
           Range.of(MODEL_CHECKPOINT_EVERY_STEPS, atLeast(0)),
           Range.of(MODEL_CHECKPOINT_INTERVAL, atLeast(Duration.ZERO)),
           Range.of(METRICS_WINDOW, atLeast(1)),
+          Range.of(METRICS_TIME_WINDOW, greaterThan(Duration.ZERO)),
+          Range.of(METRICS_SNAPSHOT_INTERVAL, greaterThan(Duration.ZERO)),
           Range.of(JOB_PARALLELISM, atLeast(1)),
           Range.of(JOB_CHECKPOINT_INTERVAL, greaterThan(Duration.ZERO)));
 

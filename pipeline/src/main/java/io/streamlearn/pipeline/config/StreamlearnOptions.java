@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.config;
 
+import io.streamlearn.operators.drift.DetectorType;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -58,6 +59,14 @@ public final class StreamlearnOptions {
               "Topic every record the job cannot use goes to, with its original bytes, its"
                   + " topic, partition and offset, a reason code and a message"
                   + " (see docs/wire-format.md).");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_METRICS =
+      ConfigOptions.key("kafka.topic.metrics")
+          .stringType()
+          .defaultValue("metrics")
+          .withDescription(
+              "Topic of prequential metric snapshots per key and for the whole job, and of drift"
+                  + " detections (MetricsEvent records).");
 
   public static final ConfigOption<Integer> KAFKA_MAX_RECORD_BYTES =
       ConfigOptions.key("kafka.max-record-bytes")
@@ -207,8 +216,36 @@ public final class StreamlearnOptions {
           .intType()
           .defaultValue(1000)
           .withDescription(
-              "Number of most recent predictions over which the prequential metrics (each"
-                  + " prediction made before training on its sample) are estimated.");
+              "Number of most recent labeled predictions over which the prequential metrics"
+                  + " (each prediction made before training on its sample) are computed: the"
+                  + " count window of the metrics topic, and the fading window of the metrics"
+                  + " published with each model checkpoint.");
+
+  public static final ConfigOption<Duration> METRICS_TIME_WINDOW =
+      ConfigOptions.key("metrics.time-window")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(1))
+          .withDescription(
+              "The metrics topic also reports each metric over the predictions of this last"
+                  + " span of time (metric names suffixed @time).");
+
+  public static final ConfigOption<Duration> METRICS_SNAPSHOT_INTERVAL =
+      ConfigOptions.key("metrics.snapshot-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "How often a key (and the whole job) that had new labeled predictions publishes a"
+                  + " metrics snapshot to the metrics topic.");
+
+  public static final ConfigOption<DetectorType> METRICS_DRIFT_DETECTOR =
+      ConfigOptions.key("metrics.drift-detector")
+          .enumType(DetectorType.class)
+          .defaultValue(DetectorType.ADWIN)
+          .withDescription(
+              "Drift detector run per key on the prequential error (0/1 for classification,"
+                  + " absolute error for regression): ADWIN (delta 0.002), PAGE_HINKLEY"
+                  + " (delta 0.005, threshold 100) or NONE. A detection is published to the"
+                  + " metrics topic with its position in the key's stream.");
 
   public static final ConfigOption<String> JOB_NAME =
       ConfigOptions.key("job.name")
@@ -239,6 +276,7 @@ public final class StreamlearnOptions {
           KAFKA_TOPIC_PREDICTIONS,
           KAFKA_TOPIC_CHECKPOINTS,
           KAFKA_TOPIC_DEAD_LETTERS,
+          KAFKA_TOPIC_METRICS,
           KAFKA_MAX_RECORD_BYTES,
           KAFKA_PREDICTIONS_DELIVERY_GUARANTEE,
           KAFKA_TRANSACTION_TIMEOUT,
@@ -257,6 +295,9 @@ public final class StreamlearnOptions {
           MODEL_CHECKPOINT_EVERY_STEPS,
           MODEL_CHECKPOINT_INTERVAL,
           METRICS_WINDOW,
+          METRICS_TIME_WINDOW,
+          METRICS_SNAPSHOT_INTERVAL,
+          METRICS_DRIFT_DETECTOR,
           JOB_NAME,
           JOB_PARALLELISM,
           JOB_CHECKPOINT_INTERVAL);
