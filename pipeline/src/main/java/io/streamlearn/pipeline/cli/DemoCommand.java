@@ -53,9 +53,6 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand extends Subcommand {
 
-  /** The accuracy printed is over this many most recent labeled predictions. */
-  private static final int ACCURACY_WINDOW = 2_000;
-
   /** The generator stays at most this far ahead of the predictions, so Kafka does not fill up. */
   private static final long MAX_SAMPLES_AHEAD = 50_000;
 
@@ -142,7 +139,7 @@ final class DemoCommand extends Subcommand {
             broker.bootstrapServers(),
             config.get(KAFKA_TOPIC_PREDICTIONS),
             config.get(KAFKA_TOPIC_CHECKPOINTS),
-            ACCURACY_WINDOW)) {
+            config.get(KAFKA_TOPIC_METRICS))) {
       JobClient job = env.executeAsync(config.get(JOB_NAME));
       long started = System.nanoTime();
       AtomicLong produced = new AtomicLong();
@@ -171,7 +168,7 @@ final class DemoCommand extends Subcommand {
                 SavepointFormatType.CANONICAL)
             .get(2, TimeUnit.MINUTES);
       }
-      stats = awaitQuiet(monitor, produced, started);
+      stats = awaitQuiet(monitor, produced, seconds(started));
       out().println(json ? stats.json() : stats.summary());
       return interrupted || stats.predictions() >= samples ? 0 : 1;
     }
@@ -187,6 +184,9 @@ final class DemoCommand extends Subcommand {
     settings.put("job.checkpoint-interval", "1 s");
     settings.put("model.checkpoint.every-steps", "50");
     settings.put("model.checkpoint.interval", "5 s");
+    // The metrics printed are the whole job's, over its last 2,000 predictions, every second.
+    settings.put("metrics.window", "2000");
+    settings.put("metrics.snapshot-interval", "1 s");
     settings.putAll(StreamlearnConfig.parseOverrides(overrides));
     return settings;
   }
@@ -221,26 +221,21 @@ final class DemoCommand extends Subcommand {
     return generator;
   }
 
-  /** Waits until the output topics stop changing: the last transactions have committed. */
-  private static DemoStats awaitQuiet(DemoMonitor monitor, AtomicLong produced, long started)
+  /**
+   * Waits until the output topics stop changing: the last transactions (the final models and
+   * metrics published by the drain) have committed. Throughput is over {@code seconds}, the time
+   * the job took to predict everything, not including this wait.
+   */
+  private static DemoStats awaitQuiet(DemoMonitor monitor, AtomicLong produced, double seconds)
       throws InterruptedException {
     DemoStats before;
-    DemoStats after = monitor.stats(produced.get(), seconds(started));
+    DemoStats after = monitor.stats(produced.get(), seconds);
     do {
       before = after;
       Thread.sleep(1_500);
-      after = monitor.stats(produced.get(), seconds(started));
-    } while (after.predictions() != before.predictions()
-        || after.checkpoints() != before.checkpoints());
-    return new DemoStats(
-        after.samples(),
-        after.predictions(),
-        after.trained(),
-        after.checkpoints(),
-        after.accuracy(),
-        after.window(),
-        after.versions(),
-        before.seconds());
+      after = monitor.stats(produced.get(), seconds);
+    } while (!after.equals(before));
+    return after;
   }
 
   private void stopOnCtrlC() {

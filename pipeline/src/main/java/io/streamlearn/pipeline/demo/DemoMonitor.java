@@ -1,5 +1,7 @@
 package io.streamlearn.pipeline.demo;
 
+import io.streamlearn.schemas.MetricsEvent;
+import io.streamlearn.schemas.MetricsEventKind;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
@@ -8,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,29 +20,34 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows the job's output topics, as a downstream consumer would (read committed), and keeps the
- * figures the demo prints: counts, accuracy over the last predictions, versions per key.
+ * figures the demo prints: counts, versions per key, the whole job's latest metrics snapshot and
+ * the number of drift alerts.
  */
 public final class DemoMonitor implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String predictionsTopic;
+  private final String checkpointsTopic;
   private final Thread thread;
   private final WireCodec<Prediction> predictionCodec = WireCodec.predictions();
   private final WireCodec<ModelCheckpoint> checkpointCodec = WireCodec.modelCheckpoints();
+  private final WireCodec<MetricsEvent> metricsCodec = WireCodec.metricsEvents();
 
-  private final boolean[] recentOutcomes;
-  private int outcomesSeen;
-  private int recentCorrect;
   private long predictions;
   private long checkpoints;
+  private long drifts;
+  private Map<String, Double> jobMetrics = Map.of();
   private final Map<String, Long> versions = new TreeMap<>();
   private final Map<String, Long> trainedByKey = new TreeMap<>();
   private volatile RuntimeException failure;
 
   public DemoMonitor(
-      String bootstrapServers, String predictionsTopic, String checkpointsTopic, int window) {
+      String bootstrapServers,
+      String predictionsTopic,
+      String checkpointsTopic,
+      String metricsTopic) {
     this.predictionsTopic = predictionsTopic;
-    this.recentOutcomes = new boolean[window];
+    this.checkpointsTopic = checkpointsTopic;
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -54,7 +60,7 @@ public final class DemoMonitor implements AutoCloseable {
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(predictionsTopic, checkpointsTopic)) {
+    for (String topic : List.of(predictionsTopic, checkpointsTopic, metricsTopic)) {
       consumer
           .partitionsFor(topic)
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -71,16 +77,14 @@ public final class DemoMonitor implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-    int window = Math.min(outcomesSeen, recentOutcomes.length);
-    double accuracy = window == 0 ? 0 : (double) recentCorrect / window;
     long trained = trainedByKey.values().stream().mapToLong(Long::longValue).sum();
     return new DemoStats(
         samples,
         predictions,
         trained,
         checkpoints,
-        accuracy,
-        window,
+        jobMetrics,
+        drifts,
         Map.copyOf(versions),
         seconds);
   }
@@ -102,8 +106,10 @@ public final class DemoMonitor implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(predictionsTopic)) {
             add(predictionCodec.decode(record.value()));
-          } else {
+          } else if (record.topic().equals(checkpointsTopic)) {
             add(checkpointCodec.decode(record.value()));
+          } else {
+            add(metricsCodec.decode(record.value()));
           }
         }
       }
@@ -119,17 +125,14 @@ public final class DemoMonitor implements AutoCloseable {
   private synchronized void add(Prediction prediction) {
     predictions++;
     versions.merge(prediction.getKey(), prediction.getModelVersion(), Math::max);
-    if (prediction.getLabel() != null) {
-      boolean correct = Objects.equals(prediction.getLabel(), prediction.getPredictedLabel());
-      int slot = outcomesSeen % recentOutcomes.length;
-      if (outcomesSeen >= recentOutcomes.length && recentOutcomes[slot]) {
-        recentCorrect--;
-      }
-      recentOutcomes[slot] = correct;
-      if (correct) {
-        recentCorrect++;
-      }
-      outcomesSeen++;
+  }
+
+  /** The whole job's latest snapshot is what the demo shows; every drift alert is counted. */
+  private synchronized void add(MetricsEvent event) {
+    if (event.getKind() == MetricsEventKind.DRIFT) {
+      drifts++;
+    } else if (event.getKey() == null) {
+      jobMetrics = Map.copyOf(event.getMetrics());
     }
   }
 

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.demo;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -12,8 +13,8 @@ import java.util.stream.Collectors;
  * @param trained labeled samples the published models were trained on (sum over keys of the latest
  *     checkpoint's samplesSeen)
  * @param checkpoints model checkpoints read from the checkpoints topic
- * @param accuracy prequential accuracy over the last {@code window} labeled predictions
- * @param window number of predictions {@code accuracy} is over
+ * @param metrics the whole job's latest prequential metrics snapshot from the metrics topic
+ * @param drifts drift alerts on the metrics topic, over all keys
  * @param versions latest model version per key, from the predictions
  * @param seconds seconds since the job started
  */
@@ -22,8 +23,8 @@ public record DemoStats(
     long predictions,
     long trained,
     long checkpoints,
-    double accuracy,
-    int window,
+    Map<String, Double> metrics,
+    long drifts,
     Map<String, Long> versions,
     double seconds) {
 
@@ -33,19 +34,22 @@ public record DemoStats(
 
   public String progressLine() {
     String keyVersions =
-        versions.entrySet().stream()
-            .map(e -> e.getKey() + ":v" + e.getValue())
-            .collect(Collectors.joining(" "));
+        new TreeMap<>(versions)
+            .entrySet().stream()
+                .map(e -> e.getKey() + ":v" + e.getValue())
+                .collect(Collectors.joining(" "));
     return String.format(
         Locale.ROOT,
-        "[%5.1fs] samples %,d | predictions %,d (%,.0f/s) | accuracy(last %,d) %.3f | versions %s"
-            + " | checkpoints %,d",
+        "[%5.1fs] samples %,d | predictions %,d (%,.0f/s) | accuracy(last %,d) %.3f kappa %.3f"
+            + " | drifts %d | versions %s | checkpoints %,d",
         seconds,
         samples,
         predictions,
         samplesPerSecond(),
-        window,
-        accuracy,
+        (long) metric("windowSize"),
+        metric("accuracy"),
+        metric("kappa"),
+        drifts,
         keyVersions,
         checkpoints);
   }
@@ -53,14 +57,18 @@ public record DemoStats(
   public String summary() {
     return String.format(
         Locale.ROOT,
-        "Done: %,d samples, %,d predictions, %,d trained, %,d checkpoints published,"
-            + " accuracy over the last %,d predictions %.4f, %,.0f samples/s",
+        "Done: %,d samples, %,d predictions, %,d trained, %,d checkpoints published, over the"
+            + " last %,d predictions accuracy %.4f kappa %.4f log loss %.4f, %d drift alerts,"
+            + " %,.0f samples/s",
         samples,
         predictions,
         trained,
         checkpoints,
-        window,
-        accuracy,
+        (long) metric("windowSize"),
+        metric("accuracy"),
+        metric("kappa"),
+        metric("logLoss"),
+        drifts,
         samplesPerSecond());
   }
 
@@ -68,13 +76,22 @@ public record DemoStats(
     return String.format(
         Locale.ROOT,
         "{\"samples\":%d,\"trained\":%d,\"predictions\":%d,\"checkpoints\":%d,"
-            + "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"samplesPerSecond\":%.1f}",
+            + "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"kappa\":%.6f,\"logLoss\":%.6f,"
+            + "\"drifts\":%d,\"samplesPerSecond\":%.1f}",
         samples,
         trained,
         predictions,
         checkpoints,
-        accuracy,
-        window,
+        metric("accuracy"),
+        (long) metric("windowSize"),
+        metric("kappa"),
+        metric("logLoss"),
+        drifts,
         samplesPerSecond());
+  }
+
+  /** A metric of the latest snapshot; 0 before the first one. */
+  private double metric(String name) {
+    return metrics.getOrDefault(name, 0.0);
   }
 }
