@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     name = "consume",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints predictions, model checkpoints or metrics events from a topic, decoded, one per line, reading"
-          + " committed records from the beginning."
+      "Prints predictions, model checkpoints or metrics events from a topic, decoded, one per"
+          + " line, reading committed records from the beginning."
     },
     footer = {
       "",
