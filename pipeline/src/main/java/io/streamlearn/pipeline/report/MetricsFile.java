@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.report;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -104,8 +105,11 @@ public final class MetricsFile {
       event.getMetrics().putAll(nonFinite);
       return event;
     } catch (IOException | AvroRuntimeException e) {
+      // Jackson's own message ends in a location in its input: that is the line, named here.
+      String reason =
+          e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
       throw new IOException(
-          file + " line " + lineNumber + ": not a MetricsEvent in Avro JSON: " + e.getMessage(), e);
+          file + " line " + lineNumber + ": not a MetricsEvent in Avro JSON: " + reason, e);
     }
   }
 
