@@ -20,12 +20,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Writes a learning-curve report of the metrics topic, or of a saved metrics file, into a"
-          + " directory: report.html, one page that needs nothing else (charts embedded), with a"
-          + " summary of each key's last metrics, learning curves per key and overall with drift"
-          + " markers, and model versions; and the same charts as PNG files: overall.png,"
-          + " key-<key>.png, versions.png."
+          + " directory.",
+      "report.html is one page that needs nothing else (charts embedded): a summary of each"
+          + " key's last metrics, learning curves per key and overall with drift markers, and"
+          + " model versions. PNG files beside it hold the same charts."
     },
     footer = {
+      "",
+      "Files: report.html, overall.png, key-<key>.png (characters other than letters, digits,"
+          + " '.', '_' and '-' become '_'), versions.png.",
       "",
       "A saved metrics file holds one MetricsEvent a line in Avro JSON: what 'consume --type"
           + " metrics --output FILE' writes.",
@@ -59,12 +62,14 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--max",
+      paramLabel = "N",
       defaultValue = "1000000",
       description = "Stop reading the topic after N events (default: ${DEFAULT-VALUE}).")
   int max;
 
   @Option(
       names = "--timeout",
+      paramLabel = "DURATION",
       defaultValue = "PT10S",
       description =
           "Read the topic at most this long (ISO-8601); the report covers what arrived"
