@@ -16,6 +16,7 @@ import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -34,6 +35,8 @@ final class LearningCurveChart {
       new BasicStroke(
           1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
+  private static final int LABEL_ROWS = 3;
+  private static final int LABEL_ROW_HEIGHT = 16;
   private static final Color LABEL_BACKGROUND = new Color(255, 255, 255, 220);
 
   private LearningCurveChart() {}
@@ -95,8 +98,12 @@ final class LearningCurveChart {
     }
     XYPlot plot = new XYPlot(series, null, ChartStyle.axis(panel.axisLabel()), renderer);
     ChartStyle.apply(plot);
-    for (MetricsEvent drift : drifts) {
-      plot.addDomainMarker(driftMarker(drift, labelDrifts));
+    for (int i = 0; i < drifts.size(); i++) {
+      ValueMarker marker = driftMarker(drifts.get(i));
+      if (labelDrifts) {
+        label(marker, drifts.get(i), i % LABEL_ROWS);
+      }
+      plot.addDomainMarker(marker);
     }
     return plot;
   }
@@ -112,17 +119,22 @@ final class LearningCurveChart {
         DRIFT_COLOR);
   }
 
-  private static ValueMarker driftMarker(MetricsEvent drift, boolean labelled) {
-    ValueMarker marker = new ValueMarker(drift.getPosition(), DRIFT_COLOR, DRIFT_STROKE);
-    if (labelled) {
-      marker.setLabel(drift.getDetector() == null ? "drift" : drift.getDetector());
-      marker.setLabelFont(ChartStyle.TICK_FONT);
-      marker.setLabelPaint(DRIFT_COLOR);
-      // Readable where it crosses a curve; JFreeChart's default is a grey box.
-      marker.setLabelBackgroundColor(LABEL_BACKGROUND);
-      marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-    }
-    return marker;
+  private static ValueMarker driftMarker(MetricsEvent drift) {
+    return new ValueMarker(drift.getPosition(), DRIFT_COLOR, DRIFT_STROKE);
+  }
+
+  /**
+   * Names the detector beside the marker, one of {@link #LABEL_ROWS} rows down in turn: drifts
+   * close together would otherwise print their names over each other.
+   */
+  private static void label(ValueMarker marker, MetricsEvent drift, int row) {
+    marker.setLabel(drift.getDetector() == null ? "drift" : drift.getDetector());
+    marker.setLabelFont(ChartStyle.TICK_FONT);
+    marker.setLabelPaint(DRIFT_COLOR);
+    // Readable where it crosses a curve; JFreeChart's default is a grey box.
+    marker.setLabelBackgroundColor(LABEL_BACKGROUND);
+    marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    marker.setLabelOffset(new RectangleInsets(3 + row * LABEL_ROW_HEIGHT, 3, 3, 3));
   }
 }

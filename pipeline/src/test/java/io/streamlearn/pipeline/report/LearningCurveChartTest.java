@@ -70,6 +70,9 @@ class LearningCurveChartTest {
     assertThat(markers(panels.get(0)))
         .extracting(ValueMarker::getValue, Marker::getLabel)
         .containsExactly(tuple(40.0, "ADWIN"), tuple(70.0, "PAGE_HINKLEY"));
+    assertThat(markers(panels.get(0)).get(1).getLabelOffset().getTop())
+        .as("the second label sits below the first, clear of it")
+        .isGreaterThan(markers(panels.get(0)).get(0).getLabelOffset().getTop() + 10);
     assertThat(markers(panels.get(1)))
         .extracting(ValueMarker::getValue, Marker::getLabel)
         .containsExactly(tuple(40.0, null), tuple(70.0, null));
