@@ -15,8 +15,8 @@ import org.jfree.chart.ui.RectangleEdge;
 /** The look every report chart shares, so that the PNGs read as one set. */
 final class ChartStyle {
 
-  static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 18);
-  static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+  private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+  private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
   static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
   static final BasicStroke CURVE_STROKE = new BasicStroke(2f);
 

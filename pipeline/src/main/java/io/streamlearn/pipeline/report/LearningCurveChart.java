@@ -29,7 +29,7 @@ final class LearningCurveChart {
 
   static final int WIDTH = 1000;
   static final int HEIGHT = 640;
-  static final Color DRIFT_COLOR = new Color(0xd62728);
+  private static final Color DRIFT_COLOR = new Color(0xd62728);
 
   private static final BasicStroke DRIFT_STROKE =
       new BasicStroke(

@@ -18,13 +18,14 @@ import java.util.Optional;
  */
 public final class LearningCurveReport {
 
-  public static final String PAGE = "report.html";
+  private static final String PAGE = "report.html";
 
   private LearningCurveReport() {}
 
   /**
-   * Writes the report of {@code events} into {@code directory}, creating it if needed and replacing
-   * earlier report files.
+   * Writes the report of {@code events} into {@code directory}, creating it if needed. Files of an
+   * earlier report are overwritten; other files, such as charts of keys no longer in the input, are
+   * left alone.
    *
    * @return the files written, the page first
    */
