@@ -1,31 +1,40 @@
 package io.streamlearn.pipeline.cli;
 
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.pipeline.report.MetricsFile;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.WireCodec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(
     name = "consume",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints predictions or model checkpoints from a topic, decoded, one per line, reading"
-          + " committed records from the beginning."
+      "Prints predictions, model checkpoints or metrics events from a topic, decoded, one per"
+          + " line, reading committed records from the beginning."
     },
     footer = {
       "",
       "Examples:",
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic predictions --max 10",
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic model-checkpoints"
-          + " --type checkpoints"
+          + " --type checkpoints",
+      "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic metrics --type metrics"
+          + " --max 100000 --output metrics.jsonl"
     })
 final class ConsumeCommand extends Subcommand {
 
   enum RecordType {
     predictions,
-    checkpoints
+    checkpoints,
+    metrics
   }
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers.")
@@ -53,8 +62,23 @@ final class ConsumeCommand extends Subcommand {
           "Wait at most this long (ISO-8601) for --max records (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description =
+          "--type metrics only: write the events to FILE, one Avro JSON record a line, for"
+              + " 'report --input' (default: print those lines).")
+  Path output;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (type == RecordType.metrics) {
+      consumeMetrics();
+      return 0;
+    }
+    if (output != null) {
+      throw new ParameterException(spec.commandLine(), "--output is for --type metrics only");
+    }
     if (type == RecordType.predictions) {
       KafkaConnectors.readAll(bootstrapServers, topic, WireCodec.predictions(), max, timeout)
           .forEach(out()::println);
@@ -63,6 +87,17 @@ final class ConsumeCommand extends Subcommand {
           .forEach(checkpoint -> out().println(describe(checkpoint)));
     }
     return 0;
+  }
+
+  private void consumeMetrics() throws IOException {
+    List<MetricsEvent> events =
+        KafkaConnectors.readAll(bootstrapServers, topic, WireCodec.metricsEvents(), max, timeout);
+    if (output == null) {
+      events.forEach(event -> out().println(MetricsFile.toJsonLine(event)));
+    } else {
+      MetricsFile.write(output, events);
+      out().println("Wrote " + events.size() + " metrics events to " + output);
+    }
   }
 
   /** The checkpoint without its model bytes, which are no use on a terminal. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
