@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
-import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,16 +16,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,75 +36,48 @@ class KafkaPipelineITCase {
   private static final int KEYS = 4;
   private static final int FEATURES = 10;
 
-  @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
 
   @TempDir static Path workDir;
-  private static KafkaBroker broker;
+  private static KafkaJobFixture kafka;
 
   @BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(workDir.resolve("kafka"));
+  static void startKafka() throws Exception {
+    kafka = KafkaJobFixture.start(workDir);
   }
 
   @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
     }
   }
 
   @Test
   void learnsEveryKeyAndPublishesModelsThatPlainDl4jServes() throws Exception {
     StreamlearnConfig config =
-        StreamlearnConfig.fromMap(
+        kafka.config(
             Map.of(
-                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "model.features", Integer.toString(FEATURES),
                 "model.learning-rate", "0.02",
                 "batch.size", "16",
                 "job.parallelism", "2",
                 "job.checkpoint-interval", "500 ms",
                 "model.checkpoint.every-steps", "25"));
-    broker.createTopic("samples", 2);
-    broker.createTopic("predictions", 2);
-    broker.createTopic("model-checkpoints", 1);
-    broker.createTopic("dead-letters", 1);
-    broker.createTopic("metrics", 1);
     RotatingHyperplane generator = new RotatingHyperplane(7, FEATURES, KEYS, 0.0, 0.0);
     List<LabeledSample> samples = new ArrayList<>(SAMPLES);
     for (int n = 0; n < SAMPLES; n++) {
       samples.add(generator.next());
     }
-    KafkaConnectors.produce(broker.bootstrapServers(), "samples", samples);
+    KafkaConnectors.produce(kafka.bootstrapServers(), KafkaJobFixture.SAMPLES, samples);
 
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-    KafkaJob.define(env, config);
-    JobClient job = env.executeAsync("kafka-pipeline-it");
-    List<Prediction> predictions =
-        KafkaConnectors.readAll(
-            broker.bootstrapServers(),
-            "predictions",
-            WireCodec.predictions(),
-            SAMPLES,
-            Duration.ofMinutes(4));
+    JobClient job = kafka.submit(config, "kafka-pipeline-it");
     // Draining publishes every key's final model, as a stop before an upgrade would.
-    job.stopWithSavepoint(
-            true, workDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-        .get(2, TimeUnit.MINUTES);
+    kafka.drainOncePredicted(job, SAMPLES, Duration.ofMinutes(4));
+    List<Prediction> predictions =
+        kafka.readCommitted(KafkaJobFixture.PREDICTIONS, WireCodec.predictions());
     List<ModelCheckpoint> checkpoints =
-        KafkaConnectors.readAll(
-            broker.bootstrapServers(),
-            "model-checkpoints",
-            WireCodec.modelCheckpoints(),
-            Integer.MAX_VALUE,
-            Duration.ofSeconds(10));
+        kafka.readCommitted(KafkaJobFixture.CHECKPOINTS, WireCodec.modelCheckpoints());
 
     assertThat(predictions).hasSize(SAMPLES);
     assertThat(predictions.stream().map(Prediction::getSampleId).distinct().count())
@@ -162,9 +128,7 @@ class KafkaPipelineITCase {
                         && p.getModelVersion() == published.getVersion())
             .toList();
     assertThat(servedByIt).hasSizeGreaterThan(0);
-    MultiLayerNetwork restored =
-        ModelSerializer.restoreMultiLayerNetwork(
-            new ByteArrayInputStream(published.getModel().array()), true);
+    MultiLayerNetwork restored = KafkaJobFixture.restore(published);
     for (Prediction prediction : servedByIt) {
       List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
       float[] row = new float[FEATURES];

@@ -119,7 +119,7 @@ public final class KafkaConnectors {
         transactionTimeout);
   }
 
-  /** {@link #sink} for model checkpoints, keyed by their model key. */
+  /** {@link #sink} for dead letters, keyed by model key when they have one. */
   public static KafkaSink<DeadLetter> deadLettersSink(
       String bootstrapServers,
       String topic,
@@ -136,6 +136,7 @@ public final class KafkaConnectors {
         transactionTimeout);
   }
 
+  /** {@link #sink} for model checkpoints, keyed by their model key. */
   public static KafkaSink<ModelCheckpoint> checkpointsSink(
       String bootstrapServers,
       String topic,

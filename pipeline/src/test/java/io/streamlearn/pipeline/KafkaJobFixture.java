@@ -1,0 +1,261 @@
+package io.streamlearn.pipeline;
+
+import static org.apache.flink.api.common.JobStatus.FINISHED;
+import static org.apache.flink.api.common.JobStatus.RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.WireCodec;
+import io.streamlearn.schemas.WireFormatException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * What the ITCases of the Kafka-wired job share: a real broker with the job's topics, the job
+ * submitted as {@code run} wires it ({@link KafkaJob#define}), a drain that publishes its final
+ * output, and readers that see exactly what read-committed consumers see.
+ *
+ * <p>Each test class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll}, so the
+ * broker's JVM is stopped whether the tests pass or fail.
+ */
+final class KafkaJobFixture implements AutoCloseable {
+
+  static final String SAMPLES = "samples";
+  static final String PREDICTIONS = "predictions";
+  static final String CHECKPOINTS = "model-checkpoints";
+  static final String DEAD_LETTERS = "dead-letters";
+  static final String METRICS = "metrics";
+
+  /** Bounds a read of what is already committed; it normally takes well under a second. */
+  private static final Duration READ_TO_END_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
+
+  /** How long to wait for predictions before looking whether the job still runs. */
+  private static final Duration AWAIT_SLICE = Duration.ofSeconds(5);
+
+  private final Path workDir;
+  private final KafkaBroker broker;
+
+  private KafkaJobFixture(Path workDir, KafkaBroker broker) {
+    this.workDir = workDir;
+    this.broker = broker;
+  }
+
+  /** One TaskManager with two slots: the job at parallelism 2, as the ITCases run it. */
+  static MiniClusterExtension miniCluster() {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+  }
+
+  /**
+   * Starts a broker in {@code workDir} and creates the job's topics under their default names:
+   * samples and predictions with two partitions, so that both source and both sink subtasks have
+   * work; checkpoints and dead letters with one.
+   */
+  static KafkaJobFixture start(Path workDir) throws Exception {
+    KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"));
+    KafkaJobFixture fixture = new KafkaJobFixture(workDir, broker);
+    try {
+      broker.createTopic(SAMPLES, 2);
+      broker.createTopic(PREDICTIONS, 2);
+      broker.createTopic(CHECKPOINTS, 1);
+      broker.createTopic(DEAD_LETTERS, 1);
+      broker.createTopic(METRICS, 1);
+      return fixture;
+    } catch (Exception | Error e) {
+      fixture.close();
+      throw e;
+    }
+  }
+
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  /** A configuration of the given options that talks to this broker. */
+  StreamlearnConfig config(Map<String, String> options) {
+    Map<String, String> withBroker = new HashMap<>(options);
+    withBroker.put("kafka.bootstrap-servers", broker.bootstrapServers());
+    return StreamlearnConfig.fromMap(withBroker);
+  }
+
+  /** Submits the job as {@code run} wires it, and returns at once. */
+  JobClient submit(StreamlearnConfig config, String jobName) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+    KafkaJob.define(env, config);
+    return env.executeAsync(jobName);
+  }
+
+  /**
+   * Stops the job with a drained savepoint, as before an upgrade: the end of input flushes open
+   * batches, publishes every key's unpublished model and commits the sinks' last transactions.
+   */
+  void drain(JobClient job) throws Exception {
+    job.stopWithSavepoint(
+            true, workDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Lets the job run until {@code predictions} predictions are committed, then drains it. With
+   * {@code flink.restart-strategy.type: none} this also shows the job never failed: a failure would
+   * have ended it, and it must still be running when the predictions are in.
+   */
+  void drainOncePredicted(JobClient job, int predictions, Duration timeout) throws Exception {
+    awaitPredictionsWhileRunning(job, predictions, timeout);
+    assertThat(job.getJobStatus().get()).as("job status before the drain").isEqualTo(RUNNING);
+    drain(job);
+    job.getJobExecutionResult().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(job.getJobStatus().get()).as("job status after the drain").isEqualTo(FINISHED);
+  }
+
+  /** Fails as soon as the job has ended, with the job's own failure, not when time runs out. */
+  private void awaitPredictionsWhileRunning(JobClient job, int expected, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int committed = 0;
+    while (committed < expected) {
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        // Throws the failure that ended the job, if one did.
+        job.getJobExecutionResult().get();
+        throw new AssertionError("The job ended after " + committed + " predictions");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            committed + " of " + expected + " predictions committed within " + timeout);
+      }
+      committed = await(PREDICTIONS, WireCodec.predictions(), expected, AWAIT_SLICE).size();
+    }
+  }
+
+  /** Writes the records in order and returns where each landed, in the same order. */
+  List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        sent.add(producer.send(record));
+      }
+      List<RecordMetadata> written = new ArrayList<>(records.size());
+      for (Future<RecordMetadata> metadata : sent) {
+        written.add(metadata.get());
+      }
+      return written;
+    }
+  }
+
+  /** Waits until at least {@code expected} committed records are on the topic; see readAll. */
+  <T> List<T> await(String topic, WireCodec<T> codec, int expected, Duration timeout) {
+    return KafkaConnectors.readAll(broker.bootstrapServers(), topic, codec, expected, timeout);
+  }
+
+  /**
+   * Everything committed on the topic, read up to its last stable offset. Unlike waiting for a
+   * count, this sees records that should not be there (duplicates, extras) without waiting out a
+   * timeout; after a drain it is the topic's complete content.
+   */
+  <T> List<T> readCommitted(String topic, WireCodec<T> codec) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      // With read_committed, the end offsets are the last stable offsets.
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<T> records = new ArrayList<>();
+      long deadline = System.nanoTime() + READ_TO_END_TIMEOUT.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Cannot read " + topic + " up to " + end);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          records.add(decode(codec, record));
+        }
+      }
+      return records;
+    }
+  }
+
+  /** The published model, loaded the way docs/wire-format.md tells consumers to. */
+  static MultiLayerNetwork restore(ModelCheckpoint checkpoint) {
+    try {
+      return ModelSerializer.restoreMultiLayerNetwork(
+          new ByteArrayInputStream(bytes(checkpoint.getModel())), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot restore the model of " + checkpoint.getKey(), e);
+    }
+  }
+
+  /** The buffer's remaining bytes, without assuming it wraps a whole array. */
+  static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  @Override
+  public void close() {
+    broker.close();
+  }
+
+  private static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return codec.decode(record.value());
+    } catch (WireFormatException e) {
+      throw new IllegalStateException(
+          "Cannot decode " + record.topic() + "-" + record.partition() + "@" + record.offset(), e);
+    }
+  }
+}
