@@ -188,12 +188,14 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   private void rejectDivergedBatch(
       List<LabeledSample> batch, int[] rows, long version, Context ctx, long now) {
     divergedSteps.inc();
-    LOG.warn(
-        "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
-            + " or infinite ({} samples dead-lettered)",
-        ctx.getCurrentKey(),
-        version,
-        rows.length);
+    if (LogThrottle.shouldLog(divergedSteps.getCount())) {
+      LOG.warn(
+          "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
+              + " or infinite ({} samples dead-lettered)",
+          ctx.getCurrentKey(),
+          version,
+          rows.length);
+    }
     for (int row : rows) {
       LabeledSample sample = batch.get(row);
       Rejection rejection =

@@ -24,9 +24,6 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
 
   private static final Logger LOG = LoggerFactory.getLogger(SampleDecoder.class);
 
-  /** Full warnings per reason and subtask before only every 1000th is logged, to spare the logs. */
-  private static final int WARNINGS_PER_REASON = 10;
-
   private final SampleValidator validator;
   private final int maxRecordBytes;
 
@@ -89,7 +86,7 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
     Counter counter = rejected.get(rejection.reason());
     counter.inc();
     long count = counter.getCount();
-    if (count <= WARNINGS_PER_REASON || count % 1000 == 0) {
+    if (LogThrottle.shouldLog(count)) {
       LOG.warn(
           "Dead-lettering record {} ({}, {} so far): {}",
           record.origin(),
