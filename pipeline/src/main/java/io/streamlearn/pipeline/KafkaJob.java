@@ -29,11 +29,17 @@ import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.MetricsEvent;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * The topology wired to Kafka as a configuration says: what {@code run} and {@code demo} execute.
@@ -43,44 +49,60 @@ public final class KafkaJob {
   private KafkaJob() {}
 
   public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
-    String bootstrapServers = config.get(KAFKA_BOOTSTRAP_SERVERS);
-    // Transactional ids must not collide between jobs or sinks sharing a cluster.
-    String transactionalIdPrefix = config.get(JOB_NAME);
-    Duration transactionTimeout = config.get(KAFKA_TRANSACTION_TIMEOUT);
     PipelineSinks sinks =
         new PipelineSinks(
-            KafkaConnectors.predictionsSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_PREDICTIONS),
-                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE),
-                transactionalIdPrefix + "-predictions",
-                transactionTimeout),
-            KafkaConnectors.checkpointsSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_CHECKPOINTS),
-                DeliveryGuarantee.EXACTLY_ONCE,
-                transactionalIdPrefix + "-checkpoints",
-                transactionTimeout),
-            KafkaConnectors.deadLettersSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_DEAD_LETTERS),
-                DeliveryGuarantee.EXACTLY_ONCE,
-                transactionalIdPrefix + "-dead-letters",
-                transactionTimeout),
-            KafkaConnectors.sink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_METRICS),
+            sink(
+                config,
+                KAFKA_TOPIC_PREDICTIONS,
+                WireCodec::predictions,
+                Prediction::getKey,
+                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE)),
+            sink(
+                config,
+                KAFKA_TOPIC_CHECKPOINTS,
+                WireCodec::modelCheckpoints,
+                ModelCheckpoint::getKey,
+                DeliveryGuarantee.EXACTLY_ONCE),
+            sink(
+                config,
+                KAFKA_TOPIC_DEAD_LETTERS,
+                WireCodec::deadLetters,
+                DeadLetter::getKey,
+                DeliveryGuarantee.EXACTLY_ONCE),
+            sink(
+                config,
+                KAFKA_TOPIC_METRICS,
                 WireCodec::metricsEvents,
                 MetricsEvent::getKey,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                transactionalIdPrefix + "-metrics",
-                transactionTimeout));
+                DeliveryGuarantee.EXACTLY_ONCE));
     StreamlearnJob.defineWorkflow(
         env,
         KafkaConnectors.samplesSource(
-            bootstrapServers, config.get(KAFKA_TOPIC_SAMPLES), config.get(KAFKA_GROUP_ID), false),
+            config.get(KAFKA_BOOTSTRAP_SERVERS),
+            config.get(KAFKA_TOPIC_SAMPLES),
+            config.get(KAFKA_GROUP_ID),
+            false),
         sinks,
         pipelineSettings(config));
+  }
+
+  /** A sink to the topic an option names, its records keyed by model key. */
+  private static <T> KafkaSink<T> sink(
+      StreamlearnConfig config,
+      ConfigOption<String> topicOption,
+      SerializableSupplier<WireCodec<T>> codec,
+      SerializableFunction<T, String> keyOf,
+      DeliveryGuarantee guarantee) {
+    String topic = config.get(topicOption);
+    return KafkaConnectors.sink(
+        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        topic,
+        codec,
+        keyOf,
+        guarantee,
+        // Transactional ids must not collide between the jobs and sinks sharing a cluster.
+        config.get(JOB_NAME) + "-" + topic,
+        config.get(KAFKA_TRANSACTION_TIMEOUT));
   }
 
   static PipelineSettings pipelineSettings(StreamlearnConfig config) {

@@ -13,7 +13,6 @@ import io.streamlearn.pipeline.config.ConfigException;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
-import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
@@ -34,6 +33,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -67,29 +67,7 @@ final class DemoCommand extends Subcommand {
       description = "Print the final summary as one JSON object on the last line.")
   boolean json;
 
-  @Option(
-      names = "--keys",
-      defaultValue = "4",
-      description = "Model keys (default: ${DEFAULT-VALUE}).")
-  int keys;
-
-  @Option(
-      names = "--features",
-      defaultValue = "10",
-      description = "Features per sample (default: ${DEFAULT-VALUE}).")
-  int features;
-
-  @Option(
-      names = "--drift",
-      defaultValue = "0.0001",
-      description = "Hyperplane drift per sample (default: ${DEFAULT-VALUE}).")
-  double drift;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Generator seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin GeneratorOptions stream;
 
   @Option(
       names = "--set",
@@ -177,7 +155,7 @@ final class DemoCommand extends Subcommand {
   private Map<String, String> demoSettings(String bootstrapServers) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("kafka.bootstrap-servers", bootstrapServers);
-    settings.put("model.features", Integer.toString(features));
+    settings.put("model.features", Integer.toString(stream.features));
     settings.put("job.name", "streamlearn-demo");
     settings.put("job.parallelism", "2");
     // Predictions are written in Kafka transactions that commit with each Flink checkpoint.
@@ -193,7 +171,7 @@ final class DemoCommand extends Subcommand {
 
   private Thread startGenerator(
       String bootstrapServers, String topic, AtomicLong produced, DemoMonitor monitor) {
-    RotatingHyperplane stream = new RotatingHyperplane(seed, features, keys, drift, 0.0);
+    Iterator<LabeledSample> generated = stream.generator();
     Iterable<LabeledSample> paced =
         () ->
             new Iterator<>() {
@@ -211,7 +189,7 @@ final class DemoCommand extends Subcommand {
               @Override
               public LabeledSample next() {
                 produced.incrementAndGet();
-                return stream.next();
+                return generated.next();
               }
             };
     Thread generator =

@@ -1,13 +1,14 @@
 package io.streamlearn.pipeline.cli;
 
-import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -48,29 +49,7 @@ final class ProduceCommand extends Subcommand {
     Path csv;
   }
 
-  @Option(
-      names = "--keys",
-      defaultValue = "4",
-      description = "Model keys to generate (default: ${DEFAULT-VALUE}).")
-  int keys;
-
-  @Option(
-      names = "--features",
-      defaultValue = "10",
-      description = "Features per generated sample (default: ${DEFAULT-VALUE}).")
-  int features;
-
-  @Option(
-      names = "--drift",
-      defaultValue = "0.0",
-      description = "Hyperplane drift per sample (default: ${DEFAULT-VALUE}).")
-  double drift;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Generator seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin GeneratorOptions stream;
 
   @Override
   public Integer call() throws Exception {
@@ -81,8 +60,8 @@ final class ProduceCommand extends Subcommand {
       samples = rows;
       count = rows.size();
     } else {
-      RotatingHyperplane generator = new RotatingHyperplane(seed, features, keys, drift, 0.0);
-      samples = () -> Stream.generate(generator::next).limit(input.generate).iterator();
+      Iterator<LabeledSample> generated = stream.generator();
+      samples = () -> Stream.generate(generated::next).limit(input.generate).iterator();
       count = input.generate;
     }
     KafkaConnectors.produce(bootstrapServers, topic, samples);

@@ -1,10 +1,7 @@
 package io.streamlearn.pipeline.kafka;
 
 import io.streamlearn.operators.SourceRecord;
-import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.ModelCheckpoint;
-import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
 import java.nio.charset.StandardCharsets;
@@ -100,57 +97,6 @@ public final class KafkaConnectors {
               Long.toString(transactionTimeout.toMillis()));
     }
     return builder.build();
-  }
-
-  /** {@link #sink} for predictions, keyed by their model key. */
-  public static KafkaSink<Prediction> predictionsSink(
-      String bootstrapServers,
-      String topic,
-      DeliveryGuarantee guarantee,
-      String transactionalIdPrefix,
-      Duration transactionTimeout) {
-    return sink(
-        bootstrapServers,
-        topic,
-        WireCodec::predictions,
-        Prediction::getKey,
-        guarantee,
-        transactionalIdPrefix,
-        transactionTimeout);
-  }
-
-  /** {@link #sink} for dead letters, keyed by model key when they have one. */
-  public static KafkaSink<DeadLetter> deadLettersSink(
-      String bootstrapServers,
-      String topic,
-      DeliveryGuarantee guarantee,
-      String transactionalIdPrefix,
-      Duration transactionTimeout) {
-    return sink(
-        bootstrapServers,
-        topic,
-        WireCodec::deadLetters,
-        DeadLetter::getKey,
-        guarantee,
-        transactionalIdPrefix,
-        transactionTimeout);
-  }
-
-  /** {@link #sink} for model checkpoints, keyed by their model key. */
-  public static KafkaSink<ModelCheckpoint> checkpointsSink(
-      String bootstrapServers,
-      String topic,
-      DeliveryGuarantee guarantee,
-      String transactionalIdPrefix,
-      Duration transactionTimeout) {
-    return sink(
-        bootstrapServers,
-        topic,
-        WireCodec::modelCheckpoints,
-        ModelCheckpoint::getKey,
-        guarantee,
-        transactionalIdPrefix,
-        transactionTimeout);
   }
 
   /**

@@ -98,9 +98,11 @@ class KafkaConnectorsITCase {
                 "samples")
             .process(new EchoPredictions());
     predictions.sinkTo(
-        KafkaConnectors.predictionsSink(
+        KafkaConnectors.sink(
             bootstrap,
             "predictions",
+            WireCodec::predictions,
+            Prediction::getKey,
             DeliveryGuarantee.EXACTLY_ONCE,
             "connectors-it-predictions",
             Duration.ofMinutes(5)));
