@@ -49,6 +49,11 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   private final EvaluationSettings settings;
   private final boolean jobScope;
 
+  /** The settings' bounds, made once rather than for every prediction. */
+  private final WindowBound countBound;
+
+  private final WindowBound timeBound;
+
   private transient ValueState<PrequentialWindow> countWindow;
   private transient ValueState<PrequentialWindow> timeWindow;
 
@@ -62,6 +67,8 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   private PrequentialEvaluator(EvaluationSettings settings, boolean jobScope) {
     this.settings = settings;
     this.jobScope = jobScope;
+    this.countBound = settings.countBound();
+    this.timeBound = settings.timeBound();
   }
 
   /** Evaluates each model key on its own: run it on the predictions keyed by their key. */
@@ -126,8 +133,8 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     Long previous = position.value();
     position.update(previous == null ? 1 : previous + 1);
     modelVersion.update(prediction.getModelVersion());
-    addTo(countWindow, settings.countBound(), prediction);
-    addTo(timeWindow, settings.timeBound(), prediction);
+    addTo(countWindow, countBound, prediction);
+    addTo(timeWindow, timeBound, prediction);
     if (detector != null) {
       detectDrift(prediction, ctx, now, out);
     }
@@ -149,8 +156,8 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(POSITION, (double) position.value());
-    metrics.putAll(window(countWindow, settings.countBound()).metrics());
-    window(timeWindow, settings.timeBound())
+    metrics.putAll(window(countWindow, countBound).metrics());
+    window(timeWindow, timeBound)
         .metrics()
         .forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
     out.collect(
