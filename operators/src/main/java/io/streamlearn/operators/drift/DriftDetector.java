@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Watches a stream of values (a model's 0/1 errors or losses, one per labeled prediction) and says
- * when their mean has changed. Detectors live in Flink keyed state as the bytes of {@link
+ * when their mean has changed. Checkpoints and savepoints hold a detector as the bytes of {@link
  * #encode()}, whose first byte is the format version; each implementation decodes its own.
  */
 public interface DriftDetector {

@@ -53,18 +53,17 @@ public final class ClassificationWindow extends PrequentialWindow {
     return new ClassificationWindow(bound, readRecords(in, WIDTH), newestTime, previousLabel);
   }
 
+  /** Reads the two scores a record keeps from the list: no array of all scores per outcome. */
   @Override
   public void add(Prediction prediction) {
-    List<Float> scoreList = prediction.getScores();
-    float[] scores = new float[scoreList.size()];
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = scoreList.get(i);
-    }
+    List<Float> scores = prediction.getScores();
+    int label = prediction.getLabel();
     add(
         prediction.getPredictionTime().toEpochMilli(),
-        prediction.getLabel(),
+        label,
         prediction.getPredictedLabel(),
-        scores);
+        scores.get(label),
+        scores.size() == 2 ? scores.get(1) : Float.NaN);
   }
 
   /**
@@ -76,12 +75,23 @@ public final class ClassificationWindow extends PrequentialWindow {
    * @param scores the model's class probabilities
    */
   public void add(long predictionTime, int label, int predicted, float[] scores) {
+    add(
+        predictionTime,
+        label,
+        predicted,
+        scores[label],
+        scores.length == 2 ? scores[1] : Float.NaN);
+  }
+
+  /** {@code positiveScore} is the score of class 1 in a binary task, else NaN. */
+  private void add(
+      long predictionTime, int label, int predicted, float labelProbability, float positiveScore) {
     int at = append(predictionTime);
     ByteBuffer records = records();
     records.putInt(at + LABEL, label);
     records.putInt(at + PREDICTED, predicted);
-    records.putFloat(at + LABEL_PROBABILITY, scores[label]);
-    records.putFloat(at + POSITIVE_SCORE, scores.length == 2 ? scores[1] : Float.NaN);
+    records.putFloat(at + LABEL_PROBABILITY, labelProbability);
+    records.putFloat(at + POSITIVE_SCORE, positiveScore);
     records.put(at + NO_CHANGE_CORRECT, (byte) (label == previousLabel ? 1 : 0));
     previousLabel = label;
   }

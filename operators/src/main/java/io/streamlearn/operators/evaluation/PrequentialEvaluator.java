@@ -12,7 +12,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -31,10 +30,12 @@ import org.apache.flink.util.Collector;
  * <p>The same class evaluates the whole job when it runs keyed by one constant: {@link
  * #forJob(EvaluationSettings)} leaves key and model version out of its events.
  *
- * <p>Windows and detector live in keyed state as their own versioned encodings. A window saved
- * under another bound (the settings changed across a restore) starts over rather than report a
- * window that is neither the old nor the new one; the detector is kept under a state name of its
- * type, so a changed type starts a new one.
+ * <p>Windows and detector live in keyed state as objects, serialized to their own versioned
+ * encodings ({@link EncodedObjectSerializer}): on the heap state backend a prediction then updates
+ * them in place, where state of their bytes would decode and re-encode windows of thousands of
+ * outcomes for every prediction. A window saved under another bound (the settings changed across a
+ * restore) starts over rather than report a window that is neither the old nor the new one; the
+ * detector is kept under a state name of its type, so a changed type starts a new one.
  */
 public class PrequentialEvaluator extends KeyedProcessFunction<String, Prediction, MetricsEvent> {
 
@@ -48,9 +49,17 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   private final EvaluationSettings settings;
   private final boolean jobScope;
 
-  private transient ValueState<byte[]> countWindow;
-  private transient ValueState<byte[]> timeWindow;
-  private transient ValueState<byte[]> detector;
+  /** The settings' bounds, made once rather than for every prediction. */
+  private final WindowBound countBound;
+
+  private final WindowBound timeBound;
+
+  private transient ValueState<PrequentialWindow> countWindow;
+  private transient ValueState<PrequentialWindow> timeWindow;
+
+  /** Null without a detector: {@link DetectorType#NONE} has no serializer. */
+  private transient ValueState<DriftDetector> detector;
+
   private transient ValueState<Long> position;
   private transient ValueState<Long> modelVersion;
   private transient ValueState<Long> snapshotTimer;
@@ -58,6 +67,8 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   private PrequentialEvaluator(EvaluationSettings settings, boolean jobScope) {
     this.settings = settings;
     this.jobScope = jobScope;
+    this.countBound = settings.countBound();
+    this.timeBound = settings.timeBound();
   }
 
   /** Evaluates each model key on its own: run it on the predictions keyed by their key. */
@@ -73,17 +84,19 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     return new PrequentialEvaluator(settings, true);
   }
 
-  static ValueStateDescriptor<byte[]> countWindowDescriptor() {
-    return bytesDescriptor("evaluation-count-window");
+  static ValueStateDescriptor<PrequentialWindow> countWindowDescriptor() {
+    return new ValueStateDescriptor<>("evaluation-count-window", new PrequentialWindowSerializer());
   }
 
-  static ValueStateDescriptor<byte[]> timeWindowDescriptor() {
-    return bytesDescriptor("evaluation-time-window");
+  static ValueStateDescriptor<PrequentialWindow> timeWindowDescriptor() {
+    return new ValueStateDescriptor<>("evaluation-time-window", new PrequentialWindowSerializer());
   }
 
   /** Named after the type: the enum constants' names are part of the state layout. */
-  static ValueStateDescriptor<byte[]> detectorDescriptor(DetectorType type) {
-    return bytesDescriptor("evaluation-detector-" + type.name().toLowerCase(Locale.ROOT));
+  static ValueStateDescriptor<DriftDetector> detectorDescriptor(DetectorType type) {
+    return new ValueStateDescriptor<>(
+        "evaluation-detector-" + type.name().toLowerCase(Locale.ROOT),
+        DetectorSerializers.of(type));
   }
 
   static ValueStateDescriptor<Long> positionDescriptor() {
@@ -98,15 +111,13 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     return new ValueStateDescriptor<>("evaluation-snapshot-timer", Types.LONG);
   }
 
-  private static ValueStateDescriptor<byte[]> bytesDescriptor(String name) {
-    return new ValueStateDescriptor<>(name, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-  }
-
   @Override
   public void open(OpenContext openContext) {
     countWindow = getRuntimeContext().getState(countWindowDescriptor());
     timeWindow = getRuntimeContext().getState(timeWindowDescriptor());
-    detector = getRuntimeContext().getState(detectorDescriptor(settings.detector()));
+    if (settings.detector() != DetectorType.NONE) {
+      detector = getRuntimeContext().getState(detectorDescriptor(settings.detector()));
+    }
     position = getRuntimeContext().getState(positionDescriptor());
     modelVersion = getRuntimeContext().getState(modelVersionDescriptor());
     snapshotTimer = getRuntimeContext().getState(snapshotTimerDescriptor());
@@ -122,9 +133,9 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     Long previous = position.value();
     position.update(previous == null ? 1 : previous + 1);
     modelVersion.update(prediction.getModelVersion());
-    addTo(countWindow, settings.countBound(), prediction);
-    addTo(timeWindow, settings.timeBound(), prediction);
-    if (settings.detector() != DetectorType.NONE) {
+    addTo(countWindow, countBound, prediction);
+    addTo(timeWindow, timeBound, prediction);
+    if (detector != null) {
       detectDrift(prediction, ctx, now, out);
     }
     if (snapshotTimer.value() == null) {
@@ -145,8 +156,8 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(POSITION, (double) position.value());
-    metrics.putAll(window(countWindow, settings.countBound()).metrics());
-    window(timeWindow, settings.timeBound())
+    metrics.putAll(window(countWindow, countBound).metrics());
+    window(timeWindow, timeBound)
         .metrics()
         .forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
     out.collect(
@@ -160,31 +171,31 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
         : prediction.getTarget() != null;
   }
 
-  private void addTo(ValueState<byte[]> state, WindowBound bound, Prediction prediction)
+  private void addTo(ValueState<PrequentialWindow> state, WindowBound bound, Prediction prediction)
       throws Exception {
     PrequentialWindow window = window(state, bound);
     window.add(prediction);
-    state.update(window.encode());
+    // The heap backend holds this very object already; RocksDB only stores what is written back.
+    state.update(window);
   }
 
-  private PrequentialWindow window(ValueState<byte[]> state, WindowBound bound) throws Exception {
-    byte[] bytes = state.value();
-    if (bytes != null) {
-      PrequentialWindow window = PrequentialWindow.decode(bytes);
-      if (window.bound().equals(bound)) {
-        return window;
-      }
-    }
-    return PrequentialWindow.empty(settings.classification(), bound);
+  private PrequentialWindow window(ValueState<PrequentialWindow> state, WindowBound bound)
+      throws Exception {
+    PrequentialWindow window = state.value();
+    return window != null && window.bound().equals(bound)
+        ? window
+        : PrequentialWindow.empty(settings.classification(), bound);
   }
 
   private void detectDrift(
       Prediction prediction, Context ctx, long now, Collector<MetricsEvent> out) throws Exception {
     DetectorType type = settings.detector();
-    byte[] bytes = detector.value();
-    DriftDetector drift = bytes == null ? type.newDetector() : type.decode(bytes);
+    DriftDetector drift = detector.value();
+    if (drift == null) {
+      drift = type.newDetector();
+    }
     boolean detected = drift.add(monitoredError(prediction));
-    detector.update(drift.encode());
+    detector.update(drift);
     if (detected) {
       out.collect(
           event(MetricsEventKind.DRIFT, ctx, now, drift.statistics())

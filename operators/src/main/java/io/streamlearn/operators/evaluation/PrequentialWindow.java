@@ -11,8 +11,8 @@ import java.util.function.ObjDoubleConsumer;
  * over them. Metrics are computed from the stored outcomes when asked for, not kept as running
  * sums, so they are exact over the window and nothing can drift out of step with it.
  *
- * <p>A window lives in Flink keyed state as the bytes of {@link #encode()}; format version 1 is,
- * big-endian:
+ * <p>Checkpoints and savepoints hold a window as the bytes of {@link #encode()} ({@link
+ * PrequentialWindowSerializer}); format version 1 is, big-endian:
  *
  * <pre>
  * byte  format version (1)

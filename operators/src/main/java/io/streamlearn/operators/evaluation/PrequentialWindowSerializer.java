@@ -1,0 +1,33 @@
+package io.streamlearn.operators.evaluation;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+
+/**
+ * Keeps a {@link PrequentialWindow} in keyed state as its versioned encoding. Savepoints name the
+ * {@link Snapshot} class: moving or renaming it makes them unreadable.
+ */
+public final class PrequentialWindowSerializer extends EncodedObjectSerializer<PrequentialWindow> {
+
+  @Override
+  protected byte[] encode(PrequentialWindow window) {
+    return window.encode();
+  }
+
+  @Override
+  protected PrequentialWindow decode(byte[] bytes) {
+    return PrequentialWindow.decode(bytes);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<PrequentialWindow> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  /** The encoding carries its own format version, so the snapshot needs nothing besides. */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<PrequentialWindow> {
+    public Snapshot() {
+      super(PrequentialWindowSerializer::new);
+    }
+  }
+}
