@@ -20,12 +20,14 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.ModelShape;
+import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -36,36 +38,50 @@ public final class KafkaJob {
   private KafkaJob() {}
 
   public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
+    StreamlearnJob.defineWorkflow(
+        env, samplesSource(config, false), sinks(config), pipelineSettings(config));
+  }
+
+  /**
+   * The samples topic the configuration names; {@code stopAtLatestOffsets} ends the input at the
+   * offsets that are the latest when the job starts. Package-private, like {@link #sinks} and
+   * {@link #pipelineSettings}, so that integration tests assemble this same job over a bounded
+   * input, which ends and publishes every key's final model, and with failures injected.
+   */
+  static KafkaSource<SourceRecord> samplesSource(
+      StreamlearnConfig config, boolean stopAtLatestOffsets) {
+    return KafkaConnectors.samplesSource(
+        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        config.get(KAFKA_TOPIC_SAMPLES),
+        config.get(KAFKA_GROUP_ID),
+        stopAtLatestOffsets);
+  }
+
+  /** The Kafka sinks the configuration names: predictions, model checkpoints, dead letters. */
+  static PipelineSinks sinks(StreamlearnConfig config) {
     String bootstrapServers = config.get(KAFKA_BOOTSTRAP_SERVERS);
     // Transactional ids must not collide between jobs or sinks sharing a cluster.
     String transactionalIdPrefix = config.get(JOB_NAME);
     Duration transactionTimeout = config.get(KAFKA_TRANSACTION_TIMEOUT);
-    PipelineSinks sinks =
-        new PipelineSinks(
-            KafkaConnectors.predictionsSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_PREDICTIONS),
-                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE),
-                transactionalIdPrefix + "-predictions",
-                transactionTimeout),
-            KafkaConnectors.checkpointsSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_CHECKPOINTS),
-                DeliveryGuarantee.EXACTLY_ONCE,
-                transactionalIdPrefix + "-checkpoints",
-                transactionTimeout),
-            KafkaConnectors.deadLettersSink(
-                bootstrapServers,
-                config.get(KAFKA_TOPIC_DEAD_LETTERS),
-                DeliveryGuarantee.EXACTLY_ONCE,
-                transactionalIdPrefix + "-dead-letters",
-                transactionTimeout));
-    StreamlearnJob.defineWorkflow(
-        env,
-        KafkaConnectors.samplesSource(
-            bootstrapServers, config.get(KAFKA_TOPIC_SAMPLES), config.get(KAFKA_GROUP_ID), false),
-        sinks,
-        pipelineSettings(config));
+    return new PipelineSinks(
+        KafkaConnectors.predictionsSink(
+            bootstrapServers,
+            config.get(KAFKA_TOPIC_PREDICTIONS),
+            config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE),
+            transactionalIdPrefix + "-predictions",
+            transactionTimeout),
+        KafkaConnectors.checkpointsSink(
+            bootstrapServers,
+            config.get(KAFKA_TOPIC_CHECKPOINTS),
+            DeliveryGuarantee.EXACTLY_ONCE,
+            transactionalIdPrefix + "-checkpoints",
+            transactionTimeout),
+        KafkaConnectors.deadLettersSink(
+            bootstrapServers,
+            config.get(KAFKA_TOPIC_DEAD_LETTERS),
+            DeliveryGuarantee.EXACTLY_ONCE,
+            transactionalIdPrefix + "-dead-letters",
+            transactionTimeout));
   }
 
   static PipelineSettings pipelineSettings(StreamlearnConfig config) {
