@@ -24,10 +24,10 @@ final class FailingTrainer extends OnlineTrainer
     implements CheckpointListener, CheckpointedFunction {
 
   /**
-   * A pause after each step. Unpaced, a run's few hundred steps are done before its first
-   * checkpoint completes; paced, a run spans several checkpoints and failures fall between them.
+   * A pause after each step, so that a run of a few hundred steps lasts several checkpoint
+   * intervals however fast the machine is, and failures fall between checkpoints.
    */
-  private static final long PACE_MILLIS = 10;
+  private static final long PACE_MILLIS = 20;
 
   private static final ValueStateDescriptor<Integer> BACKEND_PROBE =
       new ValueStateDescriptor<>("state-backend-probe", Types.INT);
