@@ -24,6 +24,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.ModelShape;
+import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
@@ -37,6 +38,7 @@ import io.streamlearn.schemas.WireCodec;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.util.function.SerializableSupplier;
@@ -49,41 +51,52 @@ public final class KafkaJob {
   private KafkaJob() {}
 
   public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
-    PipelineSinks sinks =
-        new PipelineSinks(
-            sink(
-                config,
-                KAFKA_TOPIC_PREDICTIONS,
-                WireCodec::predictions,
-                Prediction::getKey,
-                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE)),
-            sink(
-                config,
-                KAFKA_TOPIC_CHECKPOINTS,
-                WireCodec::modelCheckpoints,
-                ModelCheckpoint::getKey,
-                DeliveryGuarantee.EXACTLY_ONCE),
-            sink(
-                config,
-                KAFKA_TOPIC_DEAD_LETTERS,
-                WireCodec::deadLetters,
-                DeadLetter::getKey,
-                DeliveryGuarantee.EXACTLY_ONCE),
-            sink(
-                config,
-                KAFKA_TOPIC_METRICS,
-                WireCodec::metricsEvents,
-                MetricsEvent::getKey,
-                DeliveryGuarantee.EXACTLY_ONCE));
     StreamlearnJob.defineWorkflow(
-        env,
-        KafkaConnectors.samplesSource(
-            config.get(KAFKA_BOOTSTRAP_SERVERS),
-            config.get(KAFKA_TOPIC_SAMPLES),
-            config.get(KAFKA_GROUP_ID),
-            false),
-        sinks,
-        pipelineSettings(config));
+        env, samplesSource(config, false), sinks(config), pipelineSettings(config));
+  }
+
+  /**
+   * The samples topic the configuration names; {@code stopAtLatestOffsets} ends the input at the
+   * offsets that are the latest when the job starts. Package-private, like {@link #sinks} and
+   * {@link #pipelineSettings}, so that integration tests assemble this same job over a bounded
+   * input, which ends and publishes every key's final model, and with failures injected.
+   */
+  static KafkaSource<SourceRecord> samplesSource(
+      StreamlearnConfig config, boolean stopAtLatestOffsets) {
+    return KafkaConnectors.samplesSource(
+        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        config.get(KAFKA_TOPIC_SAMPLES),
+        config.get(KAFKA_GROUP_ID),
+        stopAtLatestOffsets);
+  }
+
+  /** The Kafka sinks the configuration names: predictions, checkpoints, dead letters, metrics. */
+  static PipelineSinks sinks(StreamlearnConfig config) {
+    return new PipelineSinks(
+        sink(
+            config,
+            KAFKA_TOPIC_PREDICTIONS,
+            WireCodec::predictions,
+            Prediction::getKey,
+            config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE)),
+        sink(
+            config,
+            KAFKA_TOPIC_CHECKPOINTS,
+            WireCodec::modelCheckpoints,
+            ModelCheckpoint::getKey,
+            DeliveryGuarantee.EXACTLY_ONCE),
+        sink(
+            config,
+            KAFKA_TOPIC_DEAD_LETTERS,
+            WireCodec::deadLetters,
+            DeadLetter::getKey,
+            DeliveryGuarantee.EXACTLY_ONCE),
+        sink(
+            config,
+            KAFKA_TOPIC_METRICS,
+            WireCodec::metricsEvents,
+            MetricsEvent::getKey,
+            DeliveryGuarantee.EXACTLY_ONCE));
   }
 
   /** A sink to the topic an option names, its records keyed by model key. */

@@ -5,12 +5,14 @@ import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.operators.evaluation.PrequentialEvaluator;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.Prediction;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,6 +45,21 @@ public final class StreamlearnJob {
       Source<SourceRecord, ?, ?> source,
       PipelineSinks sinks,
       PipelineSettings settings) {
+    defineWorkflow(env, source, sinks, settings, OnlineTrainer::new);
+  }
+
+  /**
+   * The topology with the trainer that {@code trainerFactory} makes. A test seam: integration tests
+   * pass a subclass of {@link OnlineTrainer} that throws after a given number of steps, to prove
+   * recovery through the real topology, sinks and state backends. Production code uses the public
+   * overload, which always trains with {@link OnlineTrainer} itself.
+   */
+  static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<SourceRecord, ?, ?> source,
+      PipelineSinks sinks,
+      PipelineSettings settings,
+      Function<TrainerSettings, ? extends OnlineTrainer> trainerFactory) {
     SingleOutputStreamOperator<LabeledSample> samples =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "samples")
             .uid("samples-source")
@@ -62,7 +79,7 @@ public final class StreamlearnJob {
     SingleOutputStreamOperator<Prediction> predictions =
         DataStreamUtils.reinterpretAsKeyedStream(
                 batches, batch -> batch.get(0).getKey(), Types.STRING)
-            .process(new OnlineTrainer(settings.trainer()))
+            .process(trainerFactory.apply(settings.trainer()))
             .returns(new AvroTypeInfo<>(Prediction.class))
             .uid("predict-then-train")
             .name("predict then train");

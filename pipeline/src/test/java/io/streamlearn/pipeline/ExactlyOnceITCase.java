@@ -1,0 +1,238 @@
+package io.streamlearn.pipeline;
+
+import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertEachSampleCountedOnce;
+import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertRepeatedPredictionsAreCopies;
+import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertTrainedAs;
+import static io.streamlearn.pipeline.InjectedFailures.Point.AFTER_COMMIT;
+import static io.streamlearn.pipeline.InjectedFailures.Point.AFTER_TRAINING_STEP;
+import static io.streamlearn.pipeline.InjectedFailures.Point.BEFORE_COMMIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.InjectedFailures.Failure;
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Exactly-once, reproducible training through the real job: a real Kafka broker, the MiniCluster,
+ * DL4J. Runs that fail and recover, or that stop with a savepoint and resume at another
+ * parallelism, must end exactly where a failure-free run over the same input ends: the same
+ * committed predictions, each sample counted once, the same published versions and final models
+ * equal bit for bit.
+ */
+class ExactlyOnceITCase {
+
+  private static final int KEYS = 4;
+
+  /** 50 full batches per key and a last one of 3 samples, flushed at the end of input. */
+  private static final int SAMPLES_PER_KEY = 403;
+
+  private static final String SAMPLES_TOPIC = "samples";
+
+  /** Settings that keep training reproducible across restarts (see docs/training.md). */
+  private static final Map<String, String> TRAINING =
+      Map.of(
+          "model.features", "4",
+          "model.hidden-layers", "8",
+          "model.learning-rate", "0.05",
+          "batch.size", "8",
+          // Batches cut by count only: their boundaries depend on nothing but each key's order.
+          "batch.max-delay", "0 ms",
+          // Published by step count only, so that every run publishes the same versions.
+          "model.checkpoint.every-steps", "10",
+          "model.checkpoint.interval", "0 s",
+          "job.parallelism", "2");
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir static Path workDir;
+  private static KafkaBroker broker;
+  private static List<LabeledSample> samples;
+  private static RunOutputs failureFree;
+
+  @BeforeAll
+  static void runOnceWithoutFailures() throws Exception {
+    broker = KafkaBroker.start(workDir.resolve("kafka"));
+    samples = generateSamples();
+    // Kafka's default partitioner sends all samples of a key to one partition, in order.
+    broker.createTopic(SAMPLES_TOPIC, 2);
+    KafkaConnectors.produce(broker.bootstrapServers(), SAMPLES_TOPIC, samples);
+
+    PipelineRun run = new PipelineRun(broker, "failure-free", SAMPLES_TOPIC, TRAINING);
+    run.createTopics().runToEndOfInput();
+    failureFree = run.outputs();
+    assertEachSampleCountedOnce(failureFree, samples);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  /** Failures injected into one run; step counts include the steps replayed after a restart. */
+  enum Scenario {
+    EXCEPTION_IN_TRAINER(new Failure(AFTER_TRAINING_STEP, 40)),
+    THREE_EXCEPTIONS_IN_TRAINER(
+        new Failure(AFTER_TRAINING_STEP, 30),
+        new Failure(AFTER_TRAINING_STEP, 70),
+        new Failure(AFTER_TRAINING_STEP, 120)),
+    FAILURES_AROUND_A_COMMIT(new Failure(BEFORE_COMMIT, 40), new Failure(AFTER_COMMIT, 100));
+
+    final List<Failure> failures;
+
+    Scenario(Failure... failures) {
+      this.failures = List.of(failures);
+    }
+  }
+
+  /** Flink's name for the backend, and the prefix of its keyed state classes. */
+  enum StateBackend {
+    HASHMAP("hashmap", "Heap"),
+    ROCKSDB("rocksdb", "RocksDB");
+
+    final String type;
+    final String stateClassPrefix;
+
+    StateBackend(String type, String stateClassPrefix) {
+      this.type = type;
+      this.stateClassPrefix = stateClassPrefix;
+    }
+  }
+
+  static Stream<Arguments> scenariosOnEachStateBackend() {
+    return Arrays.stream(Scenario.values())
+        .flatMap(
+            scenario ->
+                Arrays.stream(StateBackend.values())
+                    .map(backend -> Arguments.of(scenario, backend)));
+  }
+
+  @ParameterizedTest(name = "{0} on {1}")
+  @MethodSource("scenariosOnEachStateBackend")
+  void recoversToTheFailureFreeResult(Scenario scenario, StateBackend backend) throws Exception {
+    String name = (scenario + "-" + backend).toLowerCase(Locale.ROOT).replace('_', '-');
+    InjectedFailures failures = InjectedFailures.plan(name, scenario.failures);
+    PipelineRun run = failingRun(name).set("flink.state.backend.type", backend.type);
+
+    run.createTopics().runToEndOfInput();
+
+    assertThat(failures.fired())
+        .as("failures injected; checkpoints completed at steps %s", failures.stepsAtCheckpoints())
+        .hasSize(scenario.failures.size());
+    assertThat(failures.restarts()).as("restarts").isEqualTo(scenario.failures.size());
+    assertThat(failures.restoredCheckpoints()).as("checkpoints restored").isNotEmpty();
+    assertThat(failures.stateClasses())
+        .as("classes of the trainer's keyed state")
+        .allMatch(stateClass -> stateClass.startsWith(backend.stateClassPrefix));
+    RunOutputs outputs = run.outputs();
+    assertEachSampleCountedOnce(outputs, samples);
+    assertTrainedAs(failureFree, outputs);
+  }
+
+  @Test
+  void atLeastOncePredictionsAreRepeatedAfterAFailureAsExactCopies() throws Exception {
+    String name = "at-least-once-predictions";
+    InjectedFailures failures =
+        InjectedFailures.plan(name, List.of(new Failure(AFTER_TRAINING_STEP, 40)));
+    PipelineRun run = failingRun(name).set("kafka.predictions.delivery-guarantee", "at-least-once");
+
+    run.createTopics().runToEndOfInput();
+
+    assertThat(failures.fired()).as("failures injected").hasSize(1);
+    RunOutputs outputs = run.outputs();
+    assertThat(outputs.predictions())
+        .as("predictions, those made since the restored checkpoint twice")
+        .hasSizeGreaterThan(samples.size());
+    assertRepeatedPredictionsAreCopies(outputs);
+    // Model checkpoints are written exactly once whatever the predictions' guarantee.
+    assertEachSampleCountedOnce(outputs.firstPredictionOfEachSample(), samples);
+    assertTrainedAs(failureFree, outputs.firstPredictionOfEachSample());
+  }
+
+  @Test
+  void resumesFromASavepointAtAnotherParallelismWithoutRepeatingAVersionOrAPrediction()
+      throws Exception {
+    String topic = "samples-in-two-parts";
+    broker.createTopic(topic, 2);
+    // 25 full batches per key and 3 samples left waiting in the batcher's state at the savepoint.
+    List<LabeledSample> firstPart = samples.subList(0, KEYS * 203);
+    List<LabeledSample> secondPart = samples.subList(firstPart.size(), samples.size());
+    Path savepoints = workDir.resolve("savepoints");
+    String name = "rescaled";
+    InjectedFailures observed = InjectedFailures.plan(name, List.of());
+    PipelineRun run =
+        new PipelineRun(broker, name, topic, TRAINING)
+            .set("job.parallelism", "1")
+            .trainer(settings -> new FailingTrainer(settings, name))
+            .createTopics();
+
+    KafkaConnectors.produce(broker.bootstrapServers(), topic, firstPart);
+    String savepoint;
+    try (RunningJob job = run.start()) {
+      run.awaitPredictionsOfFullBatches(firstPart);
+      savepoint = job.stopWithSavepoint(savepoints, false);
+    }
+    KafkaConnectors.produce(broker.bootstrapServers(), topic, secondPart);
+    run.set("job.parallelism", "2").set("flink.execution.state-recovery.path", savepoint);
+    try (RunningJob job = run.start()) {
+      run.awaitPredictionsOfFullBatches(samples);
+      // Draining ends the input: the last partial batches train and final models are published.
+      job.stopWithSavepoint(savepoints, true);
+    }
+
+    assertThat(observed.parallelisms()).as("parallelisms run at").isEqualTo(Set.of(1, 2));
+    assertThat(observed.restoredCheckpoints()).as("savepoints restored").hasSize(1);
+    RunOutputs outputs = run.outputs();
+    assertEachSampleCountedOnce(outputs, samples);
+    assertTrainedAs(failureFree, outputs);
+  }
+
+  /**
+   * A run that fails as its {@link InjectedFailures} plan says, in the trainer or in the
+   * predictions sink's committer.
+   */
+  private static PipelineRun failingRun(String name) {
+    return new PipelineRun(broker, name, SAMPLES_TOPIC, TRAINING)
+        // The run's whole input is queued in network buffers from the start, and an aligned
+        // barrier waits behind all of it: no checkpoint would complete before the end of input.
+        .set("flink.execution.checkpointing.unaligned.enabled", "true")
+        .trainer(settings -> new FailingTrainer(settings, name))
+        .sinks(sinks -> FailingCommitSink.failingPredictionCommits(sinks, name));
+  }
+
+  private static List<LabeledSample> generateSamples() {
+    RotatingHyperplane generator = new RotatingHyperplane(2024, 4, KEYS, 0.001, 0.05);
+    List<LabeledSample> generated = new ArrayList<>();
+    for (int n = 0; n < KEYS * SAMPLES_PER_KEY; n++) {
+      generated.add(generator.next());
+    }
+    return generated;
+  }
+}

@@ -1,0 +1,90 @@
+package io.streamlearn.pipeline;
+
+import static io.streamlearn.pipeline.SavepointFixture.recorded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamlearn.pipeline.SavepointFixture.RecordedPrediction;
+import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A savepoint taken by an earlier version of the job ({@link SavepointFixture}) still restores:
+ * operator ids, state names and the keyed state's Avro schemas are compatible, and the restored
+ * models, optimizer state and open batches are the ones that were saved, so the job predicts
+ * exactly what it predicted when the savepoint was taken.
+ */
+class SavepointCompatibilityITCase {
+
+  private static final Path FIXTURE = Path.of("src/test/resources/savepoints/v1");
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir static Path workDir;
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(workDir.resolve("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void restoredModelsPredictWhatTheyPredictedWhenTheSavepointWasTaken() throws Exception {
+    List<RecordedPrediction> expected = SavepointFixture.readPredictions(FIXTURE);
+    // The savepoint's source offsets point into the samples topic as it was: the same samples,
+    // partitions and order on this fresh broker put every sample at its old offset.
+    broker.createTopic(SavepointFixture.SAMPLES_TOPIC, SavepointFixture.SAMPLES_TOPIC_PARTITIONS);
+    KafkaConnectors.produce(
+        broker.bootstrapServers(),
+        SavepointFixture.SAMPLES_TOPIC,
+        Stream.concat(
+                SavepointFixture.samplesBefore().stream(), SavepointFixture.samplesAfter().stream())
+            .toList());
+    Path savepoint = workDir.resolve("savepoint");
+    SavepointFixture.copyDirectory(
+        FIXTURE.resolve(SavepointFixture.SAVEPOINT_DIRECTORY), savepoint);
+    PipelineRun run =
+        new PipelineRun(
+                broker,
+                SavepointFixture.RUN_NAME,
+                SavepointFixture.SAMPLES_TOPIC,
+                SavepointFixture.TRAINING)
+            .set("flink.execution.state-recovery.path", savepoint.toUri().toString())
+            .createTopics();
+
+    try (RunningJob job = run.start()) {
+      run.awaitPredictions(expected.size());
+    }
+
+    List<RecordedPrediction> predicted = recorded(run.outputs().predictions());
+    assertThat(expected)
+        .as("recorded predictions: made by models that had trained before the savepoint")
+        .isNotEmpty()
+        .allMatch(prediction -> prediction.modelVersion() > 0);
+    assertThat(predicted)
+        .as("sample, key, model version and scores of each prediction after the restore")
+        .containsExactlyElementsOf(expected);
+  }
+}
