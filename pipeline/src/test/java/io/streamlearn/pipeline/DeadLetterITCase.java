@@ -16,7 +16,6 @@ import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,12 +28,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input never fails the job and is never lost: through the Kafka-wired job with restarts
@@ -57,32 +53,19 @@ class DeadLetterITCase {
 
   @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
 
-  @TempDir static Path workDir;
-  private static KafkaJobFixture kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = KafkaJobFixture.start(workDir);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void deadLettersEveryBadRecordOnceAndPredictsAndTrainsOnEveryGoodOne() throws Exception {
     List<Input> inputs = inputs();
-    List<RecordMetadata> written = kafka.produce(inputs.stream().map(Input::record).toList());
+    List<RecordMetadata> written = KAFKA.produce(inputs.stream().map(Input::record).toList());
     List<Input> good = inputs.stream().filter(Input::isGood).toList();
 
     // With restarts off, any failure, such as one bad record throwing, ends the job.
     JobClient job =
-        kafka.submit(
-            kafka.config(
+        KAFKA.submit(
+            KAFKA.config(
                 Map.of(
                     "model.features", Integer.toString(FEATURES),
                     "model.classes", Integer.toString(CLASSES),
@@ -94,14 +77,14 @@ class DeadLetterITCase {
                     "model.checkpoint.every-steps", "10",
                     "flink.restart-strategy.type", "none")),
             "dead-letter-it");
-    kafka.drainOncePredicted(job, good.size(), Duration.ofMinutes(2));
+    KAFKA.drainOncePredicted(job, good.size(), Duration.ofMinutes(2));
 
-    assertThat(rejections(kafka.readCommitted(DEAD_LETTERS, WireCodec.deadLetters())))
+    assertThat(rejections(KAFKA.readCommitted(DEAD_LETTERS, WireCodec.deadLetters())))
         .containsExactlyInAnyOrderElementsOf(expectedRejections(inputs, written));
-    assertThat(kafka.readCommitted(PREDICTIONS, WireCodec.predictions()))
+    assertThat(KAFKA.readCommitted(PREDICTIONS, WireCodec.predictions()))
         .extracting(Prediction::getSampleId)
         .containsExactlyInAnyOrderElementsOf(good.stream().map(i -> i.sample().getId()).toList());
-    assertThat(samplesSeenByKey(kafka.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints())))
+    assertThat(samplesSeenByKey(KAFKA.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints())))
         .as("samplesSeen of each key's last model")
         .isEqualTo(labeledCountByKey(good));
   }

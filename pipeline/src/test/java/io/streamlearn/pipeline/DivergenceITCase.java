@@ -15,7 +15,6 @@ import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,12 +28,9 @@ import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,26 +55,13 @@ class DivergenceITCase {
 
   @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
 
-  @TempDir static Path workDir;
-  private static KafkaJobFixture kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = KafkaJobFixture.start(workDir);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void rollsBackDivergedStepsAndPublishesOnlyFiniteModels() throws Exception {
     StreamlearnConfig config =
-        kafka.config(
+        KAFKA.config(
             Map.ofEntries(
                 Map.entry("model.task", "REGRESSION"),
                 Map.entry("model.features", Integer.toString(FEATURES)),
@@ -100,17 +83,17 @@ class DivergenceITCase {
         .as("plain DL4J with this configuration reaches NaN or infinite parameters")
         .isTrue();
 
-    KafkaConnectors.produce(kafka.bootstrapServers(), SAMPLES, samples);
-    JobClient job = kafka.submit(config, "divergence-it");
-    kafka.drainOncePredicted(job, samples.size(), Duration.ofMinutes(2));
+    KafkaConnectors.produce(KAFKA.bootstrapServers(), SAMPLES, samples);
+    JobClient job = KAFKA.submit(config, "divergence-it");
+    KAFKA.drainOncePredicted(job, samples.size(), Duration.ofMinutes(2));
 
-    List<Prediction> predictions = kafka.readCommitted(PREDICTIONS, WireCodec.predictions());
+    List<Prediction> predictions = KAFKA.readCommitted(PREDICTIONS, WireCodec.predictions());
     assertThat(predictions)
         .extracting(Prediction::getSampleId)
         .containsExactlyInAnyOrderElementsOf(samplesById.keySet());
 
     List<ModelCheckpoint> checkpoints =
-        kafka.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints());
+        KAFKA.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints());
     assertThat(checkpoints).extracting(ModelCheckpoint::getKey).containsAll(KEYS);
     INDArray allFeatures = featureMatrix(samples);
     for (ModelCheckpoint checkpoint : checkpoints) {
@@ -129,7 +112,7 @@ class DivergenceITCase {
         .as("samples predicted with a NaN or infinite score")
         .isEmpty();
 
-    List<DeadLetter> deadLetters = kafka.readCommitted(DEAD_LETTERS, WireCodec.deadLetters());
+    List<DeadLetter> deadLetters = KAFKA.readCommitted(DEAD_LETTERS, WireCodec.deadLetters());
     assertThat(deadLetters)
         .extracting(DeadLetter::getReason)
         .containsOnly(DeadLetterReason.DIVERGED_BATCH);

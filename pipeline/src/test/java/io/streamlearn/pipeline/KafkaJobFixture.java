@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,16 +41,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the ITCases of the Kafka-wired job share: a real broker with the job's topics, the job
  * submitted as {@code run} wires it ({@link KafkaJob#define}), a drain that publishes its final
  * output, and readers that see exactly what read-committed consumers see.
  *
- * <p>Each test class starts one in {@code @BeforeAll} and closes it in {@code @AfterAll}, so the
- * broker's JVM is stopped whether the tests pass or fail.
+ * <p>A JUnit extension: a test class registers one as a static field, which starts the broker
+ * before its tests and stops the broker's JVM after them, whether they pass or fail.
  */
-final class KafkaJobFixture implements AutoCloseable {
+final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
 
   static final String SAMPLES = "samples";
   static final String PREDICTIONS = "predictions";
@@ -64,13 +69,8 @@ final class KafkaJobFixture implements AutoCloseable {
   /** How long to wait for predictions before looking whether the job still runs. */
   private static final Duration AWAIT_SLICE = Duration.ofSeconds(5);
 
-  private final Path workDir;
-  private final KafkaBroker broker;
-
-  private KafkaJobFixture(Path workDir, KafkaBroker broker) {
-    this.workDir = workDir;
-    this.broker = broker;
-  }
+  private Path workDir;
+  private KafkaBroker broker;
 
   /** One TaskManager with two slots: the job at parallelism 2, as the ITCases run it. */
   static MiniClusterExtension miniCluster() {
@@ -82,23 +82,29 @@ final class KafkaJobFixture implements AutoCloseable {
   }
 
   /**
-   * Starts a broker in {@code workDir} and creates the job's topics under their default names:
-   * samples and predictions with two partitions, so that both source and both sink subtasks have
-   * work; checkpoints and dead letters with one.
+   * Starts a broker in a directory of its own and creates the job's topics under their default
+   * names: samples and predictions with two partitions, so that both source and both sink subtasks
+   * have work; checkpoints, dead letters and metrics with one.
    */
-  static KafkaJobFixture start(Path workDir) throws Exception {
-    KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"));
-    KafkaJobFixture fixture = new KafkaJobFixture(workDir, broker);
-    try {
-      broker.createTopic(SAMPLES, 2);
-      broker.createTopic(PREDICTIONS, 2);
-      broker.createTopic(CHECKPOINTS, 1);
-      broker.createTopic(DEAD_LETTERS, 1);
-      broker.createTopic(METRICS, 1);
-      return fixture;
-    } catch (Exception | Error e) {
-      fixture.close();
-      throw e;
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    workDir = Files.createTempDirectory("kafka-job-it");
+    broker = KafkaBroker.start(workDir.resolve("kafka"));
+    broker.createTopic(SAMPLES, 2);
+    broker.createTopic(PREDICTIONS, 2);
+    broker.createTopic(CHECKPOINTS, 1);
+    broker.createTopic(DEAD_LETTERS, 1);
+    broker.createTopic(METRICS, 1);
+  }
+
+  /** Stops the broker, also when a test or the start failed, and removes its directory. */
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (broker != null) {
+      broker.close();
+    }
+    if (workDir != null) {
+      FileUtils.deleteDirectory(workDir.toFile());
     }
   }
 
@@ -243,11 +249,6 @@ final class KafkaJobFixture implements AutoCloseable {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;
-  }
-
-  @Override
-  public void close() {
-    broker.close();
   }
 
   private static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {

@@ -9,7 +9,6 @@ import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,11 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,25 +34,12 @@ class KafkaPipelineITCase {
 
   @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
 
-  @TempDir static Path workDir;
-  private static KafkaJobFixture kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = KafkaJobFixture.start(workDir);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
   @Test
   void learnsEveryKeyAndPublishesModelsThatPlainDl4jServes() throws Exception {
     StreamlearnConfig config =
-        kafka.config(
+        KAFKA.config(
             Map.of(
                 "model.features", Integer.toString(FEATURES),
                 "model.learning-rate", "0.02",
@@ -69,15 +52,15 @@ class KafkaPipelineITCase {
     for (int n = 0; n < SAMPLES; n++) {
       samples.add(generator.next());
     }
-    KafkaConnectors.produce(kafka.bootstrapServers(), KafkaJobFixture.SAMPLES, samples);
+    KafkaConnectors.produce(KAFKA.bootstrapServers(), KafkaJobFixture.SAMPLES, samples);
 
-    JobClient job = kafka.submit(config, "kafka-pipeline-it");
+    JobClient job = KAFKA.submit(config, "kafka-pipeline-it");
     // Draining publishes every key's final model, as a stop before an upgrade would.
-    kafka.drainOncePredicted(job, SAMPLES, Duration.ofMinutes(4));
+    KAFKA.drainOncePredicted(job, SAMPLES, Duration.ofMinutes(4));
     List<Prediction> predictions =
-        kafka.readCommitted(KafkaJobFixture.PREDICTIONS, WireCodec.predictions());
+        KAFKA.readCommitted(KafkaJobFixture.PREDICTIONS, WireCodec.predictions());
     List<ModelCheckpoint> checkpoints =
-        kafka.readCommitted(KafkaJobFixture.CHECKPOINTS, WireCodec.modelCheckpoints());
+        KAFKA.readCommitted(KafkaJobFixture.CHECKPOINTS, WireCodec.modelCheckpoints());
 
     assertThat(predictions).hasSize(SAMPLES);
     assertThat(predictions.stream().map(Prediction::getSampleId).distinct().count())
