@@ -9,7 +9,6 @@ import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.WireCodec;
-import io.streamlearn.schemas.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,15 +28,10 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.FileUtils;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -60,9 +54,6 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
   static final String CHECKPOINTS = "model-checkpoints";
   static final String DEAD_LETTERS = "dead-letters";
   static final String METRICS = "metrics";
-
-  /** Bounds a read of what is already committed; it normally takes well under a second. */
-  private static final Duration READ_TO_END_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
 
@@ -204,34 +195,7 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
    * timeout; after a drain it is the topic's complete content.
    */
   <T> List<T> readCommitted(String topic, WireCodec<T> codec) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // With read_committed, the end offsets are the last stable offsets.
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<T> records = new ArrayList<>();
-      long deadline = System.nanoTime() + READ_TO_END_TIMEOUT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Cannot read " + topic + " up to " + end);
-        }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          records.add(decode(codec, record));
-        }
-      }
-      return records;
-    }
+    return CommittedRecords.read(broker.bootstrapServers(), topic, codec);
   }
 
   /** The published model, loaded the way docs/wire-format.md tells consumers to. */
@@ -249,14 +213,5 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;
-  }
-
-  private static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {
-    try {
-      return codec.decode(record.value());
-    } catch (WireFormatException e) {
-      throw new IllegalStateException(
-          "Cannot decode " + record.topic() + "-" + record.partition() + "@" + record.offset(), e);
-    }
   }
 }
