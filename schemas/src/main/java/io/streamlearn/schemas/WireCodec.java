@@ -50,6 +50,10 @@ public final class WireCodec<T> {
         List.of("history/LabeledSample-v1.avsc"));
   }
 
+  public static WireCodec<SampleLabel> sampleLabels() {
+    return new WireCodec<>(SampleLabel.getEncoder(), SampleLabel::createDecoder, List.of());
+  }
+
   public static WireCodec<Prediction> predictions() {
     return new WireCodec<>(Prediction.getEncoder(), Prediction::createDecoder, List.of());
   }
@@ -59,7 +63,9 @@ public final class WireCodec<T> {
   }
 
   public static WireCodec<DeadLetter> deadLetters() {
-    return new WireCodec<>(DeadLetter.getEncoder(), DeadLetter::createDecoder, List.of());
+    // Version 1 had fewer reasons: its messages resolve to the current enum unchanged.
+    return new WireCodec<>(
+        DeadLetter.getEncoder(), DeadLetter::createDecoder, List.of("history/DeadLetter-v1.avsc"));
   }
 
   public static WireCodec<MetricsEvent> metricsEvents() {

@@ -64,6 +64,59 @@ class WireCodecTest {
             .build();
     WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
     assertThat(checkpoints.decode(checkpoints.encode(checkpoint))).isEqualTo(checkpoint);
+
+    SampleLabel label =
+        SampleLabel.newBuilder()
+            .setSampleId("s-1")
+            .setKey("k")
+            .setLabel(1)
+            .setLabelTime(Instant.ofEpochMilli(3000))
+            .build();
+    WireCodec<SampleLabel> labels = WireCodec.sampleLabels();
+    assertThat(labels.decode(labels.encode(label))).isEqualTo(label);
+    assertThat(labels.decode(labels.encode(label)).getTarget()).isNull();
+  }
+
+  @Test
+  void aLabelIsNotMistakenForASample() {
+    byte[] label =
+        WireCodec.sampleLabels()
+            .encode(
+                SampleLabel.newBuilder()
+                    .setSampleId("s-1")
+                    .setKey("k")
+                    .setTarget(2.5)
+                    .setLabelTime(Instant.ofEpochMilli(3000))
+                    .build());
+
+    // A label produced to the samples topic by mistake is rejected, not read as a sample.
+    assertThatThrownBy(() -> samples.decode(label))
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.UNKNOWN_SCHEMA));
+  }
+
+  @Test
+  void readsDeadLettersWrittenWithTheVersionOneSchema() throws Exception {
+    Schema v1;
+    try (InputStream in = WireCodec.class.getResourceAsStream("history/DeadLetter-v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("reason", new GenericData.EnumSymbol(v1.getField("reason").schema(), "DIVERGED_BATCH"));
+    old.put("message", "diverged");
+    old.put("value", java.nio.ByteBuffer.wrap(new byte[] {7}));
+    old.put("rejectedAt", 99L);
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    DeadLetter decoded = WireCodec.deadLetters().decode(bytes);
+
+    assertThat(decoded.getReason()).isEqualTo(DeadLetterReason.DIVERGED_BATCH);
+    assertThat(decoded.getRejectedAt()).isEqualTo(Instant.ofEpochMilli(99));
+    assertThat(v1.getField("reason").schema().getEnumSymbols())
+        .as("version 1 ends where version 2 adds symbols")
+        .isEqualTo(DeadLetterReason.getClassSchema().getEnumSymbols().subList(0, 9));
   }
 
   @Test
