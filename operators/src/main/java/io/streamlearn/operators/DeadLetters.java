@@ -17,8 +17,12 @@ public final class DeadLetters {
 
   private DeadLetters() {}
 
-  /** A record from the samples topic that could not be used. */
-  static DeadLetter of(SourceRecord record, Rejection rejection, LabeledSample sample, long now) {
+  /**
+   * A record from an input topic that could not be used; {@code key} and {@code sampleId} are null
+   * when it could not be decoded.
+   */
+  static DeadLetter of(
+      SourceRecord record, Rejection rejection, String key, String sampleId, long now) {
     return DeadLetter.newBuilder()
         .setReason(rejection.reason())
         .setMessage(rejection.message())
@@ -26,20 +30,25 @@ public final class DeadLetters {
         .setSourceTopic(record.topic)
         .setSourcePartition(record.partition)
         .setSourceOffset(record.offset)
-        .setKey(sample == null ? null : sample.getKey())
-        .setSampleId(sample == null ? null : sample.getId())
+        .setKey(key)
+        .setSampleId(sampleId)
         .setRejectedAt(Instant.ofEpochMilli(now))
         .build();
   }
 
   /** A decoded sample that could not be used; {@code encoded} is its single-object encoding. */
   static DeadLetter of(LabeledSample sample, byte[] encoded, Rejection rejection, long now) {
+    return of(encoded, sample.getKey(), sample.getId(), rejection, now);
+  }
+
+  /** A decoded record that could not be used; {@code encoded} is its single-object encoding. */
+  static DeadLetter of(byte[] encoded, String key, String sampleId, Rejection rejection, long now) {
     return DeadLetter.newBuilder()
         .setReason(rejection.reason())
         .setMessage(rejection.message())
         .setValue(ByteBuffer.wrap(encoded))
-        .setKey(sample.getKey())
-        .setSampleId(sample.getId())
+        .setKey(key)
+        .setSampleId(sampleId)
         .setRejectedAt(Instant.ofEpochMilli(now))
         .build();
   }

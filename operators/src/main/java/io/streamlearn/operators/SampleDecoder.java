@@ -1,98 +1,17 @@
 package io.streamlearn.operators;
 
-import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.WireCodec;
-import io.streamlearn.schemas.WireFormatException;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Optional;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * Turns raw records from the samples topic into samples the model can train on. A record that is
- * too large, cannot be decoded or does not fit the model never fails the job: it goes to the {@link
- * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (the {@code
- * deadLetters*} metrics) and logged.
- */
-public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SampleDecoder.class);
-
-  private final SampleValidator validator;
-  private final int maxRecordBytes;
-
-  private transient WireCodec<LabeledSample> codec;
-  private transient Map<DeadLetterReason, Counter> rejected;
+/** Decodes the samples topic: records that do not fit the model go to the dead letters. */
+public class SampleDecoder extends RecordDecoder<LabeledSample> {
 
   public SampleDecoder(ModelShape shape, int maxRecordBytes) {
-    this.validator = new SampleValidator(shape);
-    this.maxRecordBytes = maxRecordBytes;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    codec = WireCodec.labeledSamples();
-    rejected = new EnumMap<>(DeadLetterReason.class);
-    for (DeadLetterReason reason : DeadLetterReason.values()) {
-      rejected.put(
-          reason, getRuntimeContext().getMetricGroup().counter(DeadLetters.counterName(reason)));
-    }
-  }
-
-  @Override
-  public void processElement(SourceRecord record, Context ctx, Collector<LabeledSample> out) {
-    if (record.value != null && record.value.length > maxRecordBytes) {
-      reject(record, null, tooLarge(record), ctx);
-      return;
-    }
-    LabeledSample sample;
-    try {
-      sample = codec.decode(record.value);
-    } catch (WireFormatException e) {
-      Rejection rejection =
-          new Rejection(DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
-      reject(record, null, rejection, ctx);
-      return;
-    }
-    Optional<Rejection> problem = validator.problemWith(sample);
-    if (problem.isPresent()) {
-      reject(record, sample, problem.get(), ctx);
-    } else {
-      out.collect(sample);
-    }
-  }
-
-  /** How many records this subtask rejected for the reason. */
-  long rejectedCount(DeadLetterReason reason) {
-    return rejected.get(reason).getCount();
-  }
-
-  private Rejection tooLarge(SourceRecord record) {
-    return new Rejection(
-        DeadLetterReason.RECORD_TOO_LARGE,
-        "record of " + record.value.length + " bytes, the limit is " + maxRecordBytes);
-  }
-
-  private void reject(SourceRecord record, LabeledSample sample, Rejection rejection, Context ctx) {
-    ctx.output(
-        DeadLetters.TAG,
-        DeadLetters.of(record, rejection, sample, ctx.timerService().currentProcessingTime()));
-    Counter counter = rejected.get(rejection.reason());
-    counter.inc();
-    long count = counter.getCount();
-    if (LogThrottle.shouldLog(count)) {
-      LOG.warn(
-          "Dead-lettering record {} ({}, {} so far): {}",
-          record.origin(),
-          rejection.reason(),
-          count,
-          rejection.message());
-    }
+    super(
+        maxRecordBytes,
+        WireCodec::labeledSamples,
+        new SampleValidator(shape)::problemWith,
+        LabeledSample::getKey,
+        LabeledSample::getId);
   }
 }

@@ -2,6 +2,7 @@ package io.streamlearn.operators;
 
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.SampleLabel;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
@@ -40,22 +41,39 @@ public final class SampleValidator implements Serializable {
             "sample " + sample.getId() + " has feature " + i + " = " + features.get(i));
       }
     }
+    return labelProblem("sample " + sample.getId(), sample.getLabel(), sample.getTarget());
+  }
+
+  /**
+   * Checks a delayed label: it must name its sample and key, and carry what the model trains on,
+   * within the same limits as a sample's own label.
+   */
+  public Optional<Rejection> problemWith(SampleLabel label) {
+    String what = "label of sample " + label.getSampleId();
+    if (label.getSampleId() == null || label.getSampleId().isBlank()) {
+      return reject(DeadLetterReason.MISSING_SAMPLE_ID, "label has an empty sample id");
+    }
+    if (label.getKey() == null || label.getKey().isBlank()) {
+      return reject(DeadLetterReason.MISSING_KEY, what + " has an empty key");
+    }
+    if (shape.isClassification() ? label.getLabel() == null : label.getTarget() == null) {
+      return reject(
+          DeadLetterReason.MISSING_LABEL,
+          what + " has no " + (shape.isClassification() ? "class label" : "regression target"));
+    }
+    return labelProblem(what, label.getLabel(), label.getTarget());
+  }
+
+  /** A label or target the model cannot train on; {@code what} names its owner in the message. */
+  private Optional<Rejection> labelProblem(String what, Integer label, Double target) {
     if (shape.isClassification()) {
-      Integer label = sample.getLabel();
       if (label != null && (label < 0 || label >= shape.classes())) {
         return reject(
             DeadLetterReason.LABEL_OUT_OF_RANGE,
-            "sample "
-                + sample.getId()
-                + " has label "
-                + label
-                + ", the model has classes 0.."
-                + (shape.classes() - 1));
+            what + " has label " + label + ", the model has classes 0.." + (shape.classes() - 1));
       }
-    } else if (sample.getTarget() != null && !Double.isFinite(sample.getTarget())) {
-      return reject(
-          DeadLetterReason.LABEL_OUT_OF_RANGE,
-          "sample " + sample.getId() + " has regression target " + sample.getTarget());
+    } else if (target != null && !Double.isFinite(target)) {
+      return reject(DeadLetterReason.LABEL_OUT_OF_RANGE, what + " has regression target " + target);
     }
     return Optional.empty();
   }
