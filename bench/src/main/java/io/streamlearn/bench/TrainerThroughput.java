@@ -4,6 +4,7 @@ import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.SampleLabel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -96,15 +97,17 @@ public final class TrainerThroughput {
     TrainerSettings settings =
         new TrainerSettings(
             model, ModelShape.classification(FEATURES, 2), 100, Duration.ofHours(1), 1000);
-    try (KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, ?> harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new OnlineTrainer(settings)),
-            batch -> batch.get(0).getKey(),
-            Types.STRING)) {
+    try (KeyedTwoInputStreamOperatorTestHarness<String, List<LabeledSample>, SampleLabel, ?>
+        harness =
+            new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new OnlineTrainer(settings)),
+                batch -> batch.get(0).getKey(),
+                SampleLabel::getKey,
+                Types.STRING)) {
       harness.open();
       long start = System.nanoTime();
       for (List<LabeledSample> batch : batches) {
-        harness.processElement(batch, 0);
+        harness.processElement1(batch, 0);
       }
       double batchesPerSecond = batches.size() / seconds(start);
       harness.getOutput().clear();

@@ -6,10 +6,11 @@ import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -17,7 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,8 +40,14 @@ import org.slf4j.LoggerFactory;
  * model is published to the {@link #CHECKPOINTS} side output every {@code checkpointEverySteps}
  * steps, at least every {@code checkpointInterval} while it changes, and once more when the input
  * ends.
+ *
+ * <p>The second input brings labels of samples that came unlabeled ({@link LabelJoin}): such a
+ * sample's served prediction, completed with its label, is scored like the others but goes to the
+ * {@link LabelJoin#JOINED} side output (its prediction was published when it was served), and the
+ * completed sample trains with the key's next step.
  */
-public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSample>, Prediction> {
+public class OnlineTrainer
+    extends KeyedCoProcessFunction<String, List<LabeledSample>, SampleLabel, Prediction> {
 
   private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
 
@@ -60,6 +67,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   private transient Counter checkpointsPublished;
   private transient Counter divergedSteps;
   private transient WireCodec<LabeledSample> sampleCodec;
+  private transient LabelJoin labelJoin;
 
   public OnlineTrainer(TrainerSettings settings) {
     this.settings = settings;
@@ -80,10 +88,11 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     checkpointsPublished = getRuntimeContext().getMetricGroup().counter("checkpointsPublished");
     divergedSteps = getRuntimeContext().getMetricGroup().counter("divergedSteps");
     sampleCodec = WireCodec.labeledSamples();
+    labelJoin = new LabelJoin(getRuntimeContext(), settings.shape(), settings.delayedLabels());
   }
 
   @Override
-  public void processElement(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
+  public void processElement1(List<LabeledSample> arrived, Context ctx, Collector<Prediction> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
     KeyModelState state = model.value();
@@ -92,35 +101,50 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     }
     network.load(state);
 
+    List<LabeledSample> batch = labelJoin.withWaitingLabels(arrived, now);
     INDArray features = featureMatrix(batch);
     float[][] outputs = network.predict(features).toFloatMatrix();
-    int[] labeledRows = new int[batch.size()];
-    int labeled = 0;
+    List<LabeledSample> training = new ArrayList<>(batch.size());
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
       float[] scores = outputs[row];
       out.collect(prediction(sample, scores, state.getVersion(), now));
       if (settings.shape().isLabeled(sample)) {
         score(state, sample, scores);
-        labeledRows[labeled++] = row;
+        training.add(sample);
+      } else {
+        labelJoin.awaitLabel(sample, scores, state.getVersion(), ctx.timerService(), now);
       }
     }
+    // Samples whose delayed labels came since the last step train in this one.
+    boolean wholeBatch = training.size() == batch.size() && labelJoin.trainableCount() == 0;
+    training.addAll(labelJoin.drainTrainable());
+    if (!training.isEmpty()) {
+      train(state, training, wholeBatch ? features : featureMatrix(training), ctx, now);
+    }
+    model.update(state);
+  }
 
-    if (labeled > 0) {
-      int[] rows = Arrays.copyOf(labeledRows, labeled);
-      INDArray trainFeatures = labeled == batch.size() ? features : features.getRows(rows);
-      if (!network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)))) {
-        rejectDivergedBatch(batch, rows, state.getVersion(), ctx, now);
-        model.update(state);
-        return;
-      }
-      network.store(state);
-      state.setVersion(state.getVersion() + 1);
-      state.setSteps(state.getSteps() + 1);
-      state.setSamplesSeen(state.getSamplesSeen() + labeled);
-      trainingSteps.inc();
-      samplesTrained.inc(labeled);
-      schedulePublication(state, ctx, now);
+  @Override
+  public void processElement2(SampleLabel label, Context ctx, Collector<Prediction> out)
+      throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    LabelJoin.Joined joined = labelJoin.onLabel(label, ctx.timerService(), now);
+    if (joined == null) {
+      return;
+    }
+    // The key has a model state: its model served the sample.
+    KeyModelState state = model.value();
+    score(state, joined.sample(), joined.scores());
+    ctx.output(
+        LabelJoin.JOINED,
+        prediction(
+            joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime()));
+    if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
+      trainJoined(state, ctx, now);
+    } else {
+      // The key may get no more batches: what waits trains when the input ends, at the latest.
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
     }
     model.update(state);
   }
@@ -128,11 +152,21 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Prediction> out)
       throws Exception {
+    boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+    if (endOfInput) {
+      KeyModelState state = model.value();
+      if (state != null && labelJoin.trainableCount() > 0) {
+        trainJoined(state, ctx, ctx.timerService().currentProcessingTime());
+        model.update(state);
+      }
+    } else {
+      labelJoin.expire(
+          timestamp, ctx.getCurrentKey(), deadLetter -> ctx.output(DeadLetters.TAG, deadLetter));
+    }
     KeyModelState state = model.value();
     if (state == null || state.getVersion() == state.getPublishedVersion()) {
       return;
     }
-    boolean endOfInput = ctx.timeDomain() == TimeDomain.EVENT_TIME;
     boolean due =
         timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
     if (endOfInput || due) {
@@ -140,6 +174,36 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       publish(state, ctx, ctx.timerService().currentProcessingTime());
       model.update(state);
     }
+  }
+
+  /** One gradient step on labeled samples; a step that makes the model diverge is rolled back. */
+  private void train(
+      KeyModelState state, List<LabeledSample> samples, INDArray features, Context ctx, long now) {
+    if (!network.fit(new DataSet(features, labelMatrix(samples)))) {
+      rejectDivergedBatch(samples, state.getVersion(), ctx, now);
+      return;
+    }
+    network.store(state);
+    state.setVersion(state.getVersion() + 1);
+    state.setSteps(state.getSteps() + 1);
+    state.setSamplesSeen(state.getSamplesSeen() + samples.size());
+    trainingSteps.inc();
+    samplesTrained.inc(samples.size());
+    schedulePublication(state, ctx, now);
+  }
+
+  /**
+   * Trains the joined samples that wait for a step, with the key's model loaded into the network.
+   */
+  private void trainJoined(KeyModelState state, Context ctx, long now) throws Exception {
+    List<LabeledSample> joined = labelJoin.drainTrainable();
+    network.load(state);
+    train(state, joined, featureMatrix(joined), ctx, now);
+  }
+
+  /** This subtask's delayed-label join, whose counters tests read. */
+  LabelJoin labelJoin() {
+    return labelJoin;
   }
 
   /** Publishes now if the step count says so, else makes sure a timer will. */
@@ -184,9 +248,9 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     checkpointsPublished.inc();
   }
 
-  /** The key keeps its previous model; the batch's labeled samples go to the dead letters. */
+  /** The key keeps its previous model; the step's samples go to the dead letters. */
   private void rejectDivergedBatch(
-      List<LabeledSample> batch, int[] rows, long version, Context ctx, long now) {
+      List<LabeledSample> samples, long version, Context ctx, long now) {
     divergedSteps.inc();
     if (LogThrottle.shouldLog(divergedSteps.getCount())) {
       LOG.warn(
@@ -194,10 +258,9 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
               + " or infinite ({} samples dead-lettered)",
           ctx.getCurrentKey(),
           version,
-          rows.length);
+          samples.size());
     }
-    for (int row : rows) {
-      LabeledSample sample = batch.get(row);
+    for (LabeledSample sample : samples) {
       Rejection rejection =
           new Rejection(
               DeadLetterReason.DIVERGED_BATCH,
@@ -221,7 +284,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
             .setSampleId(sample.getId())
             .setKey(sample.getKey())
             .setModelVersion(version)
-            .setScores(toList(scores))
+            .setScores(Floats.boxed(scores))
             .setLabel(sample.getLabel())
             .setTarget(sample.getTarget())
             .setEventTime(sample.getEventTime())
@@ -244,11 +307,11 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     return Nd4j.createFromArray(values).reshape(batch.size(), width);
   }
 
-  private INDArray labelMatrix(List<LabeledSample> batch, int[] rows) {
+  private INDArray labelMatrix(List<LabeledSample> samples) {
     ModelShape shape = settings.shape();
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, rows.length, shape.outputs());
-    for (int i = 0; i < rows.length; i++) {
-      LabeledSample sample = batch.get(rows[i]);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, samples.size(), shape.outputs());
+    for (int i = 0; i < samples.size(); i++) {
+      LabeledSample sample = samples.get(i);
       if (shape.isClassification()) {
         labels.putScalar(i, sample.getLabel(), 1.0);
       } else {
@@ -256,13 +319,5 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       }
     }
     return labels;
-  }
-
-  private static List<Float> toList(float[] values) {
-    Float[] boxed = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      boxed[i] = values[i];
-    }
-    return List.of(boxed);
   }
 }

@@ -12,14 +12,32 @@ import java.time.Duration;
  *     never by count)
  * @param checkpointInterval publish a key's changed model at least this often (zero: never by time)
  * @param metricsWindow number of recent predictions the published metrics summarise
+ * @param delayedLabels how labels that arrive after their samples are joined and trained
  */
 public record TrainerSettings(
     String modelConfigurationJson,
     ModelShape shape,
     int checkpointEverySteps,
     Duration checkpointInterval,
-    int metricsWindow)
+    int metricsWindow,
+    DelayedLabels delayedLabels)
     implements Serializable {
+
+  /** Settings with the default label time-to-live, joined samples training in batches of 64. */
+  public TrainerSettings(
+      String modelConfigurationJson,
+      ModelShape shape,
+      int checkpointEverySteps,
+      Duration checkpointInterval,
+      int metricsWindow) {
+    this(
+        modelConfigurationJson,
+        shape,
+        checkpointEverySteps,
+        checkpointInterval,
+        metricsWindow,
+        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64));
+  }
 
   public TrainerSettings {
     if (checkpointEverySteps < 0 || checkpointInterval.isNegative()) {

@@ -1,7 +1,6 @@
 package io.streamlearn.operators;
 
 import io.streamlearn.schemas.LabeledSample;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -16,11 +15,5 @@ final class Harnesses {
       KeyedProcessFunction<String, LabeledSample, O> function) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(function), LabeledSample::getKey, Types.STRING);
-  }
-
-  static <O> KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, O> keyedBatches(
-      KeyedProcessFunction<String, List<LabeledSample>, O> function) throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(function), batch -> batch.get(0).getKey(), Types.STRING);
   }
 }

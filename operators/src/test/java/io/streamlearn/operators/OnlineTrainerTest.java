@@ -19,7 +19,6 @@ import java.util.Objects;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -42,9 +41,7 @@ class OnlineTrainerTest {
 
   private static final String MODEL = twoFeatureClassifier().toJson();
 
-  private final List<
-          KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction>>
-      harnesses = new ArrayList<>();
+  private final List<TrainerHarness> harnesses = new ArrayList<>();
 
   @AfterEach
   void closeHarnesses() throws Exception {
@@ -58,7 +55,7 @@ class OnlineTrainerTest {
     var harness = open(settings(100, Duration.ofHours(1)));
     List<LabeledSample> batch = separable("a", 8, 1);
 
-    harness.processElement(batch, 0);
+    harness.processElement1(batch, 0);
 
     assertThat(harness.extractOutputValues())
         .hasSize(8)
@@ -72,7 +69,7 @@ class OnlineTrainerTest {
     assertThat(state.getParameters())
         .isNotEqualTo(new SharedNetwork(MODEL).newKeyState(0).getParameters());
 
-    harness.processElement(separable("a", 4, 2), 0);
+    harness.processElement1(separable("a", 4, 2), 0);
     assertThat(lastPredictions(harness, 4))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
   }
@@ -83,7 +80,7 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 3_200, 3);
 
     for (int start = 0; start < stream.size(); start += 32) {
-      harness.processElement(stream.subList(start, start + 32), 0);
+      harness.processElement1(stream.subList(start, start + 32), 0);
     }
 
     List<Prediction> last = lastPredictions(harness, 640);
@@ -98,7 +95,7 @@ class OnlineTrainerTest {
   void scoresUnlabeledSamplesWithoutTraining() throws Exception {
     var harness = open(settings(1, Duration.ZERO));
 
-    harness.processElement(List.of(sample("a", 0, null, 0.5f, 0.5f)), 0);
+    harness.processElement1(List.of(sample("a", 0, null, 0.5f, 0.5f)), 0);
 
     assertThat(harness.extractOutputValues())
         .singleElement()
@@ -120,7 +117,7 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 7 * 16, 4);
 
     for (int step = 0; step < 6; step++) {
-      harness.processElement(stream.subList(step * 16, step * 16 + 16), 0);
+      harness.processElement1(stream.subList(step * 16, step * 16 + 16), 0);
     }
 
     List<ModelCheckpoint> checkpoints = checkpoints(harness);
@@ -133,7 +130,7 @@ class OnlineTrainerTest {
 
     // The operator's next predictions come from version 6: the published model must agree.
     List<LabeledSample> next = stream.subList(96, 112);
-    harness.processElement(next, 0);
+    harness.processElement1(next, 0);
     MultiLayerNetwork restored =
         ModelSerializer.restoreMultiLayerNetwork(
             new ByteArrayInputStream(latest.getModel().array()), true);
@@ -151,7 +148,7 @@ class OnlineTrainerTest {
     var harness = open(settings(0, Duration.ofSeconds(1)));
     harness.setProcessingTime(10_000);
 
-    harness.processElement(separable("a", 8, 5), 0);
+    harness.processElement1(separable("a", 8, 5), 0);
 
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     assertThat(checkpoints(harness)).isEmpty();
@@ -169,10 +166,10 @@ class OnlineTrainerTest {
   @Test
   void publishesTheFinalModelWhenTheInputEnds() throws Exception {
     var harness = open(settings(100, Duration.ofHours(1)));
-    harness.processElement(separable("a", 8, 6), 0);
-    harness.processElement(separable("b", 8, 7), 0);
+    harness.processElement1(separable("a", 8, 6), 0);
+    harness.processElement1(separable("b", 8, 7), 0);
 
-    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+    harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
 
     assertThat(checkpoints(harness))
         .extracting(ModelCheckpoint::getKey)
@@ -187,9 +184,9 @@ class OnlineTrainerTest {
     List<LabeledSample> b = separable("b", 160, 9);
 
     for (int start = 0; start < 160; start += 16) {
-      shared.processElement(a.subList(start, start + 16), 0);
-      shared.processElement(b.subList(start, start + 16), 0);
-      alone.processElement(a.subList(start, start + 16), 0);
+      shared.processElement1(a.subList(start, start + 16), 0);
+      shared.processElement1(b.subList(start, start + 16), 0);
+      alone.processElement1(a.subList(start, start + 16), 0);
     }
 
     assertThat(scoresOfKey(shared, "a")).isEqualTo(scoresOfKey(alone, "a"));
@@ -200,20 +197,20 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 320, 10);
     var uninterrupted = open(settings(100, Duration.ofHours(1)));
     for (int start = 0; start < 320; start += 32) {
-      uninterrupted.processElement(stream.subList(start, start + 32), 0);
+      uninterrupted.processElement1(stream.subList(start, start + 32), 0);
     }
 
     var first = open(settings(100, Duration.ofHours(1)));
     for (int start = 0; start < 160; start += 32) {
-      first.processElement(stream.subList(start, start + 32), 0);
+      first.processElement1(stream.subList(start, start + 32), 0);
     }
     OperatorSubtaskState snapshot = first.snapshot(1L, 1L);
-    var restored = Harnesses.keyedBatches(new OnlineTrainer(settings(100, Duration.ofHours(1))));
+    var restored = new TrainerHarness(new OnlineTrainer(settings(100, Duration.ofHours(1))));
     harnesses.add(restored);
     restored.initializeState(snapshot);
     restored.open();
     for (int start = 160; start < 320; start += 32) {
-      restored.processElement(stream.subList(start, start + 32), 0);
+      restored.processElement1(stream.subList(start, start + 32), 0);
     }
 
     List<Prediction> expected = lastPredictions(uninterrupted, 160);
@@ -244,7 +241,7 @@ class OnlineTrainerTest {
                 .setTarget(3.0 * sample.getLabel())
                 .build());
       }
-      harness.processElement(batch, 0);
+      harness.processElement1(batch, 0);
     }
 
     List<ModelCheckpoint> published = checkpoints(harness);
@@ -267,9 +264,8 @@ class OnlineTrainerTest {
     }
   }
 
-  private KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> open(
-      TrainerSettings settings) throws Exception {
-    var harness = Harnesses.keyedBatches(new OnlineTrainer(settings));
+  private TrainerHarness open(TrainerSettings settings) throws Exception {
+    var harness = new TrainerHarness(new OnlineTrainer(settings));
     harnesses.add(harness);
     harness.open();
     return harness;
@@ -279,22 +275,17 @@ class OnlineTrainerTest {
     return new TrainerSettings(MODEL, ModelShape.classification(2, 2), everySteps, interval, 200);
   }
 
-  private static List<ModelCheckpoint> checkpoints(
-      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness) {
+  private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {
     var records = harness.getSideOutput(OnlineTrainer.CHECKPOINTS);
     return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 
-  private static List<Prediction> lastPredictions(
-      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness,
-      int count) {
+  private static List<Prediction> lastPredictions(TrainerHarness harness, int count) {
     List<Prediction> all = harness.extractOutputValues();
     return all.subList(all.size() - count, all.size());
   }
 
-  private static List<List<Float>> scoresOfKey(
-      KeyedOneInputStreamOperatorTestHarness<String, List<LabeledSample>, Prediction> harness,
-      String key) {
+  private static List<List<Float>> scoresOfKey(TrainerHarness harness, String key) {
     return harness.extractOutputValues().stream()
         .filter(p -> p.getKey().equals(key))
         .map(Prediction::getScores)
@@ -327,7 +318,7 @@ class OnlineTrainerTest {
     return boxed;
   }
 
-  private static MultiLayerConfiguration twoFeatureClassifier() {
+  static MultiLayerConfiguration twoFeatureClassifier() {
     return classifier(new Adam(0.05));
   }
 

@@ -9,10 +9,12 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PREDICTIONS_DELIVERY_GUARANTEE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_LABELS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METRICS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.LABELS_TIME_TO_LIVE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_DRIFT_DETECTOR;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
@@ -23,6 +25,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
+import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerSettings;
@@ -52,7 +55,11 @@ public final class KafkaJob {
 
   public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
     StreamlearnJob.defineWorkflow(
-        env, samplesSource(config, false), sinks(config), pipelineSettings(config));
+        env,
+        samplesSource(config, false),
+        labelsSource(config, false),
+        sinks(config),
+        pipelineSettings(config));
   }
 
   /**
@@ -66,6 +73,23 @@ public final class KafkaJob {
     return KafkaConnectors.samplesSource(
         config.get(KAFKA_BOOTSTRAP_SERVERS),
         config.get(KAFKA_TOPIC_SAMPLES),
+        config.get(KAFKA_GROUP_ID),
+        stopAtLatestOffsets);
+  }
+
+  /**
+   * The labels topic the configuration names, read like the samples topic; null when it names none
+   * (unset or empty).
+   */
+  static KafkaSource<SourceRecord> labelsSource(
+      StreamlearnConfig config, boolean stopAtLatestOffsets) {
+    String topic = config.get(KAFKA_TOPIC_LABELS);
+    if (topic == null) {
+      return null;
+    }
+    return KafkaConnectors.samplesSource(
+        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        topic,
         config.get(KAFKA_GROUP_ID),
         stopAtLatestOffsets);
   }
@@ -133,7 +157,8 @@ public final class KafkaJob {
             shape,
             config.get(MODEL_CHECKPOINT_EVERY_STEPS),
             config.get(MODEL_CHECKPOINT_INTERVAL),
-            config.get(METRICS_WINDOW)),
+            config.get(METRICS_WINDOW),
+            new DelayedLabels(config.get(LABELS_TIME_TO_LIVE), config.get(BATCH_SIZE))),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),

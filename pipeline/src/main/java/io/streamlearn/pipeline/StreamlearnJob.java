@@ -1,6 +1,8 @@
 package io.streamlearn.pipeline;
 
 import io.streamlearn.operators.DeadLetters;
+import io.streamlearn.operators.LabelDecoder;
+import io.streamlearn.operators.LabelJoin;
 import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
@@ -11,6 +13,7 @@ import io.streamlearn.operators.evaluation.PrequentialEvaluator;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,12 +25,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The Streamlearn topology: samples → decode → per-key mini-batches → predict-then-train, with
- * predictions, model checkpoints and dead letters going to their sinks.
+ * predictions, model checkpoints and dead letters going to their sinks. Labels that come apart from
+ * their samples, from a second source, are decoded and joined in the trainer.
  *
- * <p>It is a function of its source and sinks, so tests run it on bounded inputs and collecting
+ * <p>It is a function of its sources and sinks, so tests run it on bounded inputs and collecting
  * sinks while the command line wires in Kafka. The operator uids are part of the savepoint format:
  * changing one orphans that operator's state.
  */
@@ -40,23 +45,37 @@ public final class StreamlearnJob {
 
   private StreamlearnJob() {}
 
+  /** The topology without delayed labels: every sample comes with its label, or never gets one. */
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
       Source<SourceRecord, ?, ?> source,
       PipelineSinks sinks,
       PipelineSettings settings) {
-    defineWorkflow(env, source, sinks, settings, OnlineTrainer::new);
+    defineWorkflow(env, source, null, sinks, settings, OnlineTrainer::new);
+  }
+
+  /** The topology with a source of labels for samples that came without them. */
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<SourceRecord, ?, ?> source,
+      Source<SourceRecord, ?, ?> labelSource,
+      PipelineSinks sinks,
+      PipelineSettings settings) {
+    defineWorkflow(env, source, labelSource, sinks, settings, OnlineTrainer::new);
   }
 
   /**
    * The topology with the trainer that {@code trainerFactory} makes. A test seam: integration tests
    * pass a subclass of {@link OnlineTrainer} that throws after a given number of steps, to prove
    * recovery through the real topology, sinks and state backends. Production code uses the public
-   * overload, which always trains with {@link OnlineTrainer} itself.
+   * overloads, which always train with {@link OnlineTrainer} itself.
+   *
+   * @param labelSource the labels topic, or null when there is none
    */
   static void defineWorkflow(
       StreamExecutionEnvironment env,
       Source<SourceRecord, ?, ?> source,
+      Source<SourceRecord, ?, ?> labelSource,
       PipelineSinks sinks,
       PipelineSettings settings,
       Function<TrainerSettings, ? extends OnlineTrainer> trainerFactory) {
@@ -75,10 +94,20 @@ public final class StreamlearnJob {
             .uid("mini-batch")
             .name("mini-batch");
 
+    SingleOutputStreamOperator<SampleLabel> labels =
+        labelSource == null
+            ? noLabels(samples)
+            : env.fromSource(labelSource, WatermarkStrategy.noWatermarks(), "labels")
+                .uid("labels-source")
+                .process(new LabelDecoder(settings.shape(), settings.maxRecordBytes()))
+                .uid("decode-labels")
+                .name("decode labels");
+
     // The batches are still partitioned by key: no second shuffle, and a key's order is kept.
     SingleOutputStreamOperator<Prediction> predictions =
         DataStreamUtils.reinterpretAsKeyedStream(
                 batches, batch -> batch.get(0).getKey(), Types.STRING)
+            .connect(labels.keyBy(SampleLabel::getKey, Types.STRING))
             .process(trainerFactory.apply(settings.trainer()))
             .returns(new AvroTypeInfo<>(Prediction.class))
             .uid("predict-then-train")
@@ -90,16 +119,31 @@ public final class StreamlearnJob {
         .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
         .name("model checkpoints");
-    evaluate(predictions, settings.evaluation())
+    // Served predictions completed by a delayed label are evaluated, but were published already.
+    evaluate(predictions.union(predictions.getSideOutput(LabelJoin.JOINED)), settings.evaluation())
         .sinkTo(sinks.metrics())
         .uid("metrics-sink")
         .name("metrics");
     samples
         .getSideOutput(DeadLetters.TAG)
-        .union(predictions.getSideOutput(DeadLetters.TAG))
+        .union(labels.getSideOutput(DeadLetters.TAG), predictions.getSideOutput(DeadLetters.TAG))
         .sinkTo(sinks.deadLetters())
         .uid("dead-letters-sink")
         .name("dead letters");
+  }
+
+  /**
+   * The trainer's label input when there is no labels topic: an empty stream made from the samples,
+   * not a source. A source that ends at once would be a finished task in every checkpoint, with
+   * state to reconcile when a labels topic is added later; this stateless operator has none.
+   */
+  private static SingleOutputStreamOperator<SampleLabel> noLabels(
+      DataStream<LabeledSample> samples) {
+    return samples
+        .flatMap((LabeledSample sample, Collector<SampleLabel> none) -> {})
+        .returns(new AvroTypeInfo<>(SampleLabel.class))
+        .uid("no-labels")
+        .name("no labels");
   }
 
   /** Prequential metrics and drift detections per key, and for the whole job. */

@@ -58,9 +58,9 @@ final class FailingTrainer extends OnlineTrainer
   }
 
   @Override
-  public void processElement(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
+  public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
       throws Exception {
-    super.processElement(batch, ctx, out);
+    super.processElement1(batch, ctx, out);
     InjectedFailures.of(runName).afterTrainingStep();
     Thread.sleep(PACE_MILLIS);
   }

@@ -154,6 +154,7 @@ final class PipelineRun {
     StreamlearnJob.defineWorkflow(
         env,
         KafkaJob.samplesSource(config, stopAtLatestOffsets),
+        KafkaJob.labelsSource(config, stopAtLatestOffsets),
         sinkDecorator.apply(KafkaJob.sinks(config)),
         KafkaJob.pipelineSettings(config),
         trainerFactory);

@@ -9,6 +9,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_I
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.LABELS_TIME_TO_LIVE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
@@ -47,6 +48,7 @@ final class OptionConstraints {
           Range.of(KAFKA_MAX_RECORD_BYTES, atLeast(1)),
           Range.of(BATCH_SIZE, atLeast(1)),
           Range.of(BATCH_MAX_DELAY, atLeast(Duration.ZERO)),
+          Range.of(LABELS_TIME_TO_LIVE, greaterThan(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),
           Range.of(MODEL_CLASSES, atLeast(2)),
           Range.ofEach(MODEL_HIDDEN_LAYERS, atLeast(1)),

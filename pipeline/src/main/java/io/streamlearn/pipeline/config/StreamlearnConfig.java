@@ -89,9 +89,9 @@ public final class StreamlearnConfig {
 
   /**
    * The option's value, or its default when not set; null for {@link
-   * StreamlearnOptions#MODEL_CONFIGURATION_FILE} when not set. Compact model keys keep their values
-   * here even when a configuration file defines the network: use {@link #modelConfiguration()} for
-   * the network.
+   * StreamlearnOptions#MODEL_CONFIGURATION_FILE} and {@link StreamlearnOptions#KAFKA_TOPIC_LABELS}
+   * when not set. Compact model keys keep their values here even when a configuration file defines
+   * the network: use {@link #modelConfiguration()} for the network.
    */
   public <T> T get(ConfigOption<T> option) {
     if (!KNOWN_KEYS.contains(option.key())) {

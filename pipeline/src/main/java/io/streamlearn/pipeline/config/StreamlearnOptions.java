@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.config;
 
+import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.drift.DetectorType;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,17 @@ public final class StreamlearnOptions {
           .stringType()
           .defaultValue("samples")
           .withDescription("Topic the labeled samples are read from.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_LABELS =
+      ConfigOptions.key("kafka.topic.labels")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Topic of labels (SampleLabel records) for samples that were sent without one; unset:"
+                  + " no delayed labels. Read like the samples topic (same consumer group,"
+                  + " read_committed). A label joins its unlabeled sample by sample id and key"
+                  + " within labels.time-to-live; the sample's served prediction is then scored"
+                  + " and the sample trained on.");
 
   public static final ConfigOption<String> KAFKA_TOPIC_PREDICTIONS =
       ConfigOptions.key("kafka.topic.predictions")
@@ -116,6 +128,17 @@ public final class StreamlearnOptions {
                   + " when this has passed, so a quiet stream still learns promptly. 0 cuts"
                   + " batches by count only, which makes batch boundaries, and so training,"
                   + " reproducible across restarts.");
+
+  public static final ConfigOption<Duration> LABELS_TIME_TO_LIVE =
+      ConfigOptions.key("labels.time-to-live")
+          .durationType()
+          .defaultValue(DelayedLabels.DEFAULT_TIME_TO_LIVE)
+          .withDescription(
+              "How long (processing time) an unlabeled sample waits in the trainer's state for its"
+                  + " label from kafka.topic.labels, and a label for its sample. Expired samples"
+                  + " are counted (labelsExpired), expired labels counted (labelsUnmatched) and"
+                  + " dead-lettered as UNMATCHED_LABEL. Entries are removed up to an eighth of"
+                  + " this later; state grows with the unlabeled samples per time-to-live.");
 
   public static final ConfigOption<Integer> MODEL_FEATURES =
       ConfigOptions.key("model.features")
@@ -273,6 +296,7 @@ public final class StreamlearnOptions {
           KAFKA_BOOTSTRAP_SERVERS,
           KAFKA_GROUP_ID,
           KAFKA_TOPIC_SAMPLES,
+          KAFKA_TOPIC_LABELS,
           KAFKA_TOPIC_PREDICTIONS,
           KAFKA_TOPIC_CHECKPOINTS,
           KAFKA_TOPIC_DEAD_LETTERS,
@@ -282,6 +306,7 @@ public final class StreamlearnOptions {
           KAFKA_TRANSACTION_TIMEOUT,
           BATCH_SIZE,
           BATCH_MAX_DELAY,
+          LABELS_TIME_TO_LIVE,
           MODEL_FEATURES,
           MODEL_TASK,
           MODEL_CLASSES,
@@ -314,6 +339,8 @@ public final class StreamlearnOptions {
    * is listed here as optional, so that forgetting to list a new option fails loudly.
    */
   static boolean isRequired(ConfigOption<?> option) {
-    return !option.hasDefaultValue() && !option.equals(MODEL_CONFIGURATION_FILE);
+    return !option.hasDefaultValue()
+        && !option.equals(MODEL_CONFIGURATION_FILE)
+        && !option.equals(KAFKA_TOPIC_LABELS);
   }
 }

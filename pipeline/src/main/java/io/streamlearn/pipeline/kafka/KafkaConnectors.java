@@ -42,8 +42,9 @@ public final class KafkaConnectors {
   private KafkaConnectors() {}
 
   /**
-   * Reads the samples topic as raw {@link SourceRecord}s. Starts at the group's committed offsets,
-   * or at the beginning for a new group, and reads only committed transactional data.
+   * Reads the samples topic (or the labels topic, which is read the same way) as raw {@link
+   * SourceRecord}s. Starts at the group's committed offsets, or at the beginning for a new group,
+   * and reads only committed transactional data.
    *
    * @param boundedAtLatest stop at the offsets that are the latest when the job starts, so that a
    *     job over the data already in the topic finishes (tests, replays); otherwise read forever

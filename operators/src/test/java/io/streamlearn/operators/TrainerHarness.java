@@ -1,0 +1,26 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+
+/**
+ * An unopened harness of the trainer's two keyed inputs: mini-batches (input 1) and labels that
+ * come after their samples (input 2).
+ */
+final class TrainerHarness
+    extends KeyedTwoInputStreamOperatorTestHarness<
+        String, List<LabeledSample>, SampleLabel, Prediction> {
+
+  TrainerHarness(OnlineTrainer trainer) throws Exception {
+    super(
+        new KeyedCoProcessOperator<>(trainer),
+        batch -> batch.get(0).getKey(),
+        SampleLabel::getKey,
+        Types.STRING);
+  }
+}
