@@ -132,7 +132,11 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     long now = ctx.timerService().currentProcessingTime();
     Long previous = position.value();
     position.update(previous == null ? 1 : previous + 1);
-    modelVersion.update(prediction.getModelVersion());
+    // A prediction completed by a delayed label comes late, with the older version that served it.
+    Long latestVersion = modelVersion.value();
+    if (latestVersion == null || prediction.getModelVersion() > latestVersion) {
+      modelVersion.update(prediction.getModelVersion());
+    }
     addTo(countWindow, countBound, prediction);
     addTo(timeWindow, timeBound, prediction);
     if (detector != null) {

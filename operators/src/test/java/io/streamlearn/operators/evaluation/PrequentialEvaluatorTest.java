@@ -40,6 +40,21 @@ class PrequentialEvaluatorTest {
   }
 
   @Test
+  void aPredictionCompletedByADelayedLabelDoesNotTakeTheModelVersionBack() throws Exception {
+    var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
+    harness.setProcessingTime(1_000);
+
+    harness.processElement(classified("a", 5, 1, 1, 0.9f, 1_000), 0);
+    // Served by version 2 before version 5 existed; its label came after version 5's prediction.
+    harness.processElement(classified("a", 2, 0, 1, 0.6f, 400), 0);
+    harness.setProcessingTime(1_000 + INTERVAL);
+
+    MetricsEvent snapshot = single(harness.extractOutputValues());
+    assertThat(snapshot.getPosition()).isEqualTo(2);
+    assertThat(snapshot.getModelVersion()).isEqualTo(5);
+  }
+
+  @Test
   void reportsBothWindowsOnceTheSnapshotIntervalHasPassed() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
     harness.setProcessingTime(1_000);
