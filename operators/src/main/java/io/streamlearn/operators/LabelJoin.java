@@ -46,6 +46,13 @@ public final class LabelJoin {
   public static final OutputTag<Prediction> JOINED =
       new OutputTag<>("joined-predictions", new AvroTypeInfo<>(Prediction.class));
 
+  /**
+   * Fires with the final watermark, just before the trainer's own end-of-input timer: the joined
+   * samples still waiting train then. A timer of its own, because publishing a checkpoint deletes
+   * the trainer's.
+   */
+  private static final long BEFORE_END_OF_INPUT = Long.MAX_VALUE - 1;
+
   private final ModelShape shape;
   private final long timeToLiveMillis;
   private final long tickMillis;
@@ -153,6 +160,7 @@ public final class LabelJoin {
               .build();
       trainable.add(sample);
       trainableCount.update(trainableCount() + 1);
+      timers.registerEventTimeTimer(BEFORE_END_OF_INPUT);
       return new Joined(
           sample,
           Floats.unboxed(served.getScores()),

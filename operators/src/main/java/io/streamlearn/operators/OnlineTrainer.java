@@ -142,9 +142,6 @@ public class OnlineTrainer
             joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime()));
     if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
       trainJoined(state, ctx, now);
-    } else {
-      // The key may get no more batches: what waits trains when the input ends, at the latest.
-      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
     }
     model.update(state);
   }

@@ -124,6 +124,29 @@ class DelayedLabelsTest {
   }
 
   @Test
+  void joinedSamplesTrainWhenTheInputEndsEvenAfterAPublicationInBetween() throws Exception {
+    open(64, Duration.ofSeconds(1));
+    harness.setProcessingTime(1_000);
+    List<LabeledSample> stream = separable("a", 12, 5);
+    harness.processElement1(stream.subList(0, 8), 0);
+    harness.processElement1(unlabeled(stream.subList(8, 12)), 0);
+    for (LabeledSample sample : stream.subList(8, 12)) {
+      harness.processElement2(labelOf(sample), 0);
+    }
+
+    harness.setProcessingTime(2_000);
+    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS))
+        .extracting(record -> record.getValue().getSamplesSeen())
+        .containsExactly(8L);
+    harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+
+    assertThat(model("a").getSamplesSeen()).isEqualTo(12);
+    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS))
+        .extracting(record -> record.getValue().getSamplesSeen())
+        .containsExactly(8L, 12L);
+  }
+
+  @Test
   void aLabelThatComesFirstWaitsForItsSample() throws Exception {
     open(64);
     harness.setProcessingTime(1_000);
@@ -190,6 +213,10 @@ class DelayedLabelsTest {
   }
 
   private void open(int trainingBatchSize) throws Exception {
+    open(trainingBatchSize, Duration.ofHours(1));
+  }
+
+  private void open(int trainingBatchSize, Duration checkpointInterval) throws Exception {
     harness =
         new TrainerHarness(
             new OnlineTrainer(
@@ -197,7 +224,7 @@ class DelayedLabelsTest {
                     OnlineTrainerTest.twoFeatureClassifier().toJson(),
                     ModelShape.classification(2, 2),
                     100,
-                    Duration.ofHours(1),
+                    checkpointInterval,
                     200,
                     new DelayedLabels(TIME_TO_LIVE, trainingBatchSize))));
     harness.open();
