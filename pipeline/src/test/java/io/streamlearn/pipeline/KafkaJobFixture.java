@@ -50,6 +50,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
 
   static final String SAMPLES = "samples";
+  static final String LABELS = "labels";
   static final String PREDICTIONS = "predictions";
   static final String CHECKPOINTS = "model-checkpoints";
   static final String DEAD_LETTERS = "dead-letters";
@@ -74,14 +75,15 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
 
   /**
    * Starts a broker in a directory of its own and creates the job's topics under their default
-   * names: samples and predictions with two partitions, so that both source and both sink subtasks
-   * have work; checkpoints, dead letters and metrics with one.
+   * names: samples, labels and predictions with two partitions, so that both source and both sink
+   * subtasks have work; checkpoints, dead letters and metrics with one.
    */
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     workDir = Files.createTempDirectory("kafka-job-it");
     broker = KafkaBroker.start(workDir.resolve("kafka"));
     broker.createTopic(SAMPLES, 2);
+    broker.createTopic(LABELS, 2);
     broker.createTopic(PREDICTIONS, 2);
     broker.createTopic(CHECKPOINTS, 1);
     broker.createTopic(DEAD_LETTERS, 1);

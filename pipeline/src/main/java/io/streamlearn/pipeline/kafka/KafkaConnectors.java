@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -147,6 +148,21 @@ public final class KafkaConnectors {
    */
   public static void produce(
       String bootstrapServers, String topic, Iterable<LabeledSample> samples) {
+    produce(bootstrapServers, topic, samples, WireCodec.labeledSamples(), LabeledSample::getKey);
+  }
+
+  /**
+   * Writes records in Avro single-object encoding, keyed by model key, like {@link #produce(String,
+   * String, Iterable)} writes samples.
+   *
+   * @throws KafkaException if a record could not be written
+   */
+  public static <T> void produce(
+      String bootstrapServers,
+      String topic,
+      Iterable<T> records,
+      WireCodec<T> codec,
+      Function<T, String> keyOf) {
     Map<String, Object> config =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -155,14 +171,13 @@ public final class KafkaConnectors {
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true);
-    WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (LabeledSample sample : samples) {
+      for (T value : records) {
         ProducerRecord<byte[], byte[]> record =
             new ProducerRecord<>(
-                topic, sample.getKey().getBytes(StandardCharsets.UTF_8), codec.encode(sample));
+                topic, keyOf.apply(value).getBytes(StandardCharsets.UTF_8), codec.encode(value));
         producer.send(
             record,
             (metadata, failure) -> {
@@ -174,7 +189,7 @@ public final class KafkaConnectors {
       producer.flush();
     }
     if (firstFailure.get() != null) {
-      throw new KafkaException("Cannot write samples to " + topic, firstFailure.get());
+      throw new KafkaException("Cannot write records to " + topic, firstFailure.get());
     }
   }
 
