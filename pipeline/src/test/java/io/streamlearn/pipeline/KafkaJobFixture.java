@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -66,10 +67,16 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
 
   /** One TaskManager with two slots: the job at parallelism 2, as the ITCases run it. */
   static MiniClusterExtension miniCluster() {
+    return miniCluster(new Configuration());
+  }
+
+  /** The same MiniCluster with extra cluster configuration, such as a metric reporter. */
+  static MiniClusterExtension miniCluster(Configuration configuration) {
     return new MiniClusterExtension(
         new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(configuration)
             .build());
   }
 
