@@ -2,10 +2,17 @@ package io.streamlearn.pipeline.cli;
 
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.SampleLabel;
+import io.streamlearn.schemas.WireCodec;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +30,16 @@ import picocli.CommandLine.Option;
       "CSV: a header row; columns 'key' (required), 'id', 'label', 'target' (optional; empty cell"
           + " = unknown); every other column is a feature, in order.",
       "",
+      "Delayed labels: --unlabeled-fraction F writes that share of the labeled samples without"
+          + " their label, and their labels (SampleLabel records) to --labels-topic --label-delay"
+          + " after the last sample, for a job whose kafka.topic.labels names that topic. Keep the"
+          + " delay under the job's labels.time-to-live, or the labels arrive too late to join.",
+      "",
       "Examples:",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --generate 10000",
-      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --csv data.csv"
+      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --csv data.csv",
+      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --generate 10000"
+          + " --unlabeled-fraction 0.3 --label-delay PT10S"
     })
 final class ProduceCommand extends Subcommand {
 
@@ -51,6 +65,29 @@ final class ProduceCommand extends Subcommand {
 
   @Mixin GeneratorOptions stream;
 
+  @Option(
+      names = "--unlabeled-fraction",
+      paramLabel = "F",
+      defaultValue = "0",
+      description =
+          "Share of the labeled samples, in [0, 1], written without their label; their labels go"
+              + " to --labels-topic later (default: ${DEFAULT-VALUE}).")
+  double unlabeledFraction;
+
+  @Option(
+      names = "--labels-topic",
+      defaultValue = "labels",
+      description = "Topic of the withheld labels (default: ${DEFAULT-VALUE}).")
+  String labelsTopic;
+
+  @Option(
+      names = "--label-delay",
+      defaultValue = "PT5S",
+      description =
+          "How long (ISO-8601) after the last sample the withheld labels are written"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration labelDelay;
+
   @Override
   public Integer call() throws Exception {
     Iterable<LabeledSample> samples;
@@ -64,8 +101,48 @@ final class ProduceCommand extends Subcommand {
       samples = () -> Stream.generate(generated::next).limit(input.generate).iterator();
       count = input.generate;
     }
-    KafkaConnectors.produce(bootstrapServers, topic, samples);
+    if (unlabeledFraction < 0 || unlabeledFraction > 1 || labelDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "--unlabeled-fraction must be in [0, 1] and --label-delay not negative");
+    }
+    List<SampleLabel.Builder> withheld = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(stream.seed);
+    Iterable<LabeledSample> sent =
+        () ->
+            StreamSupport.stream(samples.spliterator(), false)
+                .map(sample -> withholdLabel(sample, random, withheld))
+                .iterator();
+    KafkaConnectors.produce(bootstrapServers, topic, sent);
     out().println("Wrote " + count + " samples to " + topic);
+    if (!withheld.isEmpty()) {
+      out().println("Writing the labels of " + withheld.size() + " of them in " + labelDelay);
+      out().flush();
+      Thread.sleep(labelDelay.toMillis());
+      Instant now = Instant.now();
+      KafkaConnectors.produce(
+          bootstrapServers,
+          labelsTopic,
+          withheld.stream().map(label -> label.setLabelTime(now).build()).toList(),
+          WireCodec.sampleLabels(),
+          SampleLabel::getKey);
+      out().println("Wrote " + withheld.size() + " labels to " + labelsTopic);
+    }
     return 0;
+  }
+
+  /** The sample, or the sample without its label when chance says so; the label is kept aside. */
+  private LabeledSample withholdLabel(
+      LabeledSample sample, SplittableRandom random, List<SampleLabel.Builder> withheld) {
+    boolean labeled = sample.getLabel() != null || sample.getTarget() != null;
+    if (!labeled || random.nextDouble() >= unlabeledFraction) {
+      return sample;
+    }
+    withheld.add(
+        SampleLabel.newBuilder()
+            .setSampleId(sample.getId())
+            .setKey(sample.getKey())
+            .setLabel(sample.getLabel())
+            .setTarget(sample.getTarget()));
+    return LabeledSample.newBuilder(sample).setLabel(null).setTarget(null).build();
   }
 }

@@ -9,6 +9,7 @@ import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -126,24 +128,41 @@ class CommandLineITCase {
   void producesGeneratedSamples() throws Exception {
     broker.createTopic("generated", 2);
 
-    Result result =
-        streamlearn(
-            "produce",
-            "--bootstrap-servers",
-            broker.bootstrapServers(),
-            "--topic",
-            "generated",
-            "--generate",
-            "500",
-            "--keys",
-            "3",
-            "--features",
-            "5");
+    Result result = produceGenerated("generated", "500", "--keys", "3", "--features", "5");
 
     assertThat(result.exitCode()).isZero();
     List<LabeledSample> written = read("generated", WireCodec.labeledSamples(), 500);
     assertThat(written).hasSize(500).allSatisfy(s -> assertThat(s.getFeatures()).hasSize(5));
     assertThat(written.stream().map(LabeledSample::getKey).distinct()).hasSize(3);
+  }
+
+  @Test
+  void producesAShareOfSamplesWithoutTheirLabelAndTheLabelsLater() throws Exception {
+    broker.createTopic("partly-labeled", 2);
+    broker.createTopic("late-labels", 2);
+
+    Result result =
+        produceGenerated(
+            "partly-labeled",
+            "1000",
+            "--unlabeled-fraction",
+            "0.3",
+            "--labels-topic",
+            "late-labels",
+            "--label-delay",
+            "PT0.5S");
+
+    assertThat(result.exitCode()).isZero();
+    List<LabeledSample> samples = read("partly-labeled", WireCodec.labeledSamples(), 1000);
+    List<LabeledSample> unlabeled = samples.stream().filter(s -> s.getLabel() == null).toList();
+    assertThat(unlabeled.size()).isBetween(240, 360);
+    List<SampleLabel> labels = read("late-labels", WireCodec.sampleLabels(), unlabeled.size());
+    assertThat(labels)
+        .extracting(SampleLabel::getSampleId, SampleLabel::getKey)
+        .containsExactlyInAnyOrderElementsOf(
+            unlabeled.stream().map(s -> tuple(s.getId(), s.getKey())).toList());
+    assertThat(labels).allSatisfy(label -> assertThat(label.getLabel()).isIn(0, 1));
+    assertThat(result.out()).contains("Wrote " + labels.size() + " labels to late-labels");
   }
 
   @Test
@@ -229,6 +248,22 @@ class CommandLineITCase {
   private static <T> List<T> read(String topic, WireCodec<T> codec, int expected) {
     return KafkaConnectors.readAll(
         broker.bootstrapServers(), topic, codec, expected, Duration.ofSeconds(30));
+  }
+
+  /** {@code produce --generate count} to the topic, with more options. */
+  private static Result produceGenerated(String topic, String count, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "produce",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--topic",
+                topic,
+                "--generate",
+                count));
+    args.addAll(List.of(options));
+    return streamlearn(args.toArray(String[]::new));
   }
 
   private static Result streamlearn(String... args) {
