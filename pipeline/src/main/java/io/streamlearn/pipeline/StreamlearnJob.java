@@ -103,10 +103,13 @@ public final class StreamlearnJob {
                 .uid("decode-labels")
                 .name("decode labels");
 
-    // The batches are still partitioned by key: no second shuffle, and a key's order is kept.
+    // The trainer has two inputs, so it cannot be chained to the mini-batcher. The batches are
+    // still partitioned by key, but keyBy rather than a forward edge: unaligned checkpoint barriers
+    // do not overtake the batches queued on a forward edge, so under backpressure no checkpoint
+    // would complete. Each key's batches come from one subtask, in order, either way.
     SingleOutputStreamOperator<Prediction> predictions =
-        DataStreamUtils.reinterpretAsKeyedStream(
-                batches, batch -> batch.get(0).getKey(), Types.STRING)
+        batches
+            .keyBy(batch -> batch.get(0).getKey(), Types.STRING)
             .connect(labels.keyBy(SampleLabel::getKey, Types.STRING))
             .process(trainerFactory.apply(settings.trainer()))
             .returns(new AvroTypeInfo<>(Prediction.class))
