@@ -93,7 +93,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     network.load(state);
 
     INDArray features = featureMatrix(batch);
-    float[][] outputs = network.predict(features).toFloatMatrix();
+    float[][] outputs = network.predict(features);
     int[] labeledRows = new int[batch.size()];
     int labeled = 0;
     for (int row = 0; row < batch.size(); row++) {

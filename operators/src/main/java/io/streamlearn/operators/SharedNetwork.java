@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -73,9 +74,18 @@ final class SharedNetwork {
     state.setUpdaterState(ByteBuffer.wrap(toBytes(network.getUpdater(true).getStateViewArray())));
   }
 
-  /** Network outputs for each row of {@code features}, without training. */
-  INDArray predict(INDArray features) {
-    return network.output(features, false);
+  /** Network outputs for each row of {@code features}, without training: one array per row. */
+  float[][] predict(INDArray features) {
+    INDArray output = network.output(features, false);
+    // One copy of the whole matrix, split here: INDArray.toFloatMatrix() copies row by row, each
+    // row through several native calls, which cost as much as the training step of a small net.
+    float[] flat = output.ravel().toFloatVector();
+    int columns = (int) output.columns();
+    float[][] rows = new float[(int) output.rows()][];
+    for (int row = 0; row < rows.length; row++) {
+      rows[row] = Arrays.copyOfRange(flat, row * columns, (row + 1) * columns);
+    }
+    return rows;
   }
 
   /**
