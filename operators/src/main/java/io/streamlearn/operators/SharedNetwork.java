@@ -91,6 +91,11 @@ final class SharedNetwork {
         && Double.isFinite(network.params().sumNumber().doubleValue());
   }
 
+  /** DL4J's score of the last {@link #fit}: the batch's mean loss plus the regularization terms. */
+  double loss() {
+    return network.score();
+  }
+
   /** The loaded model in DL4J's ModelSerializer zip format, updater state included. */
   byte[] serializedModel() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
