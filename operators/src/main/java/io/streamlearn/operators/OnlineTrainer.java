@@ -104,7 +104,6 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     if (labeled > 0) {
       int[] rows = Arrays.copyOf(labeledRows, labeled);
       INDArray trainFeatures = labeled == batch.size() ? features : features.getRows(rows);
-      long stepStarted = System.nanoTime();
       if (!network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)))) {
         rejectDivergedBatch(batch, rows, state.getVersion(), ctx, now);
         model.update(state);
@@ -115,7 +114,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       state.setSteps(state.getSteps() + 1);
       state.setSamplesSeen(state.getSamplesSeen() + labeled);
       trainerMetrics.stepTook(
-          System.nanoTime() - stepStarted, labeled, network.loss(), state.getVersion());
+          network.lastStepNanos(), labeled, network.lastLoss(), state.getVersion());
       schedulePublication(state, ctx, now);
     }
     model.update(state);
