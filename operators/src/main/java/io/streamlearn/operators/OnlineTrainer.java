@@ -15,7 +15,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -55,10 +54,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   private transient SharedNetwork network;
   private transient PrequentialMetrics metrics;
   private transient ValueState<KeyModelState> model;
-  private transient Counter trainingSteps;
-  private transient Counter samplesTrained;
-  private transient Counter checkpointsPublished;
-  private transient Counter divergedSteps;
+  private transient TrainerMetrics trainerMetrics;
+  private transient DeadLetters deadLetters;
   private transient WireCodec<LabeledSample> sampleCodec;
 
   public OnlineTrainer(TrainerSettings settings) {
@@ -75,10 +72,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     network = new SharedNetwork(settings.modelConfigurationJson());
     metrics = new PrequentialMetrics(settings.metricsWindow());
     model = getRuntimeContext().getState(modelDescriptor());
-    trainingSteps = getRuntimeContext().getMetricGroup().counter("trainingSteps");
-    samplesTrained = getRuntimeContext().getMetricGroup().counter("samplesTrained");
-    checkpointsPublished = getRuntimeContext().getMetricGroup().counter("checkpointsPublished");
-    divergedSteps = getRuntimeContext().getMetricGroup().counter("divergedSteps");
+    trainerMetrics = new TrainerMetrics(getRuntimeContext().getMetricGroup());
+    deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
     sampleCodec = WireCodec.labeledSamples();
   }
 
@@ -118,8 +113,8 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       state.setVersion(state.getVersion() + 1);
       state.setSteps(state.getSteps() + 1);
       state.setSamplesSeen(state.getSamplesSeen() + labeled);
-      trainingSteps.inc();
-      samplesTrained.inc(labeled);
+      trainerMetrics.stepTook(
+          network.lastStepNanos(), labeled, network.lastLoss(), state.getVersion());
       schedulePublication(state, ctx, now);
     }
     model.update(state);
@@ -181,14 +176,13 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
             .build());
     state.setPublishedVersion(state.getVersion());
     state.setPublishedAtMillis(now);
-    checkpointsPublished.inc();
+    trainerMetrics.checkpointPublished();
   }
 
   /** The key keeps its previous model; the batch's labeled samples go to the dead letters. */
   private void rejectDivergedBatch(
       List<LabeledSample> batch, int[] rows, long version, Context ctx, long now) {
-    divergedSteps.inc();
-    if (LogThrottle.shouldLog(divergedSteps.getCount())) {
+    if (LogThrottle.shouldLog(trainerMetrics.stepDiverged())) {
       LOG.warn(
           "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
               + " or infinite ({} samples dead-lettered)",
@@ -203,7 +197,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
               DeadLetterReason.DIVERGED_BATCH,
               "training on the batch of sample " + sample.getId() + " made the model diverge");
       ctx.output(
-          DeadLetters.TAG, DeadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
+          DeadLetters.TAG, deadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
     }
   }
 

@@ -4,11 +4,8 @@ import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -17,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns raw records from the samples topic into samples the model can train on. A record that is
  * too large, cannot be decoded or does not fit the model never fails the job: it goes to the {@link
- * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (the {@code
- * deadLetters*} metrics) and logged.
+ * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (see {@link
+ * DeadLetters}) and logged.
  */
 public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> {
 
@@ -28,7 +25,7 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
   private final int maxRecordBytes;
 
   private transient WireCodec<LabeledSample> codec;
-  private transient Map<DeadLetterReason, Counter> rejected;
+  private transient DeadLetters deadLetters;
 
   public SampleDecoder(ModelShape shape, int maxRecordBytes) {
     this.validator = new SampleValidator(shape);
@@ -38,11 +35,7 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
   @Override
   public void open(OpenContext openContext) {
     codec = WireCodec.labeledSamples();
-    rejected = new EnumMap<>(DeadLetterReason.class);
-    for (DeadLetterReason reason : DeadLetterReason.values()) {
-      rejected.put(
-          reason, getRuntimeContext().getMetricGroup().counter(DeadLetters.counterName(reason)));
-    }
+    deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -70,7 +63,7 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
 
   /** How many records this subtask rejected for the reason. */
   long rejectedCount(DeadLetterReason reason) {
-    return rejected.get(reason).getCount();
+    return deadLetters.count(reason);
   }
 
   private Rejection tooLarge(SourceRecord record) {
@@ -82,10 +75,8 @@ public class SampleDecoder extends ProcessFunction<SourceRecord, LabeledSample> 
   private void reject(SourceRecord record, LabeledSample sample, Rejection rejection, Context ctx) {
     ctx.output(
         DeadLetters.TAG,
-        DeadLetters.of(record, rejection, sample, ctx.timerService().currentProcessingTime()));
-    Counter counter = rejected.get(rejection.reason());
-    counter.inc();
-    long count = counter.getCount();
+        deadLetters.of(record, rejection, sample, ctx.timerService().currentProcessingTime()));
+    long count = deadLetters.count(rejection.reason());
     if (LogThrottle.shouldLog(count)) {
       LOG.warn(
           "Dead-lettering record {} ({}, {} so far): {}",

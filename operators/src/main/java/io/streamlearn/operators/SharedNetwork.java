@@ -31,6 +31,7 @@ final class SharedNetwork {
   private final String configDigest;
   private final byte[] initialParameters;
   private final byte[] initialUpdaterState;
+  private long lastStepNanos;
 
   SharedNetwork(String configurationJson) {
     MultiLayerConfiguration configuration = MultiLayerConfiguration.fromJson(configurationJson);
@@ -94,11 +95,25 @@ final class SharedNetwork {
    * a caller that does not {@link #store} it has rolled the step back.
    */
   boolean fit(DataSet batch) {
+    long started = System.nanoTime();
     network.fit(batch);
     // A sum is finite only if every term is (or the parameters are so large they overflow it,
     // which is divergence too), and it is one native call.
-    return Double.isFinite(network.score())
-        && Double.isFinite(network.params().sumNumber().doubleValue());
+    boolean finite =
+        Double.isFinite(network.score())
+            && Double.isFinite(network.params().sumNumber().doubleValue());
+    lastStepNanos = System.nanoTime() - started;
+    return finite;
+  }
+
+  /** How long the last {@link #fit} took, its divergence check included. */
+  long lastStepNanos() {
+    return lastStepNanos;
+  }
+
+  /** DL4J's score of the last {@link #fit}: the batch's mean loss plus the regularization terms. */
+  double lastLoss() {
+    return network.score();
   }
 
   /** The loaded model in DL4J's ModelSerializer zip format, updater state included. */
