@@ -23,8 +23,8 @@ public record DriftSettings(
     int rollbackHorizon)
     implements Serializable {
 
-  public static final double DEFAULT_BOOST_FACTOR = 10.0;
-  public static final int DEFAULT_BOOST_STEPS = 20;
+  public static final double DEFAULT_BOOST_FACTOR = 3.0;
+  public static final int DEFAULT_BOOST_STEPS = 50;
   public static final int DEFAULT_ROLLBACK_HORIZON = 100;
 
   public DriftSettings {
