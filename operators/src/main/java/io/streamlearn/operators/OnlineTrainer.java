@@ -3,10 +3,12 @@ package io.streamlearn.operators;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * model is published to the {@link #CHECKPOINTS} side output every {@code checkpointEverySteps}
  * steps, at least every {@code checkpointInterval} while it changes, and once more when the input
  * ends.
+ *
+ * <p>Each key's prequential errors feed its drift detector ({@link KeyDriftMonitor}); a detection
+ * is answered after the batch is scored and before it trains the model, and published to the {@link
+ * #DRIFT_EVENTS} side output. A reaction that replaces the model publishes the new version at once.
  */
 public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSample>, Prediction> {
 
@@ -46,6 +52,9 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
   public static final OutputTag<ModelCheckpoint> CHECKPOINTS =
       new OutputTag<>("model-checkpoints", new AvroTypeInfo<>(ModelCheckpoint.class));
 
+  public static final OutputTag<MetricsEvent> DRIFT_EVENTS =
+      new OutputTag<>("drift-events", new AvroTypeInfo<>(MetricsEvent.class));
+
   /** Fires when the end of input brings the final watermark: publish what is unpublished. */
   private static final long END_OF_INPUT = Long.MAX_VALUE;
 
@@ -53,6 +62,7 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
 
   private transient SharedNetwork network;
   private transient PrequentialMetrics metrics;
+  private transient KeyDriftMonitor drift;
   private transient ValueState<KeyModelState> model;
   private transient TrainerMetrics trainerMetrics;
   private transient DeadLetters deadLetters;
@@ -74,6 +84,13 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     model = getRuntimeContext().getState(modelDescriptor());
     trainerMetrics = new TrainerMetrics(getRuntimeContext().getMetricGroup());
     deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
+    drift =
+        new KeyDriftMonitor(
+            settings.drift(),
+            settings.shape().isClassification(),
+            network,
+            settings.metricsWindow());
+    drift.open(getRuntimeContext());
     sampleCodec = WireCodec.labeledSamples();
   }
 
@@ -89,22 +106,27 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
 
     INDArray features = featureMatrix(batch);
     float[][] outputs = network.predict(features);
+    long version = state.getVersion();
     int[] labeledRows = new int[batch.size()];
     int labeled = 0;
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
       float[] scores = outputs[row];
-      out.collect(prediction(sample, scores, state.getVersion(), now));
+      out.collect(prediction(sample, scores, version, now));
       if (settings.shape().isLabeled(sample)) {
         score(state, sample, scores);
         labeledRows[labeled++] = row;
       }
     }
+    reactToDrift(state, ctx, now);
 
     if (labeled > 0) {
       int[] rows = Arrays.copyOf(labeledRows, labeled);
       INDArray trainFeatures = labeled == batch.size() ? features : features.getRows(rows);
-      if (!network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)))) {
+      network.setLearningRateFactor(drift.learningRateFactor());
+      boolean finite = network.fit(new DataSet(trainFeatures, labelMatrix(batch, rows)));
+      drift.stepTaken(finite);
+      if (!finite) {
         rejectDivergedBatch(batch, rows, state.getVersion(), ctx, now);
         model.update(state);
         return;
@@ -151,6 +173,21 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
       ctx.timerService().registerProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
     }
     ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+  }
+
+  /**
+   * Publishes a drift that scoring detected, after reacting to it; a model the reaction replaced is
+   * published at once, so that consumers of checkpoints follow the change promptly.
+   */
+  private void reactToDrift(KeyModelState state, Context ctx, long now) throws IOException {
+    KeyDriftMonitor.Reaction reaction = drift.react(ctx.getCurrentKey(), state, now);
+    if (reaction == null) {
+      return;
+    }
+    ctx.output(DRIFT_EVENTS, reaction.event());
+    if (reaction.done().replacesModel()) {
+      publish(state, ctx, now);
+    }
   }
 
   /** Emits the loaded network as the key's next checkpoint and records the publication. */
@@ -201,11 +238,13 @@ public class OnlineTrainer extends KeyedProcessFunction<String, List<LabeledSamp
     }
   }
 
-  private void score(KeyModelState state, LabeledSample sample, float[] scores) {
+  private void score(KeyModelState state, LabeledSample sample, float[] scores) throws IOException {
     if (settings.shape().isClassification()) {
       metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
+      drift.observe(PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1);
     } else {
       metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
+      drift.observe(Math.abs(scores[0] - sample.getTarget()));
     }
   }
 

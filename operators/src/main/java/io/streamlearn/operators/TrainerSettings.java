@@ -12,13 +12,15 @@ import java.time.Duration;
  *     never by count)
  * @param checkpointInterval publish a key's changed model at least this often (zero: never by time)
  * @param metricsWindow number of recent predictions the published metrics summarise
+ * @param drift the per-key drift detector and what a detection does
  */
 public record TrainerSettings(
     String modelConfigurationJson,
     ModelShape shape,
     int checkpointEverySteps,
     Duration checkpointInterval,
-    int metricsWindow)
+    int metricsWindow,
+    DriftSettings drift)
     implements Serializable {
 
   public TrainerSettings {
@@ -30,6 +32,9 @@ public record TrainerSettings(
     }
     if (metricsWindow < 1) {
       throw new IllegalArgumentException("metrics window must be at least 1, got " + metricsWindow);
+    }
+    if (drift == null) {
+      throw new IllegalArgumentException("drift settings must be set; DetectorType.NONE for none");
     }
   }
 }

@@ -91,6 +91,7 @@ public final class StreamlearnJob {
         .uid("checkpoints-sink")
         .name("model checkpoints");
     evaluate(predictions, settings.evaluation())
+        .union(predictions.getSideOutput(OnlineTrainer.DRIFT_EVENTS))
         .sinkTo(sinks.metrics())
         .uid("metrics-sink")
         .name("metrics");
@@ -102,7 +103,10 @@ public final class StreamlearnJob {
         .name("dead letters");
   }
 
-  /** Prequential metrics and drift detections per key, and for the whole job. */
+  /**
+   * Prequential metrics per key and for the whole job, and the whole job's drift detections; each
+   * key's come from the trainer, which reacts to them.
+   */
   private static DataStream<MetricsEvent> evaluate(
       DataStream<Prediction> predictions, EvaluationSettings settings) {
     AvroTypeInfo<MetricsEvent> metricsType = new AvroTypeInfo<>(MetricsEvent.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.generate.ConceptDriftStream;
+import io.streamlearn.pipeline.generate.FlippedLabels;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.MetricsEvent;
@@ -61,12 +62,13 @@ class DriftDetectionITCase {
             renamed("stationary", hyperplane(3), STATIONARY_SAMPLES),
             renamed(
                 "abrupt",
-                new ConceptDriftStream(hyperplane(4), opposite(hyperplane(5)), CHANGE_AT, 1, 1),
+                new ConceptDriftStream(
+                    hyperplane(4), new FlippedLabels(hyperplane(5)), CHANGE_AT, 1, 1),
                 DRIFTING_SAMPLES),
             renamed(
                 "gradual",
                 new ConceptDriftStream(
-                    hyperplane(6), opposite(hyperplane(7)), CHANGE_AT, GRADUAL_WIDTH, 1),
+                    hyperplane(6), new FlippedLabels(hyperplane(7)), CHANGE_AT, GRADUAL_WIDTH, 1),
                 DRIFTING_SAMPLES));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     // One source reader, as one Kafka partition: each reader of a bounded source reads its own
@@ -110,27 +112,6 @@ class DriftDetectionITCase {
 
   private static RotatingHyperplane hyperplane(long seed) {
     return new RotatingHyperplane(seed, FEATURES, 1, 0, NOISE);
-  }
-
-  /**
-   * The concept of {@code stream} with every label flipped. Two random hyperplanes of MOA's kind
-   * differ on only about a fifth of the inputs, which a learner this fast follows within a few
-   * hundred samples, before a detector can tell the change from noise; the opposite of another
-   * hyperplane differs on most inputs, a change that must be detected.
-   */
-  private static Iterator<LabeledSample> opposite(Iterator<LabeledSample> stream) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return stream.hasNext();
-      }
-
-      @Override
-      public LabeledSample next() {
-        LabeledSample sample = stream.next();
-        return LabeledSample.newBuilder(sample).setLabel(1 - sample.getLabel()).build();
-      }
-    };
   }
 
   /** The first {@code count} samples of {@code stream}, as key {@code key}. */

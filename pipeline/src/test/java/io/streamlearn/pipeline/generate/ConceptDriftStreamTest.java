@@ -53,6 +53,19 @@ class ConceptDriftStreamTest {
   }
 
   @Test
+  void flippedLabelsKeepEverythingButTheLabel() {
+    List<LabeledSample> original = take(hyperplane(1, 2), 200);
+    List<LabeledSample> flipped = take(new FlippedLabels(hyperplane(1, 2)), 200);
+
+    for (int i = 0; i < original.size(); i++) {
+      assertThat(flipped.get(i).getLabel()).isEqualTo(1 - original.get(i).getLabel());
+      assertThat(
+              LabeledSample.newBuilder(flipped.get(i)).setLabel(original.get(i).getLabel()).build())
+          .isEqualTo(original.get(i));
+    }
+  }
+
+  @Test
   void rejectsANegativePositionAndAnEmptyWidth() {
     assertThatThrownBy(() -> new ConceptDriftStream(hyperplane(1, 1), hyperplane(2, 1), -1, 1, 7))
         .isInstanceOf(IllegalArgumentException.class);
