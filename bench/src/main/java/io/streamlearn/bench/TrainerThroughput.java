@@ -1,8 +1,10 @@
 package io.streamlearn.bench;
 
+import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.TrainerSettings;
+import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.SampleLabel;
 import java.time.Duration;
@@ -96,7 +98,13 @@ public final class TrainerThroughput {
       throws Exception {
     TrainerSettings settings =
         new TrainerSettings(
-            model, ModelShape.classification(FEATURES, 2), 100, Duration.ofHours(1), 1000);
+            model,
+            ModelShape.classification(FEATURES, 2),
+            100,
+            Duration.ofHours(1),
+            1000,
+            // The job's default: each key's detector runs in the trainer.
+            DriftSettings.alertOnly(DetectorType.ADWIN));
     try (KeyedTwoInputStreamOperatorTestHarness<String, List<LabeledSample>, SampleLabel, ?>
         harness =
             new KeyedTwoInputStreamOperatorTestHarness<>(

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoE2ECase {
 
+  private static final String PROMETHEUS_REPORTER =
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+  private static final String TRAINING_STEPS = "flink_taskmanager_job_task_operator_trainingSteps";
+
   private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\":([0-9.]+)");
 
   @TempDir Path workDir;
@@ -56,14 +60,33 @@ class DemoE2ECase {
     assertThat(children).isNotEmpty().noneMatch(ProcessHandle::isAlive);
   }
 
+  /** One demo run for both: each would otherwise start a JVM, a broker and a job of its own. */
   @Test
-  void stopsCleanlyOnCtrlCLeavingNoProcessBehind() throws Exception {
+  void servesPrometheusMetricsAndStopsCleanlyOnCtrlCLeavingNoProcessBehind() throws Exception {
     Path output = workDir.resolve("demo.out");
-    demo = start(output, "demo");
+    int metricsPort = FreePort.next();
+    // The Prometheus reporter through the flink.* pass-through, as docs/operations.md shows it.
+    demo =
+        start(
+            output,
+            "demo",
+            "--set",
+            "flink.metrics.reporter.prom.factory.class=" + PROMETHEUS_REPORTER,
+            "--set",
+            "flink.metrics.reporter.prom.port=" + metricsPort);
     List<ProcessHandle> children = childrenOnceRunning(output);
     assertThat(
             Await.until(
                 Duration.ofMinutes(3), () -> Files.readString(output).contains("checkpoints")))
+        .isTrue();
+    // Progress lines come from the start; the job's operators register their metrics later.
+    FlinkRestClient prometheus = new FlinkRestClient("127.0.0.1:" + metricsPort);
+    assertThat(
+            Await.until(
+                Duration.ofMinutes(2),
+                () ->
+                    prometheus.getText("/metrics").lines().anyMatch(DemoE2ECase::isTrainingSteps)))
+        .as("%s on the demo's Prometheus endpoint", TRAINING_STEPS)
         .isTrue();
 
     new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor();
@@ -71,6 +94,10 @@ class DemoE2ECase {
     assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo ended after Ctrl-C").isTrue();
     assertThat(Files.readString(output)).contains("Done:");
     assertThat(children).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+  }
+
+  private static boolean isTrainingSteps(String prometheusLine) {
+    return prometheusLine.startsWith(TRAINING_STEPS + "{");
   }
 
   private static Process start(Path output, String... args) throws IOException {

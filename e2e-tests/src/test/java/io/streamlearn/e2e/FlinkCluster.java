@@ -1,10 +1,9 @@
 package io.streamlearn.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamlearn.e2e.FlinkClusterConfig.Role;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +27,7 @@ public final class FlinkCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final int LOG_TAIL_LINES = 40;
 
-  private final int restPort;
+  private final FlinkClusterConfig config;
   private final FlinkRestClient rest;
 
   /** In start order; stopped in reverse. */
@@ -39,25 +38,21 @@ public final class FlinkCluster implements AutoCloseable {
   private ChildJvm taskManager;
   private boolean closed;
 
-  private FlinkCluster(int restPort) {
-    this.restPort = restPort;
+  private FlinkCluster(FlinkClusterConfig config) {
+    this.config = config;
     this.rest = new FlinkRestClient(restAddress());
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
-   * Starts a cluster in {@code workDir} and returns once its TaskManager has registered its slots
-   * with the JobManager.
+   * Starts a cluster in {@code workDir} from the deployment's configuration (see {@link
+   * FlinkClusterConfig}) and returns once its TaskManager has registered its slots with the
+   * JobManager.
    */
   public static FlinkCluster start(Path workDir) throws IOException, InterruptedException {
-    Path configDir = Files.createDirectories(workDir.resolve("conf"));
-    Path tmpDir = Files.createDirectories(workDir.resolve("tmp"));
-    int restPort = freePort();
-    Path log4j = FlinkClusterConfig.write(configDir, restPort, freePort(), tmpDir);
-
-    FlinkCluster cluster = new FlinkCluster(restPort);
+    FlinkCluster cluster = new FlinkCluster(FlinkClusterConfig.write(workDir));
     try {
-      cluster.launch(workDir, configDir, log4j);
+      cluster.launch(workDir);
       cluster.awaitTaskManagerSlots();
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -68,11 +63,19 @@ public final class FlinkCluster implements AutoCloseable {
 
   /** Host and port of the REST API, such as {@code 127.0.0.1:8081}. */
   public String restAddress() {
-    return "127.0.0.1:" + restPort;
+    return "127.0.0.1:" + config.restPort();
   }
 
   public int restPort() {
-    return restPort;
+    return config.restPort();
+  }
+
+  /**
+   * What the TaskManager's Prometheus reporter serves: every metric, in Prometheus' text format.
+   */
+  public String scrapeTaskManagerMetrics() throws IOException, InterruptedException {
+    return new FlinkRestClient("127.0.0.1:" + config.metricsPort(Role.TASK_MANAGER))
+        .getText("/metrics");
   }
 
   /** The job's state as the JobManager reports it, such as RUNNING or FINISHED. */
@@ -119,37 +122,29 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private void launch(Path workDir, Path configDir, Path log4j)
-      throws IOException, InterruptedException {
-    Launcher launcher =
-        new Launcher(workDir, configDir, clusterClassPath(workDir), commonJvmFlags(log4j));
-    jobManager =
-        launcher.start(
-            "jobmanager",
-            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-            FlinkProcessResources.JOB_MANAGER);
+  private void launch(Path workDir) throws IOException, InterruptedException {
+    String classPath = clusterClassPath(workDir);
+    jobManager = start(Role.JOB_MANAGER, workDir, classPath);
     processes.add(jobManager);
-    taskManager =
-        launcher.start(
-            "taskmanager",
-            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-            FlinkProcessResources.TASK_MANAGER);
+    taskManager = start(Role.TASK_MANAGER, workDir, classPath);
     processes.add(taskManager);
   }
 
-  /** Starts the cluster's processes, each with the resources its config.yaml gives it. */
-  private record Launcher(
-      Path workDir, Path configDir, String classPath, List<String> commonJvmFlags) {
-
-    ChildJvm start(String name, String mainClass, String resourceCommand)
-        throws IOException, InterruptedException {
-      FlinkProcessResources resources =
-          FlinkProcessResources.compute(resourceCommand, classPath, configDir);
-      List<String> args =
-          concat(List.of("--configDir", configDir.toString()), resources.dynamicProperties());
-      return ChildJvm.start(
-          name, workDir, classPath, concat(commonJvmFlags, resources.jvmFlags()), mainClass, args);
-    }
+  /**
+   * Starts a cluster process the way Flink's scripts do: with the JVM options and the resources
+   * (memory flags and properties) config.yaml gives it, plus the test-only overrides.
+   */
+  private ChildJvm start(Role role, Path workDir, String classPath)
+      throws IOException, InterruptedException {
+    Path configDir = config.configDir();
+    FlinkProcessResources resources =
+        FlinkProcessResources.compute(role.resourceCommand, classPath, configDir);
+    List<String> args =
+        concat(
+            List.of("--configDir", configDir.toString()),
+            concat(resources.dynamicProperties(), config.dynamicProperties(role)));
+    List<String> jvmFlags = concat(config.jvmFlags(role), resources.jvmFlags());
+    return ChildJvm.start(role.processName, workDir, classPath, jvmFlags, role.mainClass, args);
   }
 
   private void awaitTaskManagerSlots() throws InterruptedException {
@@ -164,13 +159,13 @@ public final class FlinkCluster implements AutoCloseable {
               }
               JsonNode overview = rest.get("/overview");
               return overview.path("taskmanagers").asInt() == 1
-                  && overview.path("slots-total").asInt() == FlinkClusterConfig.TASK_SLOTS;
+                  && overview.path("slots-total").asInt() == config.taskSlots();
             });
     if (!ready) {
       throw new IllegalStateException(
           failureReport(
               "No TaskManager with "
-                  + FlinkClusterConfig.TASK_SLOTS
+                  + config.taskSlots()
                   + " slots registered within "
                   + START_TIMEOUT.toSeconds()
                   + " s"));
@@ -195,18 +190,8 @@ public final class FlinkCluster implements AutoCloseable {
     return lib + File.pathSeparator + launcherJar;
   }
 
-  private static List<String> commonJvmFlags(Path log4j) {
-    return concat(Jvm.flinkOpens(), List.of("-Dlog4j.configurationFile=" + log4j));
-  }
-
   private static List<String> concat(List<String> first, List<String> second) {
     return Stream.concat(first.stream(), second.stream()).toList();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private void closeQuietly() {

@@ -4,19 +4,86 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.TaskManagerOptions;
 
-/** The configuration directory of a test cluster: config.yaml and the log4j configuration. */
+/**
+ * The configuration of a test cluster: the deployment's {@code docker/conf/config.yaml}, copied
+ * unchanged into the cluster's configuration directory so that the tests run what a deployment
+ * runs, and the few test-only overrides each process gets as {@code -D key=value} dynamic
+ * properties, which win over the file: loopback addresses, free ports, directories in the work
+ * directory.
+ */
 final class FlinkClusterConfig {
-
-  static final int TASK_SLOTS = 2;
 
   private static final String LOG4J_RESOURCE = "flink-cluster-log4j2.properties";
 
-  private FlinkClusterConfig() {}
+  /** A cluster process: how it is started and which of the file's JVM options it takes. */
+  enum Role {
+    JOB_MANAGER(
+        "jobmanager",
+        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+        FlinkProcessResources.JOB_MANAGER,
+        CoreOptions.FLINK_JM_JVM_OPTIONS),
+    TASK_MANAGER(
+        "taskmanager",
+        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        FlinkProcessResources.TASK_MANAGER,
+        CoreOptions.FLINK_TM_JVM_OPTIONS);
 
-  /** Writes config.yaml and log4j2.properties into {@code configDir}; returns the log4j file. */
-  static Path write(Path configDir, int restPort, int rpcPort, Path tmpDir) throws IOException {
-    Files.writeString(configDir.resolve("config.yaml"), configYaml(restPort, rpcPort, tmpDir));
+    final String processName;
+    final String mainClass;
+    final String resourceCommand;
+    private final ConfigOption<String> jvmOptions;
+
+    Role(
+        String processName,
+        String mainClass,
+        String resourceCommand,
+        ConfigOption<String> jvmOptions) {
+      this.processName = processName;
+      this.mainClass = mainClass;
+      this.resourceCommand = resourceCommand;
+      this.jvmOptions = jvmOptions;
+    }
+  }
+
+  private final Path configDir;
+  private final Path log4j;
+  private final Configuration deployment;
+  private final int restPort;
+  private final Map<String, String> overrides;
+  private final Map<Role, Integer> metricsPorts = new LinkedHashMap<>();
+
+  private FlinkClusterConfig(Path configDir, Path log4j, Path workDir) throws IOException {
+    this.configDir = configDir;
+    this.log4j = log4j;
+    this.deployment = GlobalConfiguration.loadConfiguration(configDir.toString());
+    this.restPort = FreePort.next();
+    this.overrides = testOverrides(workDir, restPort, FreePort.next());
+    for (Role role : Role.values()) {
+      metricsPorts.put(role, FreePort.next());
+    }
+  }
+
+  /**
+   * Copies the deployment's config.yaml and the test log4j configuration into {@code workDir/conf}
+   * and chooses the ports.
+   */
+  static FlinkClusterConfig write(Path workDir) throws IOException {
+    Path configDir = Files.createDirectories(workDir.resolve("conf"));
+    Files.copy(
+        Path.of(Jvm.buildProperty("streamlearn.flink.config")),
+        configDir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME));
     Path log4j = configDir.resolve("log4j2.properties");
     try (InputStream in = FlinkClusterConfig.class.getResourceAsStream("/" + LOG4J_RESOURCE)) {
       if (in == null) {
@@ -24,38 +91,71 @@ final class FlinkClusterConfig {
       }
       Files.copy(in, log4j);
     }
-    return log4j;
+    return new FlinkClusterConfig(configDir, log4j, workDir);
   }
 
-  private static String configYaml(int restPort, int rpcPort, Path tmpDir) {
-    return """
-    # A session cluster for tests: loopback only, ports that were free when it was written.
-    jobmanager.rpc.address: localhost
-    jobmanager.rpc.port: %d
-    jobmanager.bind-host: localhost
-    taskmanager.bind-host: localhost
-    taskmanager.host: localhost
-    rest.address: 127.0.0.1
-    rest.bind-address: 127.0.0.1
-    rest.port: %d
-    io.tmp.dirs: '%s'
+  Path configDir() {
+    return configDir;
+  }
 
-    jobmanager.memory.process.size: 1g
-    taskmanager.memory.process.size: 2g
-    # Managed memory only serves RocksDB state and batch operators here: the default share
-    # (40 %% of Flink memory) would leave the task heap too small.
-    taskmanager.memory.managed.size: 256m
-    # ND4J keeps its arrays in native memory that JavaCPP allocates outside the Java heap.
-    # Reserving it as task off-heap memory keeps it inside the process size Flink plans for.
-    taskmanager.memory.task.off-heap.size: 512m
-    taskmanager.numberOfTaskSlots: %d
-    parallelism.default: 1
+  int restPort() {
+    return restPort;
+  }
 
-    # User code stays child-first, except DL4J, ND4J and JavaCPP: a JNI library can be bound
-    # to one class loader per JVM only, so they must be loaded once, by the parent, from
-    # the cluster's class path (Flink's lib/), never from a job jar.
-    classloader.parent-first-patterns.additional: [org.nd4j., org.deeplearning4j., org.bytedeco.]
-    """
-        .formatted(rpcPort, restPort, tmpDir, TASK_SLOTS);
+  /** The port of the role's Prometheus endpoint. */
+  int metricsPort(Role role) {
+    return metricsPorts.get(role);
+  }
+
+  int taskSlots() {
+    return deployment.get(TaskManagerOptions.NUM_TASK_SLOTS);
+  }
+
+  /**
+   * The JVM options the file gives the role, as Flink's start scripts apply them ({@code
+   * env.java.default-opts.all}, {@code env.java.opts.all}, then the role's), and the log4j file.
+   */
+  List<String> jvmFlags(Role role) {
+    List<String> flags = new ArrayList<>();
+    for (ConfigOption<String> option :
+        List.of(
+            CoreOptions.FLINK_DEFAULT_JVM_OPTIONS,
+            CoreOptions.FLINK_JVM_OPTIONS,
+            role.jvmOptions)) {
+      String value = deployment.get(option);
+      if (value != null && !value.isBlank()) {
+        flags.addAll(Arrays.asList(value.trim().split("\\s+")));
+      }
+    }
+    flags.add("-Dlog4j.configurationFile=" + log4j);
+    return flags;
+  }
+
+  /** The test-only overrides for the role's process, as program arguments. */
+  List<String> dynamicProperties(Role role) {
+    Map<String, String> properties = new LinkedHashMap<>(overrides);
+    properties.put("metrics.reporter.prom.port", Integer.toString(metricsPort(role)));
+    return properties.entrySet().stream()
+        .flatMap(property -> Stream.of("-D", property.getKey() + "=" + property.getValue()))
+        .toList();
+  }
+
+  /** Everything that must differ from a deployment for a cluster on a shared test machine. */
+  private static Map<String, String> testOverrides(Path workDir, int restPort, int rpcPort)
+      throws IOException {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("jobmanager.rpc.address", "localhost");
+    overrides.put("jobmanager.rpc.port", Integer.toString(rpcPort));
+    overrides.put("jobmanager.bind-host", "localhost");
+    overrides.put("taskmanager.bind-host", "localhost");
+    overrides.put("taskmanager.host", "localhost");
+    overrides.put("rest.address", "127.0.0.1");
+    overrides.put("rest.bind-address", "127.0.0.1");
+    overrides.put("rest.port", Integer.toString(restPort));
+    overrides.put("io.tmp.dirs", Files.createDirectories(workDir.resolve("tmp")).toString());
+    overrides.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+    overrides.put(
+        "execution.checkpointing.savepoint-dir", workDir.resolve("savepoints").toUri().toString());
+    return overrides;
   }
 }

@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The few calls of Flink's REST API the tests make, as plain HTTP and JSON. */
+/**
+ * The few calls of Flink's REST API the tests make, as plain HTTP and JSON, and the text of a Flink
+ * process' other HTTP endpoints (its Prometheus reporter's).
+ */
 final class FlinkRestClient {
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -24,6 +27,11 @@ final class FlinkRestClient {
 
   JsonNode get(String path) throws IOException, InterruptedException {
     return JSON.readTree(send(HttpRequest.newBuilder(base.resolve(path)).GET()));
+  }
+
+  /** The body of a GET that answers with text, such as a Prometheus endpoint's. */
+  String getText(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
   void patch(String path) throws IOException, InterruptedException {

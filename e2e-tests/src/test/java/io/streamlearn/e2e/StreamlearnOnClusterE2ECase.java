@@ -3,12 +3,14 @@ package io.streamlearn.e2e;
 import static java.util.stream.Collectors.counting;
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.mapping;
+import static java.util.stream.Collectors.summingDouble;
 import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,6 +42,12 @@ class StreamlearnOnClusterE2ECase {
   private static final int SAMPLES = 8_000;
   private static final int BATCH_SIZE = 32;
   private static final int CHECKPOINT_EVERY_STEPS = 20;
+
+  /** Samples with one feature too many: the decoder dead-letters them as FEATURE_COUNT_MISMATCH. */
+  private static final int MISFITS = 7;
+
+  /** How the TaskManager's Prometheus reporter names the operators' metrics. */
+  private static final String OPERATOR_METRIC = "flink_taskmanager_job_task_operator_";
 
   /**
    * Each key trains on SAMPLES / KEYS samples in batches of at most BATCH_SIZE, so in at least
@@ -89,6 +98,12 @@ class StreamlearnOnClusterE2ECase {
             .limit(SAMPLES)
             .toList();
     KafkaConnectors.produce(kafka.bootstrapServers(), "samples", samples);
+    KafkaConnectors.produce(
+        kafka.bootstrapServers(),
+        "samples",
+        Stream.generate(new RotatingHyperplane(8, FEATURES + 1, KEYS, 0, 0)::next)
+            .limit(MISFITS)
+            .toList());
 
     List<Prediction> predictions =
         KafkaConnectors.readAll(
@@ -107,6 +122,7 @@ class StreamlearnOnClusterE2ECase {
             KEYS * MIN_CHECKPOINTS_PER_KEY,
             Duration.ofMinutes(1));
     assertCheckpointsOfEveryKeyInVersionOrder(checkpoints, samples);
+    assertTaskManagerExportsTrainingMetrics(checkpoints);
 
     assertThat(flink.jobStatus(jobId)).isEqualTo("RUNNING");
     assertThat(flink.runningJobs()).containsExactly(jobId);
@@ -150,6 +166,52 @@ class StreamlearnOnClusterE2ECase {
               // Strictly increasing.
               assertThat(versions).isSorted().doesNotHaveDuplicates();
             });
+  }
+
+  /**
+   * What Prometheus would scrape from the TaskManager, with the reporter docker/conf/config.yaml
+   * configures. Every prediction is committed, so every batch has been trained on: predictions are
+   * emitted in the same call that then trains, and become visible only after a checkpoint.
+   */
+  private static void assertTaskManagerExportsTrainingMetrics(List<ModelCheckpoint> checkpoints)
+      throws Exception {
+    String text = flink.scrapeTaskManagerMetrics();
+    Files.writeString(workDir.resolve("taskmanager-metrics.txt"), text);
+    PrometheusScrape scrape = PrometheusScrape.parse(text);
+
+    assertThat(scrape.sum(OPERATOR_METRIC + "samplesTrained")).isEqualTo(SAMPLES);
+    double steps = scrape.sum(OPERATOR_METRIC + "trainingSteps");
+    assertThat(steps).isGreaterThanOrEqualTo(SAMPLES / BATCH_SIZE);
+    String stepTime = OPERATOR_METRIC + "trainingStepTimeMicros";
+    assertThat(scrape.sum(stepTime + "_count")).isEqualTo(steps);
+    assertThat(scrape.named(stepTime))
+        .as("quantiles of the step time, in µs")
+        .extracting(sample -> sample.labels().get("quantile"))
+        .contains("0.5", "0.99");
+    assertThat(scrape.named(stepTime))
+        .allSatisfy(quantile -> assertThat(quantile.value()).isPositive().isLessThan(1e6));
+    assertThat(scrape.named(OPERATOR_METRIC + "trainingLoss"))
+        .as("trainingLoss of both trainer subtasks")
+        .hasSize(2)
+        .allSatisfy(loss -> assertThat(loss.value()).isFinite().isPositive());
+    // A subtask's highest version: at least what its keys published, which is read so far.
+    List<Double> versions =
+        scrape.named(OPERATOR_METRIC + "modelVersion").stream()
+            .map(PrometheusScrape.Sample::value)
+            .toList();
+    assertThat(versions).as("modelVersion of both trainer subtasks").hasSize(2);
+    assertThat(Collections.max(versions))
+        .isGreaterThanOrEqualTo(
+            checkpoints.stream().mapToLong(ModelCheckpoint::getVersion).max().orElseThrow());
+
+    Map<String, Double> deadLettersByReason =
+        scrape.named(OPERATOR_METRIC + "deadLetters_reason_count").stream()
+            .collect(groupingBy(s -> s.labels().get("reason"), summingDouble(s -> s.value())));
+    assertThat(deadLettersByReason)
+        .as("dead letters by reason, over all operators and subtasks")
+        .containsEntry(DeadLetterReason.FEATURE_COUNT_MISMATCH.name(), (double) MISFITS)
+        .containsEntry(DeadLetterReason.DIVERGED_BATCH.name(), 0.0)
+        .hasSize(DeadLetterReason.values().length);
   }
 
   private static Path writeConfig() throws IOException {

@@ -5,24 +5,44 @@ import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.OutputTag;
 
-/** The side output every operator sends unusable records to, and how those records are made. */
+/**
+ * The side output every operator sends unusable records to, and the one place an operator makes
+ * them: each dead letter made is counted by reason, so every producer of dead letters reports them
+ * the same way.
+ *
+ * <p>The counters are {@code deadLetters.reason.<REASON>.count} in the operator's metric group:
+ * {@code reason} is a key/value group, which Prometheus exports as a label, so one series per
+ * reason and operator sums up to all dead letters. Every reason is registered up front, so a reason
+ * that never occurred reads 0 rather than being absent.
+ */
 public final class DeadLetters {
 
   public static final OutputTag<DeadLetter> TAG =
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-  private DeadLetters() {}
+  private final Map<DeadLetterReason, Counter> made = new EnumMap<>(DeadLetterReason.class);
+
+  /** Registers a counter per reason in {@code operatorMetrics}; call it in {@code open()}. */
+  DeadLetters(MetricGroup operatorMetrics) {
+    MetricGroup group = operatorMetrics.addGroup("deadLetters");
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      made.put(reason, group.addGroup("reason", reason.name()).counter("count"));
+    }
+  }
 
   /**
    * A record from an input topic that could not be used; {@code key} and {@code sampleId} are null
    * when it could not be decoded.
    */
-  static DeadLetter of(
-      SourceRecord record, Rejection rejection, String key, String sampleId, long now) {
+  DeadLetter of(SourceRecord record, Rejection rejection, String key, String sampleId, long now) {
+    count(rejection);
     return DeadLetter.newBuilder()
         .setReason(rejection.reason())
         .setMessage(rejection.message())
@@ -37,12 +57,13 @@ public final class DeadLetters {
   }
 
   /** A decoded sample that could not be used; {@code encoded} is its single-object encoding. */
-  static DeadLetter of(LabeledSample sample, byte[] encoded, Rejection rejection, long now) {
+  DeadLetter of(LabeledSample sample, byte[] encoded, Rejection rejection, long now) {
     return of(encoded, sample.getKey(), sample.getId(), rejection, now);
   }
 
   /** A decoded record that could not be used; {@code encoded} is its single-object encoding. */
-  static DeadLetter of(byte[] encoded, String key, String sampleId, Rejection rejection, long now) {
+  DeadLetter of(byte[] encoded, String key, String sampleId, Rejection rejection, long now) {
+    count(rejection);
     return DeadLetter.newBuilder()
         .setReason(rejection.reason())
         .setMessage(rejection.message())
@@ -53,12 +74,12 @@ public final class DeadLetters {
         .build();
   }
 
-  /** Metric name of a reason's counter, e.g. {@code deadLettersNotSingleObject}. */
-  static String counterName(DeadLetterReason reason) {
-    StringBuilder name = new StringBuilder("deadLetters");
-    for (String word : reason.name().split("_")) {
-      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
-    }
-    return name.toString();
+  /** How many dead letters of the reason this operator instance has made. */
+  long count(DeadLetterReason reason) {
+    return made.get(reason).getCount();
+  }
+
+  private void count(Rejection rejection) {
+    made.get(rejection.reason()).inc();
   }
 }

@@ -62,14 +62,20 @@ public final class LabelJoin {
   private final Counter joined;
   private final Counter expired;
   private final Counter unmatched;
+  private final DeadLetters deadLetters;
   private final WireCodec<SampleLabel> labelCodec = WireCodec.sampleLabels();
 
   /** A served sample that met its label: the completed sample and what was served for it. */
   record Joined(LabeledSample sample, float[] scores, long modelVersion, long predictionTime) {}
 
-  /** Creates the join's state and counters; call in the trainer's {@code open}. */
-  LabelJoin(RuntimeContext context, ModelShape shape, DelayedLabels settings) {
+  /**
+   * Creates the join's state and counters; call in the trainer's {@code open}. Unmatched labels are
+   * made and counted by the trainer's {@code deadLetters}.
+   */
+  LabelJoin(
+      RuntimeContext context, ModelShape shape, DelayedLabels settings, DeadLetters deadLetters) {
     this.shape = shape;
+    this.deadLetters = deadLetters;
     this.timeToLiveMillis = settings.timeToLive().toMillis();
     this.tickMillis = Math.max(1, timeToLiveMillis / 8);
     this.pending = context.getMapState(pendingDescriptor());
@@ -264,6 +270,6 @@ public final class LabelJoin {
                 + " was waiting within "
                 + timeToLiveMillis
                 + " ms of the label");
-    return DeadLetters.of(labelCodec.encode(label), key, sampleId, rejection, now);
+    return deadLetters.of(labelCodec.encode(label), key, sampleId, rejection, now);
   }
 }

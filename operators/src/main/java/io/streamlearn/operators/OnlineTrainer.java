@@ -3,11 +3,13 @@ package io.streamlearn.operators;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -41,10 +42,14 @@ import org.slf4j.LoggerFactory;
  * steps, at least every {@code checkpointInterval} while it changes, and once more when the input
  * ends.
  *
+ * <p>Each key's prequential errors feed its drift detector ({@link KeyDriftMonitor}); a detection
+ * is answered after the batch is scored and before it trains the model, and published to the {@link
+ * #DRIFT_EVENTS} side output. A reaction that replaces the model publishes the new version at once.
+ *
  * <p>The second input brings labels of samples that came unlabeled ({@link LabelJoin}): such a
- * sample's served prediction, completed with its label, is scored like the others but goes to the
- * {@link LabelJoin#JOINED} side output (its prediction was published when it was served), and the
- * completed sample trains with the key's next step.
+ * sample's served prediction, completed with its label, is scored like the others (its drift
+ * detector sees it too) but goes to the {@link LabelJoin#JOINED} side output (its prediction was
+ * published when it was served), and the completed sample trains with the key's next step.
  */
 public class OnlineTrainer
     extends KeyedCoProcessFunction<String, List<LabeledSample>, SampleLabel, Prediction> {
@@ -54,6 +59,9 @@ public class OnlineTrainer
   public static final OutputTag<ModelCheckpoint> CHECKPOINTS =
       new OutputTag<>("model-checkpoints", new AvroTypeInfo<>(ModelCheckpoint.class));
 
+  public static final OutputTag<MetricsEvent> DRIFT_EVENTS =
+      new OutputTag<>("drift-events", new AvroTypeInfo<>(MetricsEvent.class));
+
   /** Fires when the end of input brings the final watermark: publish what is unpublished. */
   private static final long END_OF_INPUT = Long.MAX_VALUE;
 
@@ -61,11 +69,10 @@ public class OnlineTrainer
 
   private transient SharedNetwork network;
   private transient PrequentialMetrics metrics;
+  private transient KeyDriftMonitor drift;
   private transient ValueState<KeyModelState> model;
-  private transient Counter trainingSteps;
-  private transient Counter samplesTrained;
-  private transient Counter checkpointsPublished;
-  private transient Counter divergedSteps;
+  private transient TrainerMetrics trainerMetrics;
+  private transient DeadLetters deadLetters;
   private transient WireCodec<LabeledSample> sampleCodec;
   private transient LabelJoin labelJoin;
 
@@ -83,12 +90,18 @@ public class OnlineTrainer
     network = new SharedNetwork(settings.modelConfigurationJson());
     metrics = new PrequentialMetrics(settings.metricsWindow());
     model = getRuntimeContext().getState(modelDescriptor());
-    trainingSteps = getRuntimeContext().getMetricGroup().counter("trainingSteps");
-    samplesTrained = getRuntimeContext().getMetricGroup().counter("samplesTrained");
-    checkpointsPublished = getRuntimeContext().getMetricGroup().counter("checkpointsPublished");
-    divergedSteps = getRuntimeContext().getMetricGroup().counter("divergedSteps");
+    trainerMetrics = new TrainerMetrics(getRuntimeContext().getMetricGroup());
+    deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
+    drift =
+        new KeyDriftMonitor(
+            settings.drift(),
+            settings.shape().isClassification(),
+            network,
+            settings.metricsWindow());
+    drift.open(getRuntimeContext());
     sampleCodec = WireCodec.labeledSamples();
-    labelJoin = new LabelJoin(getRuntimeContext(), settings.shape(), settings.delayedLabels());
+    labelJoin =
+        new LabelJoin(getRuntimeContext(), settings.shape(), settings.delayedLabels(), deadLetters);
   }
 
   @Override
@@ -103,19 +116,22 @@ public class OnlineTrainer
 
     List<LabeledSample> batch = labelJoin.withWaitingLabels(arrived, now);
     INDArray features = featureMatrix(batch);
-    float[][] outputs = network.predict(features).toFloatMatrix();
+    float[][] outputs = network.predict(features);
+    long version = state.getVersion();
     List<LabeledSample> training = new ArrayList<>(batch.size());
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
       float[] scores = outputs[row];
-      out.collect(prediction(sample, scores, state.getVersion(), now));
+      out.collect(prediction(sample, scores, version, now));
       if (settings.shape().isLabeled(sample)) {
         score(state, sample, scores);
         training.add(sample);
       } else {
-        labelJoin.awaitLabel(sample, scores, state.getVersion(), ctx.timerService(), now);
+        labelJoin.awaitLabel(sample, scores, version, ctx.timerService(), now);
       }
     }
+    reactToDrift(state, ctx, now);
+
     // Samples whose delayed labels came since the last step train in this one.
     boolean wholeBatch = training.size() == batch.size() && labelJoin.trainableCount() == 0;
     training.addAll(labelJoin.drainTrainable());
@@ -140,6 +156,7 @@ public class OnlineTrainer
         LabelJoin.JOINED,
         prediction(
             joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime()));
+    reactToDrift(state, ctx, now);
     if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
       trainJoined(state, ctx, now);
     }
@@ -175,8 +192,12 @@ public class OnlineTrainer
 
   /** One gradient step on labeled samples; a step that makes the model diverge is rolled back. */
   private void train(
-      KeyModelState state, List<LabeledSample> samples, INDArray features, Context ctx, long now) {
-    if (!network.fit(new DataSet(features, labelMatrix(samples)))) {
+      KeyModelState state, List<LabeledSample> samples, INDArray features, Context ctx, long now)
+      throws IOException {
+    network.setLearningRateFactor(drift.learningRateFactor());
+    boolean finite = network.fit(new DataSet(features, labelMatrix(samples)));
+    drift.stepTaken(finite);
+    if (!finite) {
       rejectDivergedBatch(samples, state.getVersion(), ctx, now);
       return;
     }
@@ -184,8 +205,8 @@ public class OnlineTrainer
     state.setVersion(state.getVersion() + 1);
     state.setSteps(state.getSteps() + 1);
     state.setSamplesSeen(state.getSamplesSeen() + samples.size());
-    trainingSteps.inc();
-    samplesTrained.inc(samples.size());
+    trainerMetrics.stepTook(
+        network.lastStepNanos(), samples.size(), network.lastLoss(), state.getVersion());
     schedulePublication(state, ctx, now);
   }
 
@@ -219,6 +240,21 @@ public class OnlineTrainer
     ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
   }
 
+  /**
+   * Publishes a drift that scoring detected, after reacting to it; a model the reaction replaced is
+   * published at once, so that consumers of checkpoints follow the change promptly.
+   */
+  private void reactToDrift(KeyModelState state, Context ctx, long now) throws IOException {
+    KeyDriftMonitor.Reaction reaction = drift.react(ctx.getCurrentKey(), state, now);
+    if (reaction == null) {
+      return;
+    }
+    ctx.output(DRIFT_EVENTS, reaction.event());
+    if (reaction.done().replacesModel()) {
+      publish(state, ctx, now);
+    }
+  }
+
   /** Emits the loaded network as the key's next checkpoint and records the publication. */
   private void publish(KeyModelState state, Context ctx, long now) {
     long intervalMillis = settings.checkpointInterval().toMillis();
@@ -242,14 +278,13 @@ public class OnlineTrainer
             .build());
     state.setPublishedVersion(state.getVersion());
     state.setPublishedAtMillis(now);
-    checkpointsPublished.inc();
+    trainerMetrics.checkpointPublished();
   }
 
   /** The key keeps its previous model; the step's samples go to the dead letters. */
   private void rejectDivergedBatch(
       List<LabeledSample> samples, long version, Context ctx, long now) {
-    divergedSteps.inc();
-    if (LogThrottle.shouldLog(divergedSteps.getCount())) {
+    if (LogThrottle.shouldLog(trainerMetrics.stepDiverged())) {
       LOG.warn(
           "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
               + " or infinite ({} samples dead-lettered)",
@@ -263,15 +298,17 @@ public class OnlineTrainer
               DeadLetterReason.DIVERGED_BATCH,
               "training on the batch of sample " + sample.getId() + " made the model diverge");
       ctx.output(
-          DeadLetters.TAG, DeadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
+          DeadLetters.TAG, deadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
     }
   }
 
-  private void score(KeyModelState state, LabeledSample sample, float[] scores) {
+  private void score(KeyModelState state, LabeledSample sample, float[] scores) throws IOException {
     if (settings.shape().isClassification()) {
       metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
+      drift.observe(PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1);
     } else {
       metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
+      drift.observe(Math.abs(scores[0] - sample.getTarget()));
     }
   }
 

@@ -3,11 +3,8 @@ package io.streamlearn.operators;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.function.SerializableFunction;
@@ -18,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns raw records of an input topic into records the job can use. A record that is too large,
  * cannot be decoded or does not fit the model never fails the job: it goes to the {@link
- * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (the {@code
- * deadLetters*} metrics) and logged. Subclasses say which record type the topic holds, what makes
- * one unusable and how a decoded one names its key and sample.
+ * DeadLetters#TAG} side output with its bytes, origin and reason, is counted per reason (see {@link
+ * DeadLetters}) and logged. Subclasses say which record type the topic holds, what makes one
+ * unusable and how a decoded one names its key and sample.
  */
 public abstract class RecordDecoder<T> extends ProcessFunction<SourceRecord, T> {
 
@@ -33,7 +30,7 @@ public abstract class RecordDecoder<T> extends ProcessFunction<SourceRecord, T> 
   private final SerializableFunction<T, String> sampleIdOf;
 
   private transient WireCodec<T> codec;
-  private transient Map<DeadLetterReason, Counter> rejected;
+  private transient DeadLetters deadLetters;
 
   /**
    * @param codecFactory makes the codec of the topic's record type, once per subtask
@@ -57,11 +54,7 @@ public abstract class RecordDecoder<T> extends ProcessFunction<SourceRecord, T> 
   @Override
   public void open(OpenContext openContext) {
     codec = codecFactory.get();
-    rejected = new EnumMap<>(DeadLetterReason.class);
-    for (DeadLetterReason reason : DeadLetterReason.values()) {
-      rejected.put(
-          reason, getRuntimeContext().getMetricGroup().counter(DeadLetters.counterName(reason)));
-    }
+    deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -89,7 +82,7 @@ public abstract class RecordDecoder<T> extends ProcessFunction<SourceRecord, T> 
 
   /** How many records this subtask rejected for the reason. */
   long rejectedCount(DeadLetterReason reason) {
-    return rejected.get(reason).getCount();
+    return deadLetters.count(reason);
   }
 
   private Rejection tooLarge(SourceRecord record) {
@@ -101,15 +94,13 @@ public abstract class RecordDecoder<T> extends ProcessFunction<SourceRecord, T> 
   private void reject(SourceRecord record, T decoded, Rejection rejection, Context ctx) {
     ctx.output(
         DeadLetters.TAG,
-        DeadLetters.of(
+        deadLetters.of(
             record,
             rejection,
             decoded == null ? null : keyOf.apply(decoded),
             decoded == null ? null : sampleIdOf.apply(decoded),
             ctx.timerService().currentProcessingTime()));
-    Counter counter = rejected.get(rejection.reason());
-    counter.inc();
-    long count = counter.getCount();
+    long count = deadLetters.count(rejection.reason());
     if (LogThrottle.shouldLog(count)) {
       LOG.warn(
           "Dead-lettering record {} ({}, {} so far): {}",

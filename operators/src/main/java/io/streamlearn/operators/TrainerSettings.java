@@ -12,6 +12,7 @@ import java.time.Duration;
  *     never by count)
  * @param checkpointInterval publish a key's changed model at least this often (zero: never by time)
  * @param metricsWindow number of recent predictions the published metrics summarise
+ * @param drift the per-key drift detector and what a detection does
  * @param delayedLabels how labels that arrive after their samples are joined and trained
  */
 public record TrainerSettings(
@@ -20,6 +21,7 @@ public record TrainerSettings(
     int checkpointEverySteps,
     Duration checkpointInterval,
     int metricsWindow,
+    DriftSettings drift,
     DelayedLabels delayedLabels)
     implements Serializable {
 
@@ -29,13 +31,15 @@ public record TrainerSettings(
       ModelShape shape,
       int checkpointEverySteps,
       Duration checkpointInterval,
-      int metricsWindow) {
+      int metricsWindow,
+      DriftSettings drift) {
     this(
         modelConfigurationJson,
         shape,
         checkpointEverySteps,
         checkpointInterval,
         metricsWindow,
+        drift,
         new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64));
   }
 
@@ -48,6 +52,9 @@ public record TrainerSettings(
     }
     if (metricsWindow < 1) {
       throw new IllegalArgumentException("metrics window must be at least 1, got " + metricsWindow);
+    }
+    if (drift == null) {
+      throw new IllegalArgumentException("drift settings must be set; DetectorType.NONE for none");
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.streamlearn.operators.Samples.sample;
 import static io.streamlearn.operators.Samples.separable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.operators.state.PendingLabel;
 import io.streamlearn.schemas.DeadLetter;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** The trainer's join of unlabeled samples with labels that come later on the second input. */
 class DelayedLabelsTest {
@@ -221,11 +223,12 @@ class DelayedLabelsTest {
         new TrainerHarness(
             new OnlineTrainer(
                 new TrainerSettings(
-                    OnlineTrainerTest.twoFeatureClassifier().toJson(),
+                    TestModels.classifier(new Adam(0.05)).toJson(),
                     ModelShape.classification(2, 2),
                     100,
                     checkpointInterval,
                     200,
+                    DriftSettings.alertOnly(DetectorType.ADWIN),
                     new DelayedLabels(TIME_TO_LIVE, trainingBatchSize))));
     harness.open();
   }

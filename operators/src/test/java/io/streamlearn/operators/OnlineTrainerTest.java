@@ -6,6 +6,7 @@ import static io.streamlearn.operators.Samples.separable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -19,27 +20,19 @@ import java.util.Objects;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class OnlineTrainerTest {
 
-  private static final String MODEL = twoFeatureClassifier().toJson();
+  private static final String MODEL = TestModels.classifier(new Adam(0.05)).toJson();
+  private static final DriftSettings DRIFT_ALERTS = DriftSettings.alertOnly(DetectorType.ADWIN);
 
   private final List<TrainerHarness> harnesses = new ArrayList<>();
 
@@ -227,9 +220,11 @@ class OnlineTrainerTest {
   void rollsBackStepsThatDivergeAndNeverPublishesANonFiniteModel() throws Exception {
     // Plain SGD on a linear regression with a learning rate far above 2/||x||^2 grows the
     // weights geometrically until they overflow: a real blow-up, not a contrived one.
-    String exploding = linearRegression(new Sgd(10.0)).toJson();
+    String exploding = TestModels.linearRegression(new Sgd(10.0)).toJson();
     var harness =
-        open(new TrainerSettings(exploding, ModelShape.regression(2), 1, Duration.ZERO, 200));
+        open(
+            new TrainerSettings(
+                exploding, ModelShape.regression(2), 1, Duration.ZERO, 200, DRIFT_ALERTS));
     List<LabeledSample> stream = separable("a", 8 * 100, 12);
 
     for (int start = 0; start < stream.size(); start += 8) {
@@ -272,7 +267,8 @@ class OnlineTrainerTest {
   }
 
   private static TrainerSettings settings(int everySteps, Duration interval) {
-    return new TrainerSettings(MODEL, ModelShape.classification(2, 2), everySteps, interval, 200);
+    return new TrainerSettings(
+        MODEL, ModelShape.classification(2, 2), everySteps, interval, 200, DRIFT_ALERTS);
   }
 
   private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {
@@ -316,43 +312,5 @@ class OnlineTrainerTest {
       boxed[i] = values[i];
     }
     return boxed;
-  }
-
-  static MultiLayerConfiguration twoFeatureClassifier() {
-    return classifier(new Adam(0.05));
-  }
-
-  private static MultiLayerConfiguration linearRegression(IUpdater updater) {
-    return new NeuralNetConfiguration.Builder()
-        .seed(7)
-        .dataType(DataType.FLOAT)
-        .weightInit(WeightInit.XAVIER)
-        .updater(updater)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(2).nOut(4).activation(Activation.IDENTITY).build())
-        .layer(
-            new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                .nIn(4)
-                .nOut(1)
-                .activation(Activation.IDENTITY)
-                .build())
-        .build();
-  }
-
-  private static MultiLayerConfiguration classifier(IUpdater updater) {
-    return new NeuralNetConfiguration.Builder()
-        .seed(7)
-        .dataType(DataType.FLOAT)
-        .weightInit(WeightInit.XAVIER)
-        .updater(updater)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(2).nOut(8).activation(Activation.TANH).build())
-        .layer(
-            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(8)
-                .nOut(2)
-                .activation(Activation.SOFTMAX)
-                .build())
-        .build();
   }
 }

@@ -22,10 +22,15 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOST_FACTOR;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOST_STEPS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_REACTION;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.DelayedLabels;
+import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerSettings;
@@ -158,6 +163,12 @@ public final class KafkaJob {
             config.get(MODEL_CHECKPOINT_EVERY_STEPS),
             config.get(MODEL_CHECKPOINT_INTERVAL),
             config.get(METRICS_WINDOW),
+            new DriftSettings(
+                config.get(METRICS_DRIFT_DETECTOR),
+                config.get(MODEL_DRIFT_REACTION),
+                config.get(MODEL_DRIFT_BOOST_FACTOR),
+                config.get(MODEL_DRIFT_BOOST_STEPS),
+                config.get(MODEL_DRIFT_ROLLBACK_HORIZON)),
             new DelayedLabels(config.get(LABELS_TIME_TO_LIVE), config.get(BATCH_SIZE))),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),

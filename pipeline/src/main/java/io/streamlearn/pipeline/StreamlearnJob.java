@@ -124,6 +124,7 @@ public final class StreamlearnJob {
         .name("model checkpoints");
     // Served predictions completed by a delayed label are evaluated, but were published already.
     evaluate(predictions.union(predictions.getSideOutput(LabelJoin.JOINED)), settings.evaluation())
+        .union(predictions.getSideOutput(OnlineTrainer.DRIFT_EVENTS))
         .sinkTo(sinks.metrics())
         .uid("metrics-sink")
         .name("metrics");
@@ -149,7 +150,10 @@ public final class StreamlearnJob {
         .name("no labels");
   }
 
-  /** Prequential metrics and drift detections per key, and for the whole job. */
+  /**
+   * Prequential metrics per key and for the whole job, and the whole job's drift detections; each
+   * key's come from the trainer, which reacts to them.
+   */
   private static DataStream<MetricsEvent> evaluate(
       DataStream<Prediction> predictions, EvaluationSettings settings) {
     AvroTypeInfo<MetricsEvent> metricsType = new AvroTypeInfo<>(MetricsEvent.class);

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -51,7 +53,10 @@ class DeadLetterITCase {
   /** Good samples take about 55 bytes; {@link SampleDefect#OVERSIZED} pads one past the limit. */
   private static final int MAX_RECORD_BYTES = 256;
 
-  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster(METRICS);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
@@ -84,9 +89,42 @@ class DeadLetterITCase {
     assertThat(KAFKA.readCommitted(PREDICTIONS, WireCodec.predictions()))
         .extracting(Prediction::getSampleId)
         .containsExactlyInAnyOrderElementsOf(good.stream().map(i -> i.sample().getId()).toList());
-    assertThat(samplesSeenByKey(KAFKA.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints())))
+    List<ModelCheckpoint> checkpoints =
+        KAFKA.readCommitted(CHECKPOINTS, WireCodec.modelCheckpoints());
+    assertThat(samplesSeenByKey(checkpoints))
         .as("samplesSeen of each key's last model")
         .isEqualTo(labeledCountByKey(good));
+    assertMetricsAgreeWithTopics(new JobMetrics(METRICS, job.getJobID()), inputs, checkpoints);
+  }
+
+  /** The job's Flink metrics tell what its output topics show. */
+  private static void assertMetricsAgreeWithTopics(
+      JobMetrics metrics, List<Input> inputs, List<ModelCheckpoint> checkpoints) {
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      long injected =
+          inputs.stream().filter(i -> !i.isGood() && i.defect().reason() == reason).count();
+      assertThat(metrics.deadLetters(reason)).as("dead letters %s", reason).isEqualTo(injected);
+    }
+    long labeled = inputs.stream().filter(i -> i.isGood() && i.sample().getLabel() != null).count();
+    assertThat(metrics.counterSum("samplesTrained")).isEqualTo(labeled);
+    long steps = metrics.counterSum("trainingSteps");
+    assertThat(steps).isPositive();
+    assertThat(metrics.histograms("trainingStepTimeMicros"))
+        .as("one step time histogram per trainer subtask")
+        .hasSize(2)
+        .allSatisfy(h -> assertThat(h.getStatistics().getMin()).isPositive())
+        .extracting(Histogram::getCount)
+        .satisfies(counts -> assertThat(counts.stream().mapToLong(c -> c).sum()).isEqualTo(steps));
+    assertThat(metrics.gaugeValues("trainingLoss"))
+        .hasSize(2)
+        .allSatisfy(loss -> assertThat((Double) loss).isFinite().isPositive());
+    long lastVersion =
+        checkpoints.stream().mapToLong(ModelCheckpoint::getVersion).max().orElseThrow();
+    assertThat(metrics.gaugeValues("modelVersion"))
+        .as("highest version per trainer subtask")
+        .contains(lastVersion)
+        .allSatisfy(version -> assertThat((Long) version).isBetween(1L, lastVersion));
+    assertThat(metrics.counterSum("divergedSteps")).isZero();
   }
 
   /**

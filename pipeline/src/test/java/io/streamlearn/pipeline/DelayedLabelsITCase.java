@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
@@ -54,8 +53,7 @@ class DelayedLabelsITCase {
   private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER =
-      KafkaJobFixture.miniCluster(REPORTER.addToConfiguration(new Configuration()));
+  static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster(REPORTER);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,10 @@ class DivergenceITCase {
 
   private static final float BIAS = 1f;
 
-  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster(METRICS);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
@@ -118,6 +122,10 @@ class DivergenceITCase {
         .containsOnly(DeadLetterReason.DIVERGED_BATCH);
     assertThat(deadLetters).extracting(DeadLetter::getKey).containsAll(KEYS);
     assertThat(deadLetters).extracting(DeadLetter::getSampleId).doesNotHaveDuplicates();
+    // Counted where they are made; every batch is full (count-only batches of a whole number).
+    JobMetrics metrics = new JobMetrics(METRICS, job.getJobID());
+    assertThat(metrics.deadLetters(DeadLetterReason.DIVERGED_BATCH)).isEqualTo(deadLetters.size());
+    assertThat(metrics.counterSum("divergedSteps") * BATCH_SIZE).isEqualTo(deadLetters.size());
     WireCodec<LabeledSample> sampleCodec = WireCodec.labeledSamples();
     for (DeadLetter deadLetter : deadLetters) {
       LabeledSample rejected = sampleCodec.decode(bytes(deadLetter.getValue()));

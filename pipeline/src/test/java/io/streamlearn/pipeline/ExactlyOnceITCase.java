@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.InjectedFailures.Failure;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
-import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,29 +70,21 @@ class ExactlyOnceITCase {
               .build());
 
   @TempDir static Path workDir;
-  private static KafkaBroker broker;
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   private static List<LabeledSample> samples;
   private static RunOutputs failureFree;
 
   @BeforeAll
   static void runOnceWithoutFailures() throws Exception {
-    broker = KafkaBroker.start(workDir.resolve("kafka"));
     samples = generateSamples();
     // Kafka's default partitioner sends all samples of a key to one partition, in order.
-    broker.createTopic(SAMPLES_TOPIC, 2);
-    KafkaConnectors.produce(broker.bootstrapServers(), SAMPLES_TOPIC, samples);
+    KAFKA.broker().createTopic(SAMPLES_TOPIC, 2);
+    KafkaConnectors.produce(KAFKA.broker().bootstrapServers(), SAMPLES_TOPIC, samples);
 
-    PipelineRun run = new PipelineRun(broker, "failure-free", SAMPLES_TOPIC, TRAINING);
+    PipelineRun run = new PipelineRun(KAFKA.broker(), "failure-free", SAMPLES_TOPIC, TRAINING);
     run.createTopics().runToEndOfInput();
     failureFree = run.outputs();
     assertEachSampleCountedOnce(failureFree, samples);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
   }
 
   /** Failures injected into one run; step counts include the steps replayed after a restart. */
@@ -180,7 +171,7 @@ class ExactlyOnceITCase {
   void resumesFromASavepointAtAnotherParallelismWithoutRepeatingAVersionOrAPrediction()
       throws Exception {
     String topic = "samples-in-two-parts";
-    broker.createTopic(topic, 2);
+    KAFKA.broker().createTopic(topic, 2);
     // 25 full batches per key and 3 samples left waiting in the batcher's state at the savepoint.
     List<LabeledSample> firstPart = samples.subList(0, KEYS * 203);
     List<LabeledSample> secondPart = samples.subList(firstPart.size(), samples.size());
@@ -188,18 +179,18 @@ class ExactlyOnceITCase {
     String name = "rescaled";
     InjectedFailures observed = InjectedFailures.plan(name, List.of());
     PipelineRun run =
-        new PipelineRun(broker, name, topic, TRAINING)
+        new PipelineRun(KAFKA.broker(), name, topic, TRAINING)
             .set("job.parallelism", "1")
             .trainer(settings -> new FailingTrainer(settings, name))
             .createTopics();
 
-    KafkaConnectors.produce(broker.bootstrapServers(), topic, firstPart);
+    KafkaConnectors.produce(KAFKA.broker().bootstrapServers(), topic, firstPart);
     String savepoint;
     try (RunningJob job = run.start()) {
       run.awaitPredictionsOfFullBatches(firstPart);
       savepoint = job.stopWithSavepoint(savepoints, false);
     }
-    KafkaConnectors.produce(broker.bootstrapServers(), topic, secondPart);
+    KafkaConnectors.produce(KAFKA.broker().bootstrapServers(), topic, secondPart);
     run.set("job.parallelism", "2").set("flink.execution.state-recovery.path", savepoint);
     try (RunningJob job = run.start()) {
       run.awaitPredictionsOfFullBatches(samples);
@@ -219,7 +210,7 @@ class ExactlyOnceITCase {
    * predictions sink's committer.
    */
   private static PipelineRun failingRun(String name) {
-    return new PipelineRun(broker, name, SAMPLES_TOPIC, TRAINING)
+    return new PipelineRun(KAFKA.broker(), name, SAMPLES_TOPIC, TRAINING)
         // The run's whole input is queued in network buffers from the start, and an aligned
         // barrier waits behind all of it: no checkpoint would complete before the end of input.
         .set("flink.execution.checkpointing.unaligned.enabled", "true")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.WireCodec;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -62,18 +64,24 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
   /** How long to wait for predictions before looking whether the job still runs. */
   private static final Duration AWAIT_SLICE = Duration.ofSeconds(5);
 
-  private Path workDir;
+  private final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
   private KafkaBroker broker;
+  private Path savepoints;
 
   /** One TaskManager with two slots: the job at parallelism 2, as the ITCases run it. */
   static MiniClusterExtension miniCluster() {
     return miniCluster(new Configuration());
   }
 
-  /** The same MiniCluster with extra cluster configuration, such as a metric reporter. */
-  static MiniClusterExtension miniCluster(Configuration configuration) {
+  /** As {@link #miniCluster()}, with the metrics of its jobs kept by {@code metrics}. */
+  static MiniClusterExtension miniCluster(InMemoryReporter metrics) {
+    return miniCluster(metrics.addToConfiguration(new Configuration()));
+  }
+
+  private static MiniClusterExtension miniCluster(Configuration configuration) {
     return new MiniClusterExtension(
         new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(configuration)
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
             .setConfiguration(configuration)
@@ -87,8 +95,9 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
    */
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    workDir = Files.createTempDirectory("kafka-job-it");
-    broker = KafkaBroker.start(workDir.resolve("kafka"));
+    savepoints = Files.createTempDirectory("kafka-job-savepoints");
+    kafka.beforeAll(context);
+    broker = kafka.broker();
     broker.createTopic(SAMPLES, 2);
     broker.createTopic(LABELS, 2);
     broker.createTopic(PREDICTIONS, 2);
@@ -97,14 +106,12 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
     broker.createTopic(METRICS, 1);
   }
 
-  /** Stops the broker, also when a test or the start failed, and removes its directory. */
+  /** Stops the broker, also when a test or the start failed, and removes the savepoints. */
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
-    if (broker != null) {
-      broker.close();
-    }
-    if (workDir != null) {
-      FileUtils.deleteDirectory(workDir.toFile());
+    kafka.afterAll(context);
+    if (savepoints != null) {
+      FileUtils.deleteDirectory(savepoints.toFile());
     }
   }
 
@@ -132,8 +139,7 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
    * batches, publishes every key's unpublished model and commits the sinks' last transactions.
    */
   void drain(JobClient job) throws Exception {
-    job.stopWithSavepoint(
-            true, workDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+    job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
         .get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 

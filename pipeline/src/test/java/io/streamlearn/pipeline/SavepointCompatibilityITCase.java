@@ -4,15 +4,13 @@ import static io.streamlearn.pipeline.SavepointFixture.recorded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.SavepointFixture.RecordedPrediction;
-import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,28 +34,18 @@ class SavepointCompatibilityITCase {
               .build());
 
   @TempDir static Path workDir;
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(workDir.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   void restoredModelsPredictWhatTheyPredictedWhenTheSavepointWasTaken() throws Exception {
     List<RecordedPrediction> expected = SavepointFixture.readPredictions(FIXTURE);
     // The savepoint's source offsets point into the samples topic as it was: the same samples,
     // partitions and order on this fresh broker put every sample at its old offset.
-    broker.createTopic(SavepointFixture.SAMPLES_TOPIC, SavepointFixture.SAMPLES_TOPIC_PARTITIONS);
+    KAFKA
+        .broker()
+        .createTopic(SavepointFixture.SAMPLES_TOPIC, SavepointFixture.SAMPLES_TOPIC_PARTITIONS);
     KafkaConnectors.produce(
-        broker.bootstrapServers(),
+        KAFKA.broker().bootstrapServers(),
         SavepointFixture.SAMPLES_TOPIC,
         Stream.concat(
                 SavepointFixture.samplesBefore().stream(), SavepointFixture.samplesAfter().stream())
@@ -67,7 +55,7 @@ class SavepointCompatibilityITCase {
         FIXTURE.resolve(SavepointFixture.SAVEPOINT_DIRECTORY), savepoint);
     PipelineRun run =
         new PipelineRun(
-                broker,
+                KAFKA.broker(),
                 SavepointFixture.RUN_NAME,
                 SavepointFixture.SAMPLES_TOPIC,
                 SavepointFixture.TRAINING)

@@ -2,7 +2,6 @@ package io.streamlearn.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
@@ -19,9 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -71,7 +67,7 @@ class TopologyITCase {
 
     StreamlearnJob.defineWorkflow(
         env,
-        boundedSource(values),
+        BoundedSource.of(values),
         new PipelineSinks(predictions, checkpoints, deadLetters, metrics),
         settings());
     env.execute("topology");
@@ -125,15 +121,6 @@ class TopologyITCase {
           // input.
           assertThat(list.get(list.size() - 1)).isEqualTo(63L);
         });
-  }
-
-  private static DataGeneratorSource<SourceRecord> boundedSource(List<byte[]> values) {
-    ArrayList<byte[]> serializable = new ArrayList<>(values);
-    return new DataGeneratorSource<>(
-        offset -> new SourceRecord("samples", 0, offset, serializable.get(offset.intValue())),
-        serializable.size(),
-        RateLimiterStrategy.noOp(),
-        TypeInformation.of(SourceRecord.class));
   }
 
   private static PipelineSettings settings() {

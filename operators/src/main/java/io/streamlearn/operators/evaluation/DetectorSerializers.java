@@ -16,7 +16,7 @@ public final class DetectorSerializers {
   private DetectorSerializers() {}
 
   /** The serializer of the detectors of {@code type}. */
-  static TypeSerializer<DriftDetector> of(DetectorType type) {
+  public static TypeSerializer<DriftDetector> of(DetectorType type) {
     return switch (type) {
       case ADWIN -> new AdwinSerializer();
       case PAGE_HINKLEY -> new PageHinkleySerializer();

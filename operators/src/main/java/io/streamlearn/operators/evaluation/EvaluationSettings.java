@@ -12,7 +12,8 @@ import java.time.Duration;
  *     newest
  * @param snapshotInterval a key with new labeled predictions reports its metrics this long after
  *     the first of them (processing time)
- * @param detector which drift detector watches the errors, or {@link DetectorType#NONE}
+ * @param detector which drift detector watches the whole job's errors, or {@link DetectorType#NONE}
+ *     (each key's detector runs in the trainer)
  * @param classification whether the models classify (else they regress)
  */
 public record EvaluationSettings(

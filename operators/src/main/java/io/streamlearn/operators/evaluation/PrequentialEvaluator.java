@@ -18,8 +18,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Prequential evaluation of the test-then-train predictions: every labeled prediction is an honest
- * out-of-sample outcome, added to a count window and a time window of recent outcomes and, as a 0/1
- * error (classification) or absolute error (regression), to a drift detector.
+ * out-of-sample outcome, added to a count window and a time window of recent outcomes and, for the
+ * whole job, as a 0/1 error (classification) or absolute error (regression), to a drift detector.
+ * Each key's drift detector runs in the trainer instead, where a detection can change the key's
+ * model; the job's detector only alerts.
  *
  * <p>A key with new labeled predictions reports a {@link MetricsEventKind#SNAPSHOT} of both
  * windows' metrics {@code snapshotInterval} after the first of them, and once more when the input
@@ -28,7 +30,8 @@ import org.apache.flink.util.Collector;
  * detector fires, a {@link MetricsEventKind#DRIFT} event with its statistics goes out at once.
  *
  * <p>The same class evaluates the whole job when it runs keyed by one constant: {@link
- * #forJob(EvaluationSettings)} leaves key and model version out of its events.
+ * #forJob(EvaluationSettings)} leaves key and model version out of its events and is the one that
+ * runs a detector.
  *
  * <p>Windows and detector live in keyed state as objects, serialized to their own versioned
  * encodings ({@link EncodedObjectSerializer}): on the heap state backend a prediction then updates
@@ -57,7 +60,9 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   private transient ValueState<PrequentialWindow> countWindow;
   private transient ValueState<PrequentialWindow> timeWindow;
 
-  /** Null without a detector: {@link DetectorType#NONE} has no serializer. */
+  /**
+   * Null without a detector: per key, and for {@link DetectorType#NONE}, which has no serializer.
+   */
   private transient ValueState<DriftDetector> detector;
 
   private transient ValueState<Long> position;
@@ -115,7 +120,7 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   public void open(OpenContext openContext) {
     countWindow = getRuntimeContext().getState(countWindowDescriptor());
     timeWindow = getRuntimeContext().getState(timeWindowDescriptor());
-    if (settings.detector() != DetectorType.NONE) {
+    if (jobScope && settings.detector() != DetectorType.NONE) {
       detector = getRuntimeContext().getState(detectorDescriptor(settings.detector()));
     }
     position = getRuntimeContext().getState(positionDescriptor());

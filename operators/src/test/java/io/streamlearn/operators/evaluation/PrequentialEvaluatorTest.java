@@ -177,9 +177,24 @@ class PrequentialEvaluatorTest {
   }
 
   @Test
-  void alertsDriftAtThePositionWhereTheDetectorFires() throws Exception {
+  void leavesEachKeysDriftDetectionToTheTrainer() throws Exception {
     var harness =
         open(PrequentialEvaluator.forKeys(settings(100, DetectorType.PAGE_HINKLEY, true)));
+
+    // Errors that make the job's detector fire (jobScopeEventsHaveNoKeyAndNoModelVersion).
+    for (int n = 0; n < 400; n++) {
+      harness.processElement(classified("a", n, 1, n < 200 ? 1 : 0, 0.5f, n), 0);
+    }
+    harness.setProcessingTime(INTERVAL);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(MetricsEvent::getKind)
+        .containsExactly(MetricsEventKind.SNAPSHOT);
+  }
+
+  @Test
+  void alertsTheJobsDriftAtThePositionWhereTheDetectorFires() throws Exception {
+    var harness = openForJob(settings(100, DetectorType.PAGE_HINKLEY, true));
     // Right 200 times, then always wrong: the same errors make a detector of its own fire at
     // some position, and the evaluator must report exactly that one.
     PageHinkley reference = new PageHinkley();
@@ -198,9 +213,7 @@ class PrequentialEvaluatorTest {
     assertThat(expectedPosition).isBetween(201L, 400L);
     MetricsEvent drift = harness.extractOutputValues().get(0);
     assertThat(drift.getKind()).isEqualTo(MetricsEventKind.DRIFT);
-    assertThat(drift.getKey()).isEqualTo("a");
     assertThat(drift.getPosition()).isEqualTo(expectedPosition);
-    assertThat(drift.getModelVersion()).isEqualTo(expectedPosition - 1);
     assertThat(drift.getDetector()).isEqualTo("PAGE_HINKLEY");
     assertThat(drift.getReaction()).isEqualTo("ALERT");
     assertThat(drift.getMetrics())
@@ -212,12 +225,13 @@ class PrequentialEvaluatorTest {
   void aRestoredEvaluatorReportsWhatTheOriginalWouldHave() throws Exception {
     EvaluationSettings settings = settings(50, DetectorType.ADWIN, true);
     List<Prediction> stream = errorRateRisingAt(1_000, 2_000);
-    var original = open(PrequentialEvaluator.forKeys(settings));
+    // The job's evaluator: the one with a detector, whose state must restore too.
+    var original = openForJob(settings);
     processAll(original, stream.subList(0, 1_000));
     OperatorSubtaskState checkpoint = original.snapshot(1, 1);
     original.getOutput().clear();
 
-    var restored = unopened(PrequentialEvaluator.forKeys(settings), Prediction::getKey);
+    var restored = unopened(PrequentialEvaluator.forJob(settings), prediction -> "job");
     restored.initializeState(checkpoint);
     restored.open();
     assertThat(restored.numProcessingTimeTimers()).as("the pending snapshot").isEqualTo(1);
@@ -271,11 +285,7 @@ class PrequentialEvaluatorTest {
 
   @Test
   void jobScopeEventsHaveNoKeyAndNoModelVersion() throws Exception {
-    var harness =
-        unopened(
-            PrequentialEvaluator.forJob(settings(100, DetectorType.PAGE_HINKLEY, true)),
-            prediction -> "job");
-    harness.open();
+    var harness = openForJob(settings(100, DetectorType.PAGE_HINKLEY, true));
 
     for (int n = 0; n < 400; n++) {
       boolean right = n < 200;
@@ -333,6 +343,14 @@ class PrequentialEvaluatorTest {
   private KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> open(
       PrequentialEvaluator evaluator) throws Exception {
     var harness = unopened(evaluator, Prediction::getKey);
+    harness.open();
+    return harness;
+  }
+
+  /** The whole job's evaluator, on predictions keyed by one constant. */
+  private KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> openForJob(
+      EvaluationSettings settings) throws Exception {
+    var harness = unopened(PrequentialEvaluator.forJob(settings), prediction -> "job");
     harness.open();
     return harness;
   }

@@ -3,10 +3,14 @@ package io.streamlearn.pipeline.config;
 import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_DRIFT_DETECTOR;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_REACTION;
 
+import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.drift.DriftReaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,7 @@ final class CrossOptionRules {
     checkConfigurationFileExcludesCompactSpec(values, rawByKey, problems);
     checkModelCheckpointsAreOn(values, problems);
     checkTransactionsOutliveCheckpointInterval(values, problems);
+    checkDriftReactionHasADetector(values, problems);
     checkNoFlinkKeySetsADerivedOption(flinkPassThrough, problems);
   }
 
@@ -79,6 +84,23 @@ final class CrossOptionRules {
               + " ("
               + OptionValues.format(checkpointInterval)
               + "): a transaction stays open until the next checkpoint commits it");
+    }
+  }
+
+  /** A reaction without a detector would never happen: the configuration means something else. */
+  private static void checkDriftReactionHasADetector(Configuration values, Problems problems) {
+    if (problems.concernAny(List.of(MODEL_DRIFT_REACTION, METRICS_DRIFT_DETECTOR))) {
+      return;
+    }
+    DriftReaction reaction = values.get(MODEL_DRIFT_REACTION);
+    if (reaction != DriftReaction.ALERT
+        && values.get(METRICS_DRIFT_DETECTOR) == DetectorType.NONE) {
+      problems.add(
+          MODEL_DRIFT_REACTION,
+          quote(reaction.name())
+              + " needs a drift detector, but "
+              + METRICS_DRIFT_DETECTOR.key()
+              + " is NONE; choose ADWIN or PAGE_HINKLEY, or the reaction ALERT");
     }
   }
 

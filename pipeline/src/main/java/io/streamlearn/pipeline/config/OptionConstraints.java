@@ -17,6 +17,9 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_ACTIVATION
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOST_FACTOR;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOST_STEPS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_L2;
@@ -60,6 +63,9 @@ final class OptionConstraints {
           Range.of(METRICS_WINDOW, atLeast(1)),
           Range.of(METRICS_TIME_WINDOW, greaterThan(Duration.ZERO)),
           Range.of(METRICS_SNAPSHOT_INTERVAL, greaterThan(Duration.ZERO)),
+          Range.of(MODEL_DRIFT_BOOST_FACTOR, greaterThan(1.0)),
+          Range.of(MODEL_DRIFT_BOOST_STEPS, atLeast(1)),
+          Range.of(MODEL_DRIFT_ROLLBACK_HORIZON, atLeast(1)),
           Range.of(JOB_PARALLELISM, atLeast(1)),
           Range.of(JOB_CHECKPOINT_INTERVAL, greaterThan(Duration.ZERO)));
 

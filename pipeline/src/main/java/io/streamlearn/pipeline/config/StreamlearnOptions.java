@@ -1,7 +1,9 @@
 package io.streamlearn.pipeline.config;
 
 import io.streamlearn.operators.DelayedLabels;
+import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.drift.DriftReaction;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -265,10 +267,53 @@ public final class StreamlearnOptions {
           .enumType(DetectorType.class)
           .defaultValue(DetectorType.ADWIN)
           .withDescription(
-              "Drift detector run per key on the prequential error (0/1 for classification,"
-                  + " absolute error for regression): ADWIN (delta 0.002), PAGE_HINKLEY"
-                  + " (delta 0.005, threshold 100) or NONE. A detection is published to the"
-                  + " metrics topic with its position in the key's stream.");
+              "Drift detector run on the prequential error (0/1 for classification, absolute"
+                  + " error for regression) of each key, by the trainer, and of the whole job:"
+                  + " ADWIN (delta 0.002), PAGE_HINKLEY (delta 0.005, threshold 100) or NONE."
+                  + " A detection is published to the metrics topic with its position in the"
+                  + " key's (or the job's) stream; a key's detection also triggers"
+                  + " model.drift.reaction.");
+
+  public static final ConfigOption<DriftReaction> MODEL_DRIFT_REACTION =
+      ConfigOptions.key("model.drift.reaction")
+          .enumType(DriftReaction.class)
+          .defaultValue(DriftReaction.ALERT)
+          .withDescription(
+              "What a key's drift detection does to the key's model (see docs/training.md)."
+                  + " ALERT: nothing, the event is published. BOOST_LEARNING_RATE: the next"
+                  + " model.drift.boost-steps steps train with model.drift.boost-factor times the"
+                  + " learning rate. RESET: the key's model becomes the initial one (as a new key"
+                  + " gets it) at a new version. ROLLBACK: it becomes the key's best recent model"
+                  + " (see model.drift.rollback-horizon) at a new version. A model a reaction"
+                  + " replaces is published to kafka.topic.checkpoints at once. Anything but"
+                  + " ALERT needs a metrics.drift-detector.");
+
+  public static final ConfigOption<Double> MODEL_DRIFT_BOOST_FACTOR =
+      ConfigOptions.key("model.drift.boost-factor")
+          .doubleType()
+          .defaultValue(DriftSettings.DEFAULT_BOOST_FACTOR)
+          .withDescription(
+              "BOOST_LEARNING_RATE: the learning rate of every layer is multiplied by this for"
+                  + " the boosted steps (a learning rate schedule is paused meanwhile).");
+
+  public static final ConfigOption<Integer> MODEL_DRIFT_BOOST_STEPS =
+      ConfigOptions.key("model.drift.boost-steps")
+          .intType()
+          .defaultValue(DriftSettings.DEFAULT_BOOST_STEPS)
+          .withDescription(
+              "BOOST_LEARNING_RATE: number of training steps after a detection that take the"
+                  + " boosted learning rate; a new detection starts the count again.");
+
+  public static final ConfigOption<Integer> MODEL_DRIFT_ROLLBACK_HORIZON =
+      ConfigOptions.key("model.drift.rollback-horizon")
+          .intType()
+          .defaultValue(DriftSettings.DEFAULT_ROLLBACK_HORIZON)
+          .withDescription(
+              "ROLLBACK: how many versions back the kept copy may be. After each batch is"
+                  + " scored, the scoring model is kept when its fading accuracy (negated MAE for"
+                  + " REGRESSION, over metrics.window) beats the kept copy's, or when the kept copy"
+                  + " is more than this many versions older; scores count once they weigh half"
+                  + " of metrics.window.");
 
   public static final ConfigOption<String> JOB_NAME =
       ConfigOptions.key("job.name")
@@ -323,6 +368,10 @@ public final class StreamlearnOptions {
           METRICS_TIME_WINDOW,
           METRICS_SNAPSHOT_INTERVAL,
           METRICS_DRIFT_DETECTOR,
+          MODEL_DRIFT_REACTION,
+          MODEL_DRIFT_BOOST_FACTOR,
+          MODEL_DRIFT_BOOST_STEPS,
+          MODEL_DRIFT_ROLLBACK_HORIZON,
           JOB_NAME,
           JOB_PARALLELISM,
           JOB_CHECKPOINT_INTERVAL);

@@ -3,7 +3,7 @@ package io.streamlearn.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
@@ -25,9 +25,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,19 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineITCase {
 
   @TempDir static Path workDir;
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(workDir.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @ParameterizedTest
   @ValueSource(strings = {"demo", "run", "produce", "consume"})
@@ -74,7 +61,7 @@ class CommandLineITCase {
 
   @Test
   void producesCsvRowsThatDecodeToTheSameSamples() throws Exception {
-    broker.createTopic("csv-samples", 1);
+    KAFKA.broker().createTopic("csv-samples", 1);
     Path csv = workDir.resolve("samples.csv");
     Files.writeString(
         csv, "id,key,label,x1,x2\nr1,fraud,1,0.5,-2\nr2,fraud,,1.5,3\nr3,clicks,0,0,0\n");
@@ -83,7 +70,7 @@ class CommandLineITCase {
         streamlearn(
             "produce",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "--topic",
             "csv-samples",
             "--csv",
@@ -114,7 +101,7 @@ class CommandLineITCase {
         streamlearn(
             "produce",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "--topic",
             "unused",
             "--csv",
@@ -126,7 +113,7 @@ class CommandLineITCase {
 
   @Test
   void producesGeneratedSamples() throws Exception {
-    broker.createTopic("generated", 2);
+    KAFKA.broker().createTopic("generated", 2);
 
     Result result = produceGenerated("generated", "500", "--keys", "3", "--features", "5");
 
@@ -138,8 +125,8 @@ class CommandLineITCase {
 
   @Test
   void producesAShareOfSamplesWithoutTheirLabelAndTheLabelsLater() throws Exception {
-    broker.createTopic("partly-labeled", 2);
-    broker.createTopic("late-labels", 2);
+    KAFKA.broker().createTopic("partly-labeled", 2);
+    KAFKA.broker().createTopic("late-labels", 2);
 
     Result result =
         produceGenerated(
@@ -167,8 +154,8 @@ class CommandLineITCase {
 
   @Test
   void consumePrintsPredictionsAndCheckpointsDecodedOnePerLine() throws Exception {
-    broker.createTopic("some-predictions", 1);
-    broker.createTopic("some-checkpoints", 1);
+    KAFKA.broker().createTopic("some-predictions", 1);
+    KAFKA.broker().createTopic("some-checkpoints", 1);
     WireCodec<Prediction> predictions = WireCodec.predictions();
     WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -182,7 +169,7 @@ class CommandLineITCase {
         streamlearn(
             "consume",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "--topic",
             "some-predictions",
             "--max",
@@ -191,7 +178,7 @@ class CommandLineITCase {
         streamlearn(
             "consume",
             "--bootstrap-servers",
-            broker.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "--topic",
             "some-checkpoints",
             "--type",
@@ -240,14 +227,14 @@ class CommandLineITCase {
 
   private static KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }
 
   private static <T> List<T> read(String topic, WireCodec<T> codec, int expected) {
     return KafkaConnectors.readAll(
-        broker.bootstrapServers(), topic, codec, expected, Duration.ofSeconds(30));
+        KAFKA.broker().bootstrapServers(), topic, codec, expected, Duration.ofSeconds(30));
   }
 
   /** {@code produce --generate count} to the topic, with more options. */
@@ -257,7 +244,7 @@ class CommandLineITCase {
             List.of(
                 "produce",
                 "--bootstrap-servers",
-                broker.bootstrapServers(),
+                KAFKA.broker().bootstrapServers(),
                 "--topic",
                 topic,
                 "--generate",

@@ -3,7 +3,7 @@ package io.streamlearn.pipeline.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.report.MetricsFile;
 import io.streamlearn.pipeline.report.SyntheticMetrics;
 import io.streamlearn.schemas.MetricsEvent;
@@ -18,9 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -31,32 +31,24 @@ class MetricsTopicITCase {
 
   @TempDir static Path workDir;
 
-  private static KafkaBroker broker;
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   private static List<MetricsEvent> events;
 
   @BeforeAll
   static void startBrokerWithAMetricsTopic() throws Exception {
-    broker = KafkaBroker.start(workDir.resolve("broker"));
     // One partition: the topic keeps the order the events were written in.
-    broker.createTopic(TOPIC, 1);
+    KAFKA.broker().createTopic(TOPIC, 1);
     events = SyntheticMetrics.stream();
     WireCodec<MetricsEvent> codec = WireCodec.metricsEvents();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (MetricsEvent event : events) {
         byte[] key = event.getKey() == null ? null : event.getKey().getBytes(UTF_8);
         producer.send(new ProducerRecord<>(TOPIC, key, codec.encode(event))).get();
       }
-    }
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
     }
   }
 
@@ -103,7 +95,7 @@ class MetricsTopicITCase {
             .execute(
                 "report",
                 "--bootstrap-servers",
-                broker.bootstrapServers(),
+                KAFKA.broker().bootstrapServers(),
                 "--max",
                 Integer.toString(events.size()),
                 "--output",
@@ -118,7 +110,7 @@ class MetricsTopicITCase {
     String[] args = new String[consumeOptions.length + 7];
     args[0] = "consume";
     args[1] = "--bootstrap-servers";
-    args[2] = broker.bootstrapServers();
+    args[2] = KAFKA.broker().bootstrapServers();
     args[3] = "--topic";
     args[4] = TOPIC;
     args[5] = "--max";

@@ -215,6 +215,12 @@ class StreamlearnConfigTest {
             + " such as '200 ms', '10 s' or '10 min'",
         "metrics.window | 0 | metrics.window: 0 is out of range, must be >= 1",
         "labels.time-to-live | 0 s | labels.time-to-live: 0 s is out of range, must be > 0 ms",
+        "model.drift.reaction | retrain | model.drift.reaction: 'retrain' is not one of ALERT,"
+            + " BOOST_LEARNING_RATE, RESET, ROLLBACK (case-insensitive)",
+        "model.drift.boost-factor | 1 | model.drift.boost-factor: 1 is out of range, must be > 1.0",
+        "model.drift.boost-steps | 0 | model.drift.boost-steps: 0 is out of range, must be >= 1",
+        "model.drift.rollback-horizon | 0 | model.drift.rollback-horizon: 0 is out of range, must"
+            + " be >= 1",
         "job.name | \"\" | job.name: '' is empty, must be a non-empty string",
         "job.parallelism | 0 | job.parallelism: 0 is out of range, must be >= 1",
         "job.checkpoint-interval | 0 s | job.checkpoint-interval: 0 s is out of range, must be > 0"
@@ -272,6 +278,15 @@ class StreamlearnConfigTest {
             StreamlearnConfig.fromMap(required("model.checkpoint.interval", "0 s"))
                 .get(StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL))
         .isZero();
+  }
+
+  @Test
+  void rejectsADriftReactionWithoutADetector() {
+    assertThat(
+            problemsOf(required("model.drift.reaction", "reset", "metrics.drift-detector", "none")))
+        .containsExactly(
+            "model.drift.reaction: 'RESET' needs a drift detector, but metrics.drift-detector is"
+                + " NONE; choose ADWIN or PAGE_HINKLEY, or the reaction ALERT");
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +34,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 class KafkaConnectorsITCase {
 
@@ -55,28 +51,14 @@ class KafkaConnectorsITCase {
   private static final OutputTag<SourceRecord> UNDECODABLE =
       new OutputTag<>("undecodable", TypeInformation.of(SourceRecord.class));
 
-  @TempDir static Path workDir;
-
-  private static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    broker = KafkaBroker.start(workDir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void exactlyOnceJobWritesOnePredictionPerSampleAndReportsGarbageWithItsOrigin() throws Exception {
-    String bootstrap = broker.bootstrapServers();
-    broker.createTopic("samples", 2);
-    broker.createTopic("predictions", 2);
+    String bootstrap = KAFKA.broker().bootstrapServers();
+    KAFKA.broker().createTopic("samples", 2);
+    KAFKA.broker().createTopic("predictions", 2);
     List<LabeledSample> samples =
         Stream.generate(new RotatingHyperplane(11, 4, 6, 0.001, 0.1)::next).limit(500).toList();
     KafkaConnectors.produce(bootstrap, "samples", samples);

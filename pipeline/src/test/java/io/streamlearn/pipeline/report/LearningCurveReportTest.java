@@ -57,12 +57,14 @@ class LearningCurveReportTest {
   @Test
   void listsEachKeysDriftsWithDetectorAndReaction() {
     assertThat(section("key-sensor-a"))
-        .contains("<td>" + DRIFT_A + "</td><td class=\"text\">ADWIN</td>")
-        .contains("RESET_MODEL")
+        .contains(
+            "<td>" + DRIFT_A + "</td><td class=\"text\">ADWIN</td><td class=\"text\">RESET</td>")
         .doesNotContain("PAGE_HINKLEY");
     assertThat(section("key-sensor_b"))
-        .contains("<td>" + DRIFT_B + "</td><td class=\"text\">PAGE_HINKLEY</td>")
-        .contains("ALERT_ONLY")
+        .contains(
+            "<td>"
+                + DRIFT_B
+                + "</td><td class=\"text\">PAGE_HINKLEY</td><td class=\"text\">ALERT</td>")
         .doesNotContain("ADWIN");
     assertThat(section("overall")).doesNotContain("Drift events");
   }

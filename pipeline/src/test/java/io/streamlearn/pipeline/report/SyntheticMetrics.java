@@ -47,10 +47,10 @@ public final class SyntheticMetrics {
       events.add(snapshot(KEY_A, position, accuracy(position, DRIFT_A, 0.85), 1L + i / 5));
       events.add(snapshot(KEY_B, position, accuracy(position, DRIFT_B, 0.8), 1L + i / 10));
       if (position == DRIFT_A) {
-        events.add(drift(KEY_A, DRIFT_A, "ADWIN", "RESET_MODEL", 1L + i / 5));
+        events.add(drift(KEY_A, DRIFT_A, "ADWIN", "RESET", 1L + i / 5));
       }
       if (position == DRIFT_B) {
-        events.add(drift(KEY_B, DRIFT_B, "PAGE_HINKLEY", "ALERT_ONLY", 1L + i / 10));
+        events.add(drift(KEY_B, DRIFT_B, "PAGE_HINKLEY", "ALERT", 1L + i / 10));
       }
     }
     return events;

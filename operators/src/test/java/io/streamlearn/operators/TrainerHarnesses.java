@@ -1,0 +1,27 @@
+package io.streamlearn.operators;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Opens trainer harnesses for a test and closes them after it (register it as an extension). */
+final class TrainerHarnesses implements AfterEachCallback {
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  TrainerHarness open(TrainerSettings settings) throws Exception {
+    var harness = new TrainerHarness(new OnlineTrainer(settings));
+    opened.add(harness);
+    harness.open();
+    return harness;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    for (AutoCloseable harness : opened) {
+      harness.close();
+    }
+    opened.clear();
+  }
+}

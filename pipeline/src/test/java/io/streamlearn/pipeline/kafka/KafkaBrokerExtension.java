@@ -1,0 +1,41 @@
+package io.streamlearn.pipeline.kafka;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.util.FileUtils;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Kafka broker for the tests of one class: registered as a static field, it starts the
+ * broker in a directory of its own before the class's {@code @BeforeAll} methods and stops the
+ * broker's JVM after its tests, whether they passed or failed.
+ */
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private Path workDir;
+  private KafkaBroker broker;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    workDir = Files.createTempDirectory("kafka-broker-it");
+    broker = KafkaBroker.start(workDir);
+  }
+
+  /** Stops the broker, also when a test or the start failed, and removes its directory. */
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (broker != null) {
+      broker.close();
+    }
+    if (workDir != null) {
+      FileUtils.deleteDirectory(workDir.toFile());
+    }
+  }
+
+  public KafkaBroker broker() {
+    return broker;
+  }
+}
