@@ -102,9 +102,11 @@ public final class LabelJoin {
 
   /**
    * The batch with each unlabeled sample whose label arrived first completed by it: such a sample
-   * is predicted, scored and trained like one that came labeled.
+   * is predicted, scored and trained like one that came labeled. A label that expired before its
+   * sample came, and whose tick has not come yet, is retired now rather than overwritten.
    */
-  List<LabeledSample> withWaitingLabels(List<LabeledSample> batch, long now) throws Exception {
+  List<LabeledSample> withWaitingLabels(
+      List<LabeledSample> batch, long now, Consumer<DeadLetter> deadLetters) throws Exception {
     if (pending.isEmpty()) {
       return batch;
     }
@@ -112,7 +114,11 @@ public final class LabelJoin {
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
       PendingLabel entry = shape.isLabeled(sample) ? null : pending.get(sample.getId());
-      if (entry == null || entry.getLabel() == null || entry.getExpiresAtMillis() <= now) {
+      if (entry == null || entry.getLabel() == null) {
+        continue;
+      }
+      if (entry.getExpiresAtMillis() <= now) {
+        retire(sample.getId(), entry, sample.getKey(), now, deadLetters);
         continue;
       }
       pending.remove(sample.getId());
@@ -149,7 +155,8 @@ public final class LabelJoin {
    * Joins the label with its served sample when that waits: the sample is then queued for training
    * and returned, to be scored. Otherwise the label waits for its sample.
    */
-  Joined onLabel(SampleLabel label, TimerService timers, long now) throws Exception {
+  Joined onLabel(SampleLabel label, TimerService timers, long now, Consumer<DeadLetter> deadLetters)
+      throws Exception {
     PendingLabel entry = pending.get(label.getSampleId());
     if (entry != null && entry.getSample() != null && entry.getExpiresAtMillis() > now) {
       pending.remove(label.getSampleId());
@@ -172,6 +179,10 @@ public final class LabelJoin {
           Floats.unboxed(served.getScores()),
           served.getModelVersion(),
           served.getPredictionTime());
+    }
+    if (entry != null && entry.getSample() != null) {
+      // Its sample expired before the label came, and its tick has not removed it yet.
+      retire(label.getSampleId(), entry, label.getKey(), now, deadLetters);
     }
     // A label that comes again before its sample replaces the earlier one, like a correction.
     WaitingLabel waiting =
@@ -232,14 +243,20 @@ public final class LabelJoin {
       }
     }
     for (String sampleId : expiredIds) {
-      WaitingLabel label = pending.get(sampleId).getLabel();
-      pending.remove(sampleId);
-      if (label == null) {
-        expired.inc();
-      } else {
-        unmatched.inc();
-        deadLetters.accept(unmatchedLabel(sampleId, key, label, timestamp));
-      }
+      retire(sampleId, pending.get(sampleId), key, timestamp, deadLetters);
+    }
+  }
+
+  /** Removes an expired entry: counted, and dead-lettered when it is a label. */
+  private void retire(
+      String sampleId, PendingLabel entry, String key, long now, Consumer<DeadLetter> deadLetters)
+      throws Exception {
+    pending.remove(sampleId);
+    if (entry.getLabel() == null) {
+      expired.inc();
+    } else {
+      unmatched.inc();
+      deadLetters.accept(unmatchedLabel(sampleId, key, entry.getLabel(), now));
     }
   }
 

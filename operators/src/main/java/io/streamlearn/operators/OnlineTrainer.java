@@ -114,7 +114,8 @@ public class OnlineTrainer
     }
     network.load(state);
 
-    List<LabeledSample> batch = labelJoin.withWaitingLabels(arrived, now);
+    List<LabeledSample> batch =
+        labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
     INDArray features = featureMatrix(batch);
     float[][] outputs = network.predict(features);
     long version = state.getVersion();
@@ -145,7 +146,9 @@ public class OnlineTrainer
   public void processElement2(SampleLabel label, Context ctx, Collector<Prediction> out)
       throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    LabelJoin.Joined joined = labelJoin.onLabel(label, ctx.timerService(), now);
+    LabelJoin.Joined joined =
+        labelJoin.onLabel(
+            label, ctx.timerService(), now, letter -> ctx.output(DeadLetters.TAG, letter));
     if (joined == null) {
       return;
     }

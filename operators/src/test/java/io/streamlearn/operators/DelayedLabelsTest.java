@@ -214,6 +214,33 @@ class DelayedLabelsTest {
     assertThat(model("a").getSamplesSeen()).isZero();
   }
 
+  @Test
+  void anEntryThatExpiredBeforeItsTickIsRetiredWhenTheOtherSideComes() throws Exception {
+    open(64);
+    harness.setProcessingTime(1_000);
+    LabeledSample early = sample("a", 1, 1, 0.5f, 0.5f);
+    LabeledSample late = sample("a", 2, 0, -0.5f, 0.5f);
+    harness.processElement2(labelOf(early), 0);
+    harness.processElement1(unlabeled(List.of(late)), 0);
+
+    // Both expired at 11,000; their tick (11,250) has not fired yet.
+    harness.setProcessingTime(11_100);
+    harness.processElement1(unlabeled(List.of(early)), 0);
+    harness.processElement2(labelOf(late), 0);
+
+    assertThat(harness.extractOutputValues()).allSatisfy(p -> assertThat(p.getLabel()).isNull());
+    assertThat(joined()).isEmpty();
+    assertThat(trainer().labelJoin().unmatchedCount()).isEqualTo(1);
+    assertThat(trainer().labelJoin().expiredCount()).isEqualTo(1);
+    assertThat(harness.getSideOutput(DeadLetters.TAG))
+        .extracting(record -> record.getValue().getSampleId())
+        .containsExactly("a-1");
+    // Each new side waits in turn.
+    assertThat(pending("a")).containsOnlyKeys("a-1", "a-2");
+    assertThat(pending("a").get("a-1").getSample()).isNotNull();
+    assertThat(pending("a").get("a-2").getLabel()).isNotNull();
+  }
+
   private void open(int trainingBatchSize) throws Exception {
     open(trainingBatchSize, Duration.ofHours(1));
   }
