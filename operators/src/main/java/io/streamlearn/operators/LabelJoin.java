@@ -56,9 +56,11 @@ public final class LabelJoin {
   private final ModelShape shape;
   private final long timeToLiveMillis;
   private final long tickMillis;
+  private final long maxTrainingDelayMillis;
   private final MapState<String, PendingLabel> pending;
   private final ListState<LabeledSample> trainable;
   private final ValueState<Integer> trainableCount;
+  private final ValueState<Long> trainingDue;
   private final Counter joined;
   private final Counter expired;
   private final Counter unmatched;
@@ -78,9 +80,11 @@ public final class LabelJoin {
     this.deadLetters = deadLetters;
     this.timeToLiveMillis = settings.timeToLive().toMillis();
     this.tickMillis = Math.max(1, timeToLiveMillis / 8);
+    this.maxTrainingDelayMillis = settings.maxTrainingDelay().toMillis();
     this.pending = context.getMapState(pendingDescriptor());
     this.trainable = context.getListState(trainableDescriptor());
     this.trainableCount = context.getState(trainableCountDescriptor());
+    this.trainingDue = context.getState(trainingDueDescriptor());
     this.joined = context.getMetricGroup().counter("labelsJoined");
     this.expired = context.getMetricGroup().counter("labelsExpired");
     this.unmatched = context.getMetricGroup().counter("labelsUnmatched");
@@ -98,6 +102,10 @@ public final class LabelJoin {
 
   static ValueStateDescriptor<Integer> trainableCountDescriptor() {
     return new ValueStateDescriptor<>("label-join-trainable-count", Types.INT);
+  }
+
+  static ValueStateDescriptor<Long> trainingDueDescriptor() {
+    return new ValueStateDescriptor<>("label-join-training-due", Types.LONG);
   }
 
   /**
@@ -172,8 +180,14 @@ public final class LabelJoin {
               .setEventTime(Instant.ofEpochMilli(served.getEventTime()))
               .build();
       trainable.add(sample);
-      trainableCount.update(trainableCount() + 1);
+      int waiting = trainableCount() + 1;
+      trainableCount.update(waiting);
       timers.registerEventTimeTimer(BEFORE_END_OF_INPUT);
+      if (waiting == 1 && maxTrainingDelayMillis > 0) {
+        long due = now + maxTrainingDelayMillis;
+        timers.registerProcessingTimeTimer(due);
+        trainingDue.update(due);
+      }
       return new Joined(
           sample,
           Floats.unboxed(served.getScores()),
@@ -225,7 +239,15 @@ public final class LabelJoin {
     trainable.get().forEach(samples::add);
     trainable.clear();
     trainableCount.clear();
+    // A training timer still registered finds nothing due and does nothing.
+    trainingDue.clear();
     return samples;
+  }
+
+  /** Whether the joined samples waiting have waited their longest by {@code timestamp}. */
+  boolean trainingDue(long timestamp) throws Exception {
+    Long due = trainingDue.value();
+    return due != null && timestamp >= due;
   }
 
   /**

@@ -179,6 +179,11 @@ public class OnlineTrainer
     } else {
       labelJoin.expire(
           timestamp, ctx.getCurrentKey(), deadLetter -> ctx.output(DeadLetters.TAG, deadLetter));
+      if (labelJoin.trainingDue(timestamp)) {
+        KeyModelState state = model.value();
+        trainJoined(state, ctx, timestamp);
+        model.update(state);
+      }
     }
     KeyModelState state = model.value();
     if (state == null || state.getVersion() == state.getPublishedVersion()) {

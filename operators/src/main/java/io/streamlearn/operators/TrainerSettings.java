@@ -40,7 +40,7 @@ public record TrainerSettings(
         checkpointInterval,
         metricsWindow,
         drift,
-        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64));
+        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO));
   }
 
   public TrainerSettings {

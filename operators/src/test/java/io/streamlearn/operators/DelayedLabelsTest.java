@@ -126,6 +126,47 @@ class DelayedLabelsTest {
   }
 
   @Test
+  void joinedSamplesOfAKeyWithoutMoreSamplesTrainAfterTheMaxTrainingDelay() throws Exception {
+    open(64, Duration.ofHours(1), Duration.ofSeconds(2));
+    harness.setProcessingTime(1_000);
+    List<LabeledSample> samples = separable("a", 3, 4);
+    harness.processElement1(unlabeled(samples), 0);
+
+    harness.setProcessingTime(1_500);
+    harness.processElement2(labelOf(samples.get(0)), 0);
+    harness.setProcessingTime(2_000);
+    harness.processElement2(labelOf(samples.get(1)), 0);
+
+    assertThat(trainingDue("a")).as("the first joined sample sets the deadline").isEqualTo(3_500);
+    assertThat(model("a").getVersion()).isZero();
+    harness.setProcessingTime(3_499);
+    assertThat(model("a").getVersion()).isZero();
+
+    harness.setProcessingTime(3_500);
+
+    assertThat(model("a").getVersion()).as("one step of the two joined samples").isEqualTo(1);
+    assertThat(model("a").getSamplesSeen()).isEqualTo(2);
+    assertThat(trainer().labelJoin().trainableCount()).isZero();
+    assertThat(trainingDue("a")).isNull();
+    assertThat(pending("a")).containsOnlyKeys("a-2");
+  }
+
+  @Test
+  void withoutAMaxTrainingDelayJoinedSamplesWaitForTheNextBatch() throws Exception {
+    open(64);
+    harness.setProcessingTime(1_000);
+    List<LabeledSample> samples = separable("a", 3, 4);
+    harness.processElement1(unlabeled(samples), 0);
+    harness.processElement2(labelOf(samples.get(0)), 0);
+
+    harness.setProcessingTime(1_000 + TIME_TO_LIVE.toMillis() / 2);
+
+    assertThat(trainingDue("a")).isNull();
+    assertThat(model("a").getVersion()).isZero();
+    assertThat(trainer().labelJoin().trainableCount()).isEqualTo(1);
+  }
+
+  @Test
   void joinedSamplesTrainWhenTheInputEndsEvenAfterAPublicationInBetween() throws Exception {
     open(64, Duration.ofSeconds(1));
     harness.setProcessingTime(1_000);
@@ -246,6 +287,11 @@ class DelayedLabelsTest {
   }
 
   private void open(int trainingBatchSize, Duration checkpointInterval) throws Exception {
+    open(trainingBatchSize, checkpointInterval, Duration.ZERO);
+  }
+
+  private void open(int trainingBatchSize, Duration checkpointInterval, Duration maxTrainingDelay)
+      throws Exception {
     harness =
         new TrainerHarness(
             new OnlineTrainer(
@@ -256,7 +302,7 @@ class DelayedLabelsTest {
                     checkpointInterval,
                     200,
                     DriftSettings.alertOnly(DetectorType.ADWIN),
-                    new DelayedLabels(TIME_TO_LIVE, trainingBatchSize))));
+                    new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay))));
     harness.open();
   }
 
@@ -269,6 +315,10 @@ class DelayedLabelsTest {
 
   private KeyModelState model(String key) throws Exception {
     return keyedState(harness, key, OnlineTrainer.modelDescriptor()).value();
+  }
+
+  private Long trainingDue(String key) throws Exception {
+    return keyedState(harness, key, LabelJoin.trainingDueDescriptor()).value();
   }
 
   private Map<String, PendingLabel> pending(String key) throws Exception {

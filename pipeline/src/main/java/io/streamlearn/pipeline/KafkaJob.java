@@ -169,7 +169,10 @@ public final class KafkaJob {
                 config.get(MODEL_DRIFT_BOOST_FACTOR),
                 config.get(MODEL_DRIFT_BOOST_STEPS),
                 config.get(MODEL_DRIFT_ROLLBACK_HORIZON)),
-            new DelayedLabels(config.get(LABELS_TIME_TO_LIVE), config.get(BATCH_SIZE))),
+            new DelayedLabels(
+                config.get(LABELS_TIME_TO_LIVE),
+                config.get(BATCH_SIZE),
+                config.get(BATCH_MAX_DELAY))),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),

@@ -127,7 +127,8 @@ public final class StreamlearnOptions {
           .defaultValue(Duration.ofMillis(200))
           .withDescription(
               "Longest a sample waits for its mini-batch to fill. A partial batch is trained on"
-                  + " when this has passed, so a quiet stream still learns promptly. 0 cuts"
+                  + " when this has passed, so a quiet stream still learns promptly; samples"
+                  + " completed by a delayed label wait no longer for their training step. 0 cuts"
                   + " batches by count only, which makes batch boundaries, and so training,"
                   + " reproducible across restarts.");
 
