@@ -107,26 +107,31 @@ final class KeyDriftMonitor {
   }
 
   /**
-   * Takes the error of one labeled prediction of the current key: 0 or 1 for a classification, the
-   * absolute error of a regression. Every scored outcome must come here, in the key's order.
+   * Takes the errors of labeled predictions of the current key, in the key's order: 0 or 1 for a
+   * classification, the absolute error of a regression. Every scored outcome must come here. A
+   * batch's errors come in one call, so that its state is read and written once per batch.
    */
-  void observe(double error) throws IOException {
-    if (detector == null) {
+  void observe(double... errors) throws IOException {
+    if (detector == null || errors.length == 0) {
       return;
     }
     KeyDriftState keyProgress = progress();
-    keyProgress.setLabeledPredictions(keyProgress.getLabeledPredictions() + 1);
-    progress.update(keyProgress);
     DriftDetector keyDetector = detector.value();
     if (keyDetector == null) {
       keyDetector = settings.detector().newDetector();
     }
-    boolean detected = keyDetector.add(error);
-    detector.update(keyDetector);
-    // Several detections before one reaction are one change: the first says where it began.
-    if (detected && pending == null) {
-      pending = new Detection(keyProgress.getLabeledPredictions(), keyDetector.statistics());
+    long position = keyProgress.getLabeledPredictions();
+    for (double error : errors) {
+      position++;
+      boolean detected = keyDetector.add(error);
+      // Several detections before one reaction are one change: the first says where it began.
+      if (detected && pending == null) {
+        pending = new Detection(position, keyDetector.statistics());
+      }
     }
+    keyProgress.setLabeledPredictions(position);
+    progress.update(keyProgress);
+    detector.update(keyDetector);
   }
 
   /**

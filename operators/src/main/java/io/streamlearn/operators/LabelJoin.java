@@ -6,7 +6,6 @@ import io.streamlearn.operators.state.WaitingLabel;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
 import java.time.Instant;
@@ -25,26 +24,21 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The trainer's join of unlabeled samples with labels that arrive later on their own, in the key's
  * state: whichever of a sample and its label comes first waits, under the sample id, until the
  * other comes or the time-to-live (processing time) has passed.
  *
- * <p>When they meet, the served prediction completed with the label goes to {@link #JOINED} (for
- * the evaluator: the predictions topic already has it), and the completed sample waits in a queue
- * for its training step. Expired entries are removed by processing-time timers coalesced to ticks
- * of an eighth of the time-to-live, so a key holds a handful of timers, not one per sample; a
+ * <p>When they meet, the served prediction completed with the label is scored (the trainer sends it
+ * to the evaluator; the predictions topic already has it), and the completed sample waits in a
+ * queue for its training step. Expired entries are removed by processing-time timers coalesced to
+ * ticks of an eighth of the time-to-live, so a key holds a handful of timers, not one per sample; a
  * sample whose label never came counts as {@code labelsExpired}, a label whose sample never came
  * (or had expired) as {@code labelsUnmatched} and goes to the dead letters as {@code
  * UNMATCHED_LABEL}.
  */
 public final class LabelJoin {
-
-  /** Served predictions completed with their delayed label: scored, not published again. */
-  public static final OutputTag<Prediction> JOINED =
-      new OutputTag<>("joined-predictions", new AvroTypeInfo<>(Prediction.class));
 
   /**
    * Fires with the final watermark, just before the trainer's own end-of-input timer: the joined

@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The second input brings labels of samples that came unlabeled ({@link LabelJoin}): such a
  * sample's served prediction, completed with its label, is scored like the others (its drift
- * detector sees it too) but goes to the {@link LabelJoin#JOINED} side output (its prediction was
+ * detector sees it too) but goes to the {@link #SCORED} side output only (its prediction was
  * published when it was served), and the completed sample trains with the key's next step.
  */
 public class OnlineTrainer
@@ -58,6 +60,14 @@ public class OnlineTrainer
 
   public static final OutputTag<ModelCheckpoint> CHECKPOINTS =
       new OutputTag<>("model-checkpoints", new AvroTypeInfo<>(ModelCheckpoint.class));
+
+  /**
+   * The labeled predictions of each batch, and each served prediction a delayed label completed,
+   * for evaluation: a batch at a time, so that the evaluator's state is read and written once per
+   * batch. Completed predictions are only here: the predictions topic had them when served.
+   */
+  public static final OutputTag<List<Prediction>> SCORED =
+      new OutputTag<>("scored-predictions", Types.LIST(new AvroTypeInfo<>(Prediction.class)));
 
   public static final OutputTag<MetricsEvent> DRIFT_EVENTS =
       new OutputTag<>("drift-events", new AvroTypeInfo<>(MetricsEvent.class));
@@ -120,16 +130,24 @@ public class OnlineTrainer
     float[][] outputs = network.predict(features);
     long version = state.getVersion();
     List<LabeledSample> training = new ArrayList<>(batch.size());
+    List<Prediction> scored = new ArrayList<>(batch.size());
+    double[] errors = new double[batch.size()];
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
       float[] scores = outputs[row];
-      out.collect(prediction(sample, scores, version, now));
+      Prediction prediction = prediction(sample, scores, version, now);
+      out.collect(prediction);
       if (settings.shape().isLabeled(sample)) {
-        score(state, sample, scores);
+        errors[scored.size()] = score(state, sample, scores);
+        scored.add(prediction);
         training.add(sample);
       } else {
         labelJoin.awaitLabel(sample, scores, version, ctx.timerService(), now);
       }
+    }
+    if (!scored.isEmpty()) {
+      ctx.output(SCORED, scored);
+      drift.observe(Arrays.copyOf(errors, scored.size()));
     }
     reactToDrift(state, ctx, now);
 
@@ -154,11 +172,12 @@ public class OnlineTrainer
     }
     // The key has a model state: its model served the sample.
     KeyModelState state = model.value();
-    score(state, joined.sample(), joined.scores());
+    drift.observe(score(state, joined.sample(), joined.scores()));
     ctx.output(
-        LabelJoin.JOINED,
-        prediction(
-            joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime()));
+        SCORED,
+        List.of(
+            prediction(
+                joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime())));
     reactToDrift(state, ctx, now);
     if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
       trainJoined(state, ctx, now);
@@ -310,14 +329,17 @@ public class OnlineTrainer
     }
   }
 
-  private void score(KeyModelState state, LabeledSample sample, float[] scores) throws IOException {
+  /**
+   * Adds a labeled outcome to the key's fading metrics and returns its error for the drift
+   * detector: 0 or 1 for a classification, the absolute error of a regression.
+   */
+  private double score(KeyModelState state, LabeledSample sample, float[] scores) {
     if (settings.shape().isClassification()) {
       metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
-      drift.observe(PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1);
-    } else {
-      metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
-      drift.observe(Math.abs(scores[0] - sample.getTarget()));
+      return PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1;
     }
+    metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
+    return Math.abs(scores[0] - sample.getTarget());
   }
 
   private Prediction prediction(LabeledSample sample, float[] scores, long version, long now) {

@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
@@ -330,9 +331,20 @@ class DelayedLabelsTest {
     return entries;
   }
 
+  /** Scored outcomes of samples that were served unlabeled: those a delayed label completed. */
   private List<Prediction> joined() {
-    var records = harness.getSideOutput(LabelJoin.JOINED);
-    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    Set<String> servedUnlabeled =
+        harness.extractOutputValues().stream()
+            .filter(p -> p.getLabel() == null)
+            .map(Prediction::getSampleId)
+            .collect(Collectors.toSet());
+    var records = harness.getSideOutput(OnlineTrainer.SCORED);
+    return records == null
+        ? List.of()
+        : records.stream()
+            .flatMap(record -> record.getValue().stream())
+            .filter(p -> servedUnlabeled.contains(p.getSampleId()))
+            .toList();
   }
 
   private List<Prediction> lastPredictions(int count) {

@@ -2,7 +2,6 @@ package io.streamlearn.pipeline;
 
 import io.streamlearn.operators.DeadLetters;
 import io.streamlearn.operators.LabelDecoder;
-import io.streamlearn.operators.LabelJoin;
 import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
@@ -122,8 +121,7 @@ public final class StreamlearnJob {
         .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
         .name("model checkpoints");
-    // Served predictions completed by a delayed label are evaluated, but were published already.
-    evaluate(predictions.union(predictions.getSideOutput(LabelJoin.JOINED)), settings.evaluation())
+    evaluate(predictions.getSideOutput(OnlineTrainer.SCORED), settings.evaluation())
         .union(predictions.getSideOutput(OnlineTrainer.DRIFT_EVENTS))
         .sinkTo(sinks.metrics())
         .uid("metrics-sink")
@@ -155,19 +153,20 @@ public final class StreamlearnJob {
    * key's come from the trainer, which reacts to them.
    */
   private static DataStream<MetricsEvent> evaluate(
-      DataStream<Prediction> predictions, EvaluationSettings settings) {
+      DataStream<List<Prediction>> scored, EvaluationSettings settings) {
     AvroTypeInfo<MetricsEvent> metricsType = new AvroTypeInfo<>(MetricsEvent.class);
-    // The trainer emits each key's predictions from the subtask that owns the key: no shuffle.
+    // The trainer emits each key's batches from the subtask that owns the key: no shuffle.
     DataStream<MetricsEvent> perKey =
-        DataStreamUtils.reinterpretAsKeyedStream(predictions, Prediction::getKey, Types.STRING)
+        DataStreamUtils.reinterpretAsKeyedStream(
+                scored, batch -> batch.get(0).getKey(), Types.STRING)
             .process(PrequentialEvaluator.forKeys(settings))
             .returns(metricsType)
             .uid("evaluate-keys")
             .name("evaluate per key");
     // One evaluator sees every prediction: the whole job's figures are not an average of keys'.
     DataStream<MetricsEvent> wholeJob =
-        predictions
-            .keyBy(prediction -> JOB_SCOPE, Types.STRING)
+        scored
+            .keyBy(batch -> JOB_SCOPE, Types.STRING)
             .process(PrequentialEvaluator.forJob(settings))
             .returns(metricsType)
             .setParallelism(1)

@@ -7,6 +7,7 @@ import io.streamlearn.schemas.MetricsEventKind;
 import io.streamlearn.schemas.Prediction;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -39,8 +40,12 @@ import org.apache.flink.util.Collector;
  * outcomes for every prediction. A window saved under another bound (the settings changed across a
  * restore) starts over rather than report a window that is neither the old nor the new one; the
  * detector is kept under a state name of its type, so a changed type starts a new one.
+ *
+ * <p>Predictions come a trainer batch at a time: on the RocksDB backend, where every state access
+ * decodes and encodes a window, a batch pays for that once rather than once per prediction.
  */
-public class PrequentialEvaluator extends KeyedProcessFunction<String, Prediction, MetricsEvent> {
+public class PrequentialEvaluator
+    extends KeyedProcessFunction<String, List<Prediction>, MetricsEvent> {
 
   static final String TIME_SUFFIX = "@time";
   static final String POSITION = "predictions";
@@ -129,23 +134,46 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   }
 
   @Override
-  public void processElement(Prediction prediction, Context ctx, Collector<MetricsEvent> out)
+  public void processElement(List<Prediction> batch, Context ctx, Collector<MetricsEvent> out)
       throws Exception {
-    if (!isLabeled(prediction)) {
-      return;
-    }
     long now = ctx.timerService().currentProcessingTime();
-    Long previous = position.value();
-    position.update(previous == null ? 1 : previous + 1);
-    // A prediction completed by a delayed label comes late, with the older version that served it.
+    PrequentialWindow counted = window(countWindow, countBound);
+    PrequentialWindow timed = window(timeWindow, timeBound);
+    DriftDetector drift = detector == null ? null : detector();
     Long latestVersion = modelVersion.value();
-    if (latestVersion == null || prediction.getModelVersion() > latestVersion) {
-      modelVersion.update(prediction.getModelVersion());
+    Long previous = position.value();
+    long before = previous == null ? 0 : previous;
+    long at = before;
+    for (Prediction prediction : batch) {
+      if (!isLabeled(prediction)) {
+        continue;
+      }
+      at++;
+      // A prediction completed by a delayed label comes late, with the older version that served
+      // it.
+      if (latestVersion == null || prediction.getModelVersion() > latestVersion) {
+        latestVersion = prediction.getModelVersion();
+      }
+      counted.add(prediction);
+      timed.add(prediction);
+      if (drift != null && drift.add(monitoredError(prediction))) {
+        out.collect(
+            event(MetricsEventKind.DRIFT, ctx, now, at, latestVersion, drift.statistics())
+                .setDetector(settings.detector().name())
+                .setReaction(DRIFT_REACTION)
+                .build());
+      }
     }
-    addTo(countWindow, countBound, prediction);
-    addTo(timeWindow, timeBound, prediction);
-    if (detector != null) {
-      detectDrift(prediction, ctx, now, out);
+    if (at == before) {
+      return; // nothing labeled: nothing to keep, and no reason to report
+    }
+    position.update(at);
+    modelVersion.update(latestVersion);
+    // The heap backend holds these very objects already; RocksDB only stores what is written back.
+    countWindow.update(counted);
+    timeWindow.update(timed);
+    if (drift != null) {
+      detector.update(drift);
     }
     if (snapshotTimer.value() == null) {
       long due = now + settings.snapshotInterval().toMillis();
@@ -170,7 +198,13 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
         .metrics()
         .forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
     out.collect(
-        event(MetricsEventKind.SNAPSHOT, ctx, ctx.timerService().currentProcessingTime(), metrics)
+        event(
+                MetricsEventKind.SNAPSHOT,
+                ctx,
+                ctx.timerService().currentProcessingTime(),
+                position.value(),
+                modelVersion.value(),
+                metrics)
             .build());
   }
 
@@ -178,14 +212,6 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
     return settings.classification()
         ? prediction.getLabel() != null
         : prediction.getTarget() != null;
-  }
-
-  private void addTo(ValueState<PrequentialWindow> state, WindowBound bound, Prediction prediction)
-      throws Exception {
-    PrequentialWindow window = window(state, bound);
-    window.add(prediction);
-    // The heap backend holds this very object already; RocksDB only stores what is written back.
-    state.update(window);
   }
 
   private PrequentialWindow window(ValueState<PrequentialWindow> state, WindowBound bound)
@@ -196,22 +222,9 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
         : PrequentialWindow.empty(settings.classification(), bound);
   }
 
-  private void detectDrift(
-      Prediction prediction, Context ctx, long now, Collector<MetricsEvent> out) throws Exception {
-    DetectorType type = settings.detector();
+  private DriftDetector detector() throws Exception {
     DriftDetector drift = detector.value();
-    if (drift == null) {
-      drift = type.newDetector();
-    }
-    boolean detected = drift.add(monitoredError(prediction));
-    detector.update(drift);
-    if (detected) {
-      out.collect(
-          event(MetricsEventKind.DRIFT, ctx, now, drift.statistics())
-              .setDetector(type.name())
-              .setReaction(DRIFT_REACTION)
-              .build());
-    }
+    return drift == null ? settings.detector().newDetector() : drift;
   }
 
   /** The 0/1 error of a classification, the absolute error of a regression. */
@@ -223,13 +236,18 @@ public class PrequentialEvaluator extends KeyedProcessFunction<String, Predictio
   }
 
   private MetricsEvent.Builder event(
-      MetricsEventKind kind, Context ctx, long now, Map<String, Double> metrics) throws Exception {
+      MetricsEventKind kind,
+      Context ctx,
+      long now,
+      long at,
+      Long version,
+      Map<String, Double> metrics) {
     return MetricsEvent.newBuilder()
         .setKind(kind)
         .setKey(jobScope ? null : ctx.getCurrentKey())
-        .setPosition(position.value())
+        .setPosition(at)
         .setTime(Instant.ofEpochMilli(now))
-        .setModelVersion(jobScope ? null : modelVersion.value())
+        .setModelVersion(jobScope ? null : version)
         .setMetrics(metrics);
   }
 }

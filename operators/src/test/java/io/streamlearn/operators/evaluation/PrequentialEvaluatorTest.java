@@ -29,7 +29,7 @@ class PrequentialEvaluatorTest {
   private static final long INTERVAL = 10_000;
   private static final EvaluationSettings CLASSIFICATION = settings(3, DetectorType.NONE, true);
 
-  private final List<KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent>>
+  private final List<KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent>>
       harnesses = new ArrayList<>();
 
   @AfterEach
@@ -44,9 +44,9 @@ class PrequentialEvaluatorTest {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
     harness.setProcessingTime(1_000);
 
-    harness.processElement(classified("a", 5, 1, 1, 0.9f, 1_000), 0);
+    harness.processElement(List.of(classified("a", 5, 1, 1, 0.9f, 1_000)), 0);
     // Served by version 2 before version 5 existed; its label came after version 5's prediction.
-    harness.processElement(classified("a", 2, 0, 1, 0.6f, 400), 0);
+    harness.processElement(List.of(classified("a", 2, 0, 1, 0.6f, 400)), 0);
     harness.setProcessingTime(1_000 + INTERVAL);
 
     MetricsEvent snapshot = single(harness.extractOutputValues());
@@ -59,10 +59,10 @@ class PrequentialEvaluatorTest {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
     harness.setProcessingTime(1_000);
 
-    harness.processElement(classified("a", 0, 1, 1, 0.9f, 0), 0);
-    harness.processElement(classified("a", 1, 0, 1, 0.6f, 100), 0);
-    harness.processElement(classified("a", 2, 1, 1, 0.7f, 200), 0);
-    harness.processElement(classified("a", 3, 0, 0, 0.2f, 1_150), 0);
+    harness.processElement(List.of(classified("a", 0, 1, 1, 0.9f, 0)), 0);
+    harness.processElement(List.of(classified("a", 1, 0, 1, 0.6f, 100)), 0);
+    harness.processElement(List.of(classified("a", 2, 1, 1, 0.7f, 200)), 0);
+    harness.processElement(List.of(classified("a", 3, 0, 0, 0.2f, 1_150)), 0);
     harness.setProcessingTime(1_000 + INTERVAL - 1);
     assertThat(harness.extractOutputValues()).isEmpty();
     harness.setProcessingTime(1_000 + INTERVAL);
@@ -103,8 +103,8 @@ class PrequentialEvaluatorTest {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
     assertThat(harness.numProcessingTimeTimers()).isZero();
 
-    harness.processElement(classified("a", 0, 1, 1, 0.9f, 0), 0);
-    harness.processElement(classified("a", 1, 1, 1, 0.9f, 0), 0);
+    harness.processElement(List.of(classified("a", 0, 1, 1, 0.9f, 0)), 0);
+    harness.processElement(List.of(classified("a", 1, 1, 1, 0.9f, 0)), 0);
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).as("end of input").isEqualTo(1);
 
@@ -116,7 +116,7 @@ class PrequentialEvaluatorTest {
     harness.setProcessingTime(10 * INTERVAL);
     assertThat(harness.extractOutputValues()).as("nothing new, nothing reported").hasSize(1);
 
-    harness.processElement(classified("a", 2, 1, 1, 0.9f, 0), 0);
+    harness.processElement(List.of(classified("a", 2, 1, 1, 0.9f, 0)), 0);
     harness.setProcessingTime(11 * INTERVAL);
     assertThat(harness.extractOutputValues())
         .hasSize(2)
@@ -128,11 +128,11 @@ class PrequentialEvaluatorTest {
   void ignoresPredictionsWithoutGroundTruth() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
 
-    harness.processElement(classified("a", 0, null, 1, 0.9f, 0), 0);
+    harness.processElement(List.of(classified("a", 0, null, 1, 0.9f, 0)), 0);
     assertThat(harness.numProcessingTimeTimers()).isZero();
 
-    harness.processElement(classified("a", 1, 1, 1, 0.9f, 0), 0);
-    harness.processElement(classified("a", 2, null, 0, 0.1f, 0), 0);
+    harness.processElement(List.of(classified("a", 1, 1, 1, 0.9f, 0)), 0);
+    harness.processElement(List.of(classified("a", 2, null, 0, 0.1f, 0)), 0);
     harness.setProcessingTime(INTERVAL);
 
     assertThat(single(harness.extractOutputValues()).getMetrics())
@@ -144,9 +144,9 @@ class PrequentialEvaluatorTest {
   void keepsKeysApart() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
 
-    harness.processElement(classified("a", 0, 1, 1, 0.9f, 0), 0);
-    harness.processElement(classified("b", 0, 1, 0, 0.1f, 0), 0);
-    harness.processElement(classified("a", 1, 1, 1, 0.9f, 0), 0);
+    harness.processElement(List.of(classified("a", 0, 1, 1, 0.9f, 0)), 0);
+    harness.processElement(List.of(classified("b", 0, 1, 0, 0.1f, 0)), 0);
+    harness.processElement(List.of(classified("a", 1, 1, 1, 0.9f, 0)), 0);
     harness.setProcessingTime(INTERVAL);
 
     assertThat(harness.extractOutputValues())
@@ -159,10 +159,10 @@ class PrequentialEvaluatorTest {
   void reportsMaeAndRmseOfBothWindowsForRegression() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(settings(2, DetectorType.NONE, false)));
 
-    harness.processElement(regressed("a", 0, 5f, 1.0, 0), 0);
-    harness.processElement(regressed("a", 1, 2f, 1.0, 2_000), 0);
-    harness.processElement(regressed("a", 2, 1f, null, 2_100), 0);
-    harness.processElement(regressed("a", 3, 0f, 2.0, 2_200), 0);
+    harness.processElement(List.of(regressed("a", 0, 5f, 1.0, 0)), 0);
+    harness.processElement(List.of(regressed("a", 1, 2f, 1.0, 2_000)), 0);
+    harness.processElement(List.of(regressed("a", 2, 1f, null, 2_100)), 0);
+    harness.processElement(List.of(regressed("a", 3, 0f, 2.0, 2_200)), 0);
     harness.setProcessingTime(INTERVAL);
 
     // Both windows hold the errors 1 and -2: the count window the last two, the time window
@@ -183,7 +183,7 @@ class PrequentialEvaluatorTest {
 
     // Errors that make the job's detector fire (jobScopeEventsHaveNoKeyAndNoModelVersion).
     for (int n = 0; n < 400; n++) {
-      harness.processElement(classified("a", n, 1, n < 200 ? 1 : 0, 0.5f, n), 0);
+      harness.processElement(List.of(classified("a", n, 1, n < 200 ? 1 : 0, 0.5f, n)), 0);
     }
     harness.setProcessingTime(INTERVAL);
 
@@ -201,7 +201,8 @@ class PrequentialEvaluatorTest {
     long expectedPosition = 0;
     for (int n = 0; n < 400; n++) {
       boolean right = n < 200;
-      harness.processElement(classified("a", n, 1, right ? 1 : 0, right ? 0.8f : 0.3f, n), 0);
+      harness.processElement(
+          List.of(classified("a", n, 1, right ? 1 : 0, right ? 0.8f : 0.3f, n)), 0);
       if (reference.add(right ? 0 : 1) && expectedPosition == 0) {
         expectedPosition = n + 1;
         assertThat(harness.extractOutputValues())
@@ -253,16 +254,17 @@ class PrequentialEvaluatorTest {
   void aWindowRestoredUnderAnotherBoundStartsOver() throws Exception {
     var original = open(PrequentialEvaluator.forKeys(settings(3, DetectorType.NONE, true)));
     for (int n = 0; n < 3; n++) {
-      original.processElement(classified("a", n, 1, 1, 0.9f, n), 0);
+      original.processElement(List.of(classified("a", n, 1, 1, 0.9f, n)), 0);
     }
     OperatorSubtaskState checkpoint = original.snapshot(1, 1);
 
     var restored =
         unopened(
-            PrequentialEvaluator.forKeys(settings(5, DetectorType.NONE, true)), Prediction::getKey);
+            PrequentialEvaluator.forKeys(settings(5, DetectorType.NONE, true)),
+            batch -> batch.get(0).getKey());
     restored.initializeState(checkpoint);
     restored.open();
-    restored.processElement(classified("a", 3, 1, 0, 0.4f, 3), 0);
+    restored.processElement(List.of(classified("a", 3, 1, 0, 0.4f, 3)), 0);
     restored.setProcessingTime(INTERVAL);
 
     assertThat(single(restored.extractOutputValues()).getMetrics())
@@ -274,7 +276,7 @@ class PrequentialEvaluatorTest {
   @Test
   void reportsWhatIsUnreportedWhenTheInputEnds() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
-    harness.processElement(classified("a", 0, 1, 1, 0.9f, 0), 0);
+    harness.processElement(List.of(classified("a", 0, 1, 1, 0.9f, 0)), 0);
 
     harness.processWatermark(new Watermark(Long.MAX_VALUE));
 
@@ -290,7 +292,7 @@ class PrequentialEvaluatorTest {
     for (int n = 0; n < 400; n++) {
       boolean right = n < 200;
       String key = n % 2 == 0 ? "a" : "b";
-      harness.processElement(classified(key, n, 1, right ? 1 : 0, 0.5f, n), 0);
+      harness.processElement(List.of(classified(key, n, 1, right ? 1 : 0, 0.5f, n)), 0);
     }
     harness.setProcessingTime(INTERVAL);
 
@@ -326,12 +328,35 @@ class PrequentialEvaluatorTest {
     return predictions;
   }
 
+  @Test
+  void aBatchOfPredictionsReportsWhatTheSamePredictionsOneByOneReport() throws Exception {
+    EvaluationSettings settings = settings(50, DetectorType.ADWIN, true);
+    List<Prediction> stream = errorRateRisingAt(1_000, 2_000);
+    var oneByOne = openForJob(settings);
+    var batched = openForJob(settings);
+
+    processAll(oneByOne, stream);
+    for (int from = 0; from < stream.size(); from += 64) {
+      batched.processElement(stream.subList(from, Math.min(from + 64, stream.size())), 0);
+    }
+    oneByOne.setProcessingTime(INTERVAL);
+    batched.setProcessingTime(INTERVAL);
+
+    List<MetricsEvent> expected = oneByOne.extractOutputValues();
+    assertThat(expected)
+        .extracting(MetricsEvent::getKind)
+        .contains(MetricsEventKind.DRIFT, MetricsEventKind.SNAPSHOT);
+    assertThat(batched.extractOutputValues())
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+        .containsExactlyElementsOf(expected);
+  }
+
   private static void processAll(
-      KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> harness,
+      KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent> harness,
       List<Prediction> predictions)
       throws Exception {
     for (Prediction prediction : predictions) {
-      harness.processElement(prediction, 0);
+      harness.processElement(List.of(prediction), 0);
     }
   }
 
@@ -340,23 +365,23 @@ class PrequentialEvaluatorTest {
     return events.get(0);
   }
 
-  private KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> open(
+  private KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent> open(
       PrequentialEvaluator evaluator) throws Exception {
-    var harness = unopened(evaluator, Prediction::getKey);
+    var harness = unopened(evaluator, batch -> batch.get(0).getKey());
     harness.open();
     return harness;
   }
 
   /** The whole job's evaluator, on predictions keyed by one constant. */
-  private KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> openForJob(
+  private KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent> openForJob(
       EvaluationSettings settings) throws Exception {
     var harness = unopened(PrequentialEvaluator.forJob(settings), prediction -> "job");
     harness.open();
     return harness;
   }
 
-  private KeyedOneInputStreamOperatorTestHarness<String, Prediction, MetricsEvent> unopened(
-      PrequentialEvaluator evaluator, KeySelector<Prediction, String> keys) throws Exception {
+  private KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent> unopened(
+      PrequentialEvaluator evaluator, KeySelector<List<Prediction>, String> keys) throws Exception {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(evaluator), keys, Types.STRING);
