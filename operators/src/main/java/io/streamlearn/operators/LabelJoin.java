@@ -226,10 +226,11 @@ public final class LabelJoin {
 
   /** The joined samples waiting for a training step, which the caller now takes. */
   List<LabeledSample> drainTrainable() throws Exception {
-    if (trainableCount() == 0) {
+    int waiting = trainableCount();
+    if (waiting == 0) {
       return List.of();
     }
-    List<LabeledSample> samples = new ArrayList<>(trainableCount());
+    List<LabeledSample> samples = new ArrayList<>(waiting);
     trainable.get().forEach(samples::add);
     trainable.clear();
     trainableCount.clear();

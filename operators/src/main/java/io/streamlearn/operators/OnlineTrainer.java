@@ -152,8 +152,9 @@ public class OnlineTrainer
     reactToDrift(state, ctx, now);
 
     // Samples whose delayed labels came since the last step train in this one.
-    boolean wholeBatch = training.size() == batch.size() && labelJoin.trainableCount() == 0;
-    training.addAll(labelJoin.drainTrainable());
+    List<LabeledSample> joined = labelJoin.drainTrainable();
+    boolean wholeBatch = training.size() == batch.size() && joined.isEmpty();
+    training.addAll(joined);
     if (!training.isEmpty()) {
       train(state, training, wholeBatch ? features : featureMatrix(training), ctx, now);
     }

@@ -1,16 +1,15 @@
 package io.streamlearn.pipeline;
 
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads everything committed to a topic, the way a read_committed consumer sees it. Unlike {@code
@@ -30,14 +29,8 @@ final class CommittedRecords {
    *     transaction left open hides everything after it
    */
   static <T> List<T> read(String bootstrapServers, String topic, WireCodec<T> codec) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConnectors.committedConsumer(bootstrapServers)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(info -> new TopicPartition(topic, info.partition()))

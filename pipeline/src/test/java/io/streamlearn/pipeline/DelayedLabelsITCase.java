@@ -53,7 +53,7 @@ class DelayedLabelsITCase {
   private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster(REPORTER);
+  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2, REPORTER);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 

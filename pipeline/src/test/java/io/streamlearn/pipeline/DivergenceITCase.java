@@ -57,7 +57,7 @@ class DivergenceITCase {
   private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster(METRICS);
+  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2, METRICS);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 

@@ -23,13 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -67,26 +63,6 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
   private final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
   private KafkaBroker broker;
   private Path savepoints;
-
-  /** One TaskManager with two slots: the job at parallelism 2, as the ITCases run it. */
-  static MiniClusterExtension miniCluster() {
-    return miniCluster(new Configuration());
-  }
-
-  /** As {@link #miniCluster()}, with the metrics of its jobs kept by {@code metrics}. */
-  static MiniClusterExtension miniCluster(InMemoryReporter metrics) {
-    return miniCluster(metrics.addToConfiguration(new Configuration()));
-  }
-
-  private static MiniClusterExtension miniCluster(Configuration configuration) {
-    return new MiniClusterExtension(
-        new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(configuration)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(configuration)
-            .build());
-  }
 
   /**
    * Starts a broker in a directory of its own and creates the job's topics under their default

@@ -32,7 +32,7 @@ class KafkaPipelineITCase {
   private static final int KEYS = 4;
   private static final int FEATURES = 10;
 
-  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = KafkaJobFixture.miniCluster();
+  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
   @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 

@@ -9,7 +9,6 @@ import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,13 +24,7 @@ class SavepointCompatibilityITCase {
 
   private static final Path FIXTURE = Path.of("src/test/resources/savepoints/v1");
 
-  @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
   @TempDir static Path workDir;
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();

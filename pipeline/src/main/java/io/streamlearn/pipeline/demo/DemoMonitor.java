@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.demo;
 
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.MetricsEventKind;
 import io.streamlearn.schemas.ModelCheckpoint;
@@ -11,12 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows the job's output topics, as a downstream consumer would (read committed), and keeps the
@@ -48,17 +47,7 @@ public final class DemoMonitor implements AutoCloseable {
       String metricsTopic) {
     this.predictionsTopic = predictionsTopic;
     this.checkpointsTopic = checkpointsTopic;
-    this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+    this.consumer = KafkaConnectors.committedConsumer(bootstrapServers);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : List.of(predictionsTopic, checkpointsTopic, metricsTopic)) {
       consumer

@@ -102,6 +102,23 @@ public final class KafkaConnectors {
   }
 
   /**
+   * A consumer of raw records that sees what downstream read-committed consumers see: no records of
+   * open or aborted transactions. It has no group and commits nothing; assign it partitions.
+   */
+  public static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            READ_COMMITTED,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /**
    * Reads {@code topic} from the beginning, committed records only, until at least {@code expected}
    * records have arrived or {@code timeout} has passed, and returns what it read: fewer than
    * expected on timeout, more if the last poll brought more.
@@ -111,12 +128,7 @@ public final class KafkaConnectors {
    */
   public static <T> List<T> readAll(
       String bootstrapServers, String topic, WireCodec<T> codec, int expected, Duration timeout) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(bootstrapServers)) {
       // Assigned partitions, no consumer group: nothing to rebalance and no offsets left behind.
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()

@@ -3,6 +3,7 @@ package io.streamlearn.pipeline.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.pipeline.MiniClusters;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
@@ -21,7 +22,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -40,13 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KafkaConnectorsITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
 
   private static final OutputTag<SourceRecord> UNDECODABLE =
       new OutputTag<>("undecodable", TypeInformation.of(SourceRecord.class));
