@@ -1,0 +1,386 @@
+package io.streamlearn.operators.fused;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.deeplearning4j.nn.api.Trainable;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSELU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
+
+/**
+ * Trains K keys' models of one dense architecture in one step: their flat DL4J parameter and
+ * updater state vectors, stacked as the rows of a [K, P] and a [K, S] array, go through one batched
+ * forward pass, one batched backward pass and one updater step, with a batched matrix product per
+ * layer ({@code Nd4j.matmul} on [K, rows, columns] arrays) instead of K small ones.
+ *
+ * <p>Each key's row is its model exactly as DL4J lays it out (see {@link DenseStage} and {@link
+ * UpdaterSpan}), so a key can move between this and a plain {@code MultiLayerNetwork} at any step.
+ * The arithmetic is DL4J's: activations and losses are DL4J's own objects applied to the [K * B, n]
+ * stack of all keys' rows, which they treat row by row; the gradient is divided by the batch size
+ * before L2, the updater and weight decay run in DL4J's order; the updater formulas are libnd4j's.
+ * Results differ from DL4J's only by float rounding (batched products sum in a different order).
+ *
+ * <p>Not thread-safe: use from the task thread, like ND4J itself.
+ */
+public final class FusedNetwork {
+
+  /** Activations that act element by element, or row by row (softmax), in training as in use. */
+  private static final Set<Class<? extends IActivation>> ACTIVATIONS =
+      Set.of(
+          ActivationIdentity.class,
+          ActivationReLU.class,
+          ActivationReLU6.class,
+          ActivationLReLU.class,
+          ActivationELU.class,
+          ActivationSELU.class,
+          ActivationTanH.class,
+          ActivationSigmoid.class,
+          ActivationHardSigmoid.class,
+          ActivationHardTanH.class,
+          ActivationSoftPlus.class,
+          ActivationSoftSign.class,
+          ActivationSwish.class,
+          ActivationSoftmax.class);
+
+  private static final Set<Class<? extends ILossFunction>> LOSSES =
+      Set.of(
+          LossMCXENT.class, LossNegativeLogLikelihood.class, LossBinaryXENT.class, LossMSE.class);
+
+  /** Keys' iteration counts are their step counts; their epoch count stays 0 in streaming. */
+  private static final int EPOCH = 0;
+
+  private final List<DenseStage> stages;
+  private final List<UpdaterSpan> spans;
+  private final long parameterCount;
+  private final long updaterStateSize;
+  private final boolean divideByBatchSize;
+
+  private FusedNetwork(
+      List<DenseStage> stages,
+      List<UpdaterSpan> spans,
+      long parameterCount,
+      long updaterStateSize,
+      boolean divideByBatchSize) {
+    this.stages = List.copyOf(stages);
+    this.spans = List.copyOf(spans);
+    this.parameterCount = parameterCount;
+    this.updaterStateSize = updaterStateSize;
+    this.divideByBatchSize = divideByBatchSize;
+  }
+
+  /**
+   * The fused form of a network configuration.
+   *
+   * @throws NotFusableException naming the layer or setting that keeps it on the per-key path
+   */
+  public static FusedNetwork of(MultiLayerConfiguration configuration) {
+    checkNetwork(configuration);
+    // The layout of parameters and updater state is read from a network DL4J builds itself.
+    MultiLayerNetwork template = new MultiLayerNetwork(configuration.clone());
+    template.init();
+    List<DenseStage> stages = new ArrayList<>();
+    long offset = 0;
+    List<NeuralNetConfiguration> layers = configuration.getConfs();
+    for (int index = 0; index < layers.size(); index++) {
+      DenseStage stage = stage(layers.get(index).getLayer(), index, layers.size(), offset);
+      stages.add(stage);
+      offset = stage.end();
+    }
+    if (offset != template.numParams()) {
+      throw new NotFusableException(
+          "DL4J lays out " + template.numParams() + " parameters, dense layers need " + offset);
+    }
+    List<UpdaterSpan> spans = spans(template);
+    long stateSize = spans.isEmpty() ? 0 : spans.get(spans.size() - 1).stateEnd();
+    return new FusedNetwork(stages, spans, offset, stateSize, layers.get(0).isMiniBatch());
+  }
+
+  /** Why a configuration cannot be fused, or null when it can. */
+  public static String notFusableReason(MultiLayerConfiguration configuration) {
+    try {
+      of(configuration);
+      return null;
+    } catch (NotFusableException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Length of a key's flat parameter vector. */
+  public long parameterCount() {
+    return parameterCount;
+  }
+
+  /** Length of a key's flat updater state vector; 0 for plain SGD. */
+  public long updaterStateSize() {
+    return updaterStateSize;
+  }
+
+  public int inputs() {
+    return stages.get(0).inputs();
+  }
+
+  public int outputs() {
+    return stages.get(stages.size() - 1).outputs();
+  }
+
+  /**
+   * The network outputs of every key for its rows: {@code features} [K, B, inputs] gives [K, B,
+   * outputs], as {@code MultiLayerNetwork.output(features, false)} would per key.
+   */
+  public INDArray predict(INDArray parameters, INDArray features) {
+    INDArray activations = features.castTo(parameters.dataType());
+    for (DenseStage stage : stages) {
+      INDArray preActivation = preActivation(stage, parameters, activations);
+      activations = activate(stage, preActivation);
+    }
+    return activations;
+  }
+
+  /**
+   * One gradient step for every key, as {@code MultiLayerNetwork.fit} takes it: {@code parameters}
+   * [K, P] and {@code updaterState} [K, S] (null when S is 0) are updated in place. {@code
+   * iterations} holds each key's iteration count before the step (its step count); the caller
+   * advances it. Returns each key's score of the step, as {@code MultiLayerNetwork.score()} after
+   * the fit: the batch's mean loss plus the regularization terms, taken before the update.
+   */
+  public double[] step(
+      INDArray parameters,
+      INDArray updaterState,
+      int[] iterations,
+      INDArray features,
+      INDArray labels) {
+    long keys = parameters.rows();
+    long rows = features.size(1);
+    List<INDArray> inputs = new ArrayList<>(stages.size());
+    List<INDArray> preActivations = new ArrayList<>(stages.size());
+    INDArray activations = features.castTo(parameters.dataType());
+    for (DenseStage stage : stages) {
+      inputs.add(activations);
+      INDArray preActivation = preActivation(stage, parameters, activations);
+      preActivations.add(preActivation);
+      if (!stage.isOutput()) {
+        activations = activate(stage, preActivation);
+      }
+    }
+    DenseStage output = stages.get(stages.size() - 1);
+    INDArray outputPreActivation = flat(preActivations.get(stages.size() - 1));
+    INDArray flatLabels = labels.castTo(parameters.dataType()).reshape('c', keys * rows, -1);
+    double[] scores = scores(output, flatLabels, outputPreActivation, keys, rows);
+    for (UpdaterSpan span : spans) {
+      for (RegularizedRange range : span.parameters()) {
+        range.addScores(parameters, iterations, EPOCH, scores);
+      }
+    }
+    INDArray delta =
+        output
+            .loss()
+            .computeGradient(flatLabels, outputPreActivation, output.activation(), null)
+            .reshape('c', keys, rows, output.outputs());
+    INDArray gradient = parameters.ulike();
+    for (int index = stages.size() - 1; index >= 0; index--) {
+      DenseStage stage = stages.get(index);
+      INDArray input = inputs.get(index);
+      // dW^T = delta^T x: [K, nOut, nIn], which read row by row is DL4J's 'f'-order dW.
+      INDArray weightGradient = Nd4j.matmul(delta, input, true, false, false);
+      gradient
+          .get(NDArrayIndex.all(), NDArrayIndex.interval(stage.weightOffset(), stage.biasOffset()))
+          .assign(weightGradient.reshape('c', keys, (long) stage.inputs() * stage.outputs()));
+      gradient
+          .get(NDArrayIndex.all(), NDArrayIndex.interval(stage.biasOffset(), stage.end()))
+          .assign(delta.sum(1));
+      if (index > 0) {
+        // dL/dx = delta W^T = delta (W^T), then through the previous layer's activation.
+        INDArray epsilon = Nd4j.matmul(delta, stage.transposedWeights(parameters));
+        DenseStage previous = stages.get(index - 1);
+        delta =
+            previous
+                .activation()
+                .backprop(flat(preActivations.get(index - 1)), flat(epsilon))
+                .getFirst()
+                .reshape('c', keys, rows, previous.outputs());
+      }
+    }
+    if (divideByBatchSize) {
+      gradient.divi(rows);
+    }
+    for (UpdaterSpan span : spans) {
+      span.apply(parameters, gradient, updaterState, iterations, EPOCH);
+    }
+    parameters.subi(gradient);
+    return scores;
+  }
+
+  private double[] scores(
+      DenseStage output, INDArray flatLabels, INDArray preActivation, long keys, long rows) {
+    INDArray perRow =
+        output.loss().computeScoreArray(flatLabels, preActivation.dup(), output.activation(), null);
+    return perRow.reshape(keys, rows).mean(1).toDoubleVector();
+  }
+
+  /** x W + b for every key: [K, B, nIn] to [K, B, nOut]. */
+  private static INDArray preActivation(
+      DenseStage stage, INDArray parameters, INDArray activations) {
+    INDArray product =
+        Nd4j.matmul(activations, stage.transposedWeights(parameters), false, true, false);
+    return product.addi(stage.biases(parameters));
+  }
+
+  /** The stage's activation of a [K, B, n] pre-activation, as a new array of that shape. */
+  private static INDArray activate(DenseStage stage, INDArray preActivation) {
+    return stage
+        .activation()
+        .getActivation(flat(preActivation).dup(), false)
+        .reshape(preActivation.shape());
+  }
+
+  /** A [K, B, n] array as the [K * B, n] matrix of all keys' rows, which DL4J's objects take. */
+  private static INDArray flat(INDArray stacked) {
+    return stacked.reshape('c', stacked.size(0) * stacked.size(1), stacked.size(2));
+  }
+
+  private static void checkNetwork(MultiLayerConfiguration configuration) {
+    if (configuration.getBackpropType() != BackpropType.Standard) {
+      throw new NotFusableException("backpropagation through time is not fused");
+    }
+    if (!configuration.getInputPreProcessors().isEmpty()) {
+      throw new NotFusableException("input preprocessors are not fused");
+    }
+    if (configuration.getConfs().isEmpty()) {
+      throw new NotFusableException("the network has no layers");
+    }
+  }
+
+  private static DenseStage stage(Layer layer, int index, int layerCount, long offset) {
+    boolean last = index == layerCount - 1;
+    String where = "layer " + index + " (" + layer.getClass().getSimpleName() + ")";
+    Class<?> expected = last ? OutputLayer.class : DenseLayer.class;
+    if (layer.getClass() != expected) {
+      throw new NotFusableException(
+          where + ": only DenseLayer hidden layers and an OutputLayer last are fused");
+    }
+    BaseLayer base = (BaseLayer) layer;
+    if (base.getIDropout() != null) {
+      throw new NotFusableException(where + ": dropout is not fused");
+    }
+    if (base.getWeightNoise() != null) {
+      throw new NotFusableException(where + ": weight noise is not fused");
+    }
+    if (base.getConstraints() != null && !base.getConstraints().isEmpty()) {
+      throw new NotFusableException(where + ": constraints are not fused");
+    }
+    if (base.getGradientNormalization() != null
+        && base.getGradientNormalization() != GradientNormalization.None) {
+      throw new NotFusableException(
+          where + ": gradient normalization " + base.getGradientNormalization() + " is not fused");
+    }
+    if (layer instanceof DenseLayer dense && (!dense.hasBias() || dense.hasLayerNorm())) {
+      throw new NotFusableException(where + ": dense layers without bias or with layer norm");
+    }
+    if (layer instanceof OutputLayer out && !out.hasBias()) {
+      throw new NotFusableException(where + ": an output layer without bias is not fused");
+    }
+    IActivation activation = base.getActivationFn();
+    if (!ACTIVATIONS.contains(activation.getClass())
+        || (!last && activation instanceof ActivationSoftmax)) {
+      throw new NotFusableException(where + ": the activation " + activation + " is not fused");
+    }
+    ILossFunction loss = null;
+    if (layer instanceof OutputLayer out) {
+      loss = out.getLossFn();
+      if (!LOSSES.contains(loss.getClass()) || hasWeights(loss)) {
+        throw new NotFusableException(
+            where + ": the loss " + loss + " is not MCXENT, XENT or MSE without weights");
+      }
+    }
+    FeedForwardLayer shape = (FeedForwardLayer) layer;
+    return new DenseStage(
+        offset,
+        Math.toIntExact(shape.getNIn()),
+        Math.toIntExact(shape.getNOut()),
+        activation,
+        loss);
+  }
+
+  private static boolean hasWeights(ILossFunction loss) {
+    if (loss instanceof LossMCXENT mcxent) {
+      return mcxent.getWeights() != null;
+    }
+    if (loss instanceof LossBinaryXENT xent) {
+      return xent.getWeights() != null;
+    }
+    return ((LossMSE) loss).getWeights() != null;
+  }
+
+  private static List<UpdaterSpan> spans(MultiLayerNetwork template) {
+    List<UpdaterSpan> spans = new ArrayList<>();
+    BaseMultiLayerUpdater<?> updater = (BaseMultiLayerUpdater<?>) template.getUpdater(true);
+    for (UpdaterBlock block : updater.getUpdaterBlocks()) {
+      List<RegularizedRange> ranges = new ArrayList<>();
+      IUpdater configuration = null;
+      for (UpdaterBlock.ParamState parameter : block.getLayersAndVariablesInBlock()) {
+        Trainable layer = parameter.getLayer();
+        String name = parameter.getParamName();
+        if (!layer.updaterDivideByMinibatch(name)) {
+          throw new NotFusableException(name + " is not divided by the minibatch size");
+        }
+        configuration = layer.getConfig().getUpdaterByParam(name);
+        ranges.add(
+            new RegularizedRange(
+                parameter.getParamOffsetStart(),
+                parameter.getParamOffsetEnd(),
+                layer.getConfig().getRegularizationByParam(name)));
+      }
+      BlockUpdater blockUpdater = BlockUpdater.of(configuration);
+      long length = block.getParamOffsetEnd() - block.getParamOffsetStart();
+      if (block.getUpdaterViewOffsetEnd() - block.getUpdaterViewOffsetStart()
+          != blockUpdater.stateSize() * length) {
+        throw new NotFusableException(
+            "the updater state of " + configuration + " is not laid out as expected");
+      }
+      spans.add(
+          new UpdaterSpan(
+              block.getParamOffsetStart(),
+              block.getParamOffsetEnd(),
+              block.getUpdaterViewOffsetStart(),
+              block.getUpdaterViewOffsetEnd(),
+              configuration,
+              blockUpdater,
+              ranges));
+    }
+    return spans;
+  }
+}
