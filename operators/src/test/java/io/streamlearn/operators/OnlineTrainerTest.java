@@ -24,6 +24,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -55,16 +56,50 @@ class OnlineTrainerTest {
         .allSatisfy(p -> assertThat(p.getModelVersion()).isZero())
         .extracting(Prediction::getSampleId)
         .containsExactly(batch.stream().map(LabeledSample::getId).toArray(String[]::new));
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getVersion()).isEqualTo(1);
     assertThat(state.getSteps()).isEqualTo(1);
     assertThat(state.getSamplesSeen()).isEqualTo(8);
     assertThat(state.getParameters())
-        .isNotEqualTo(new SharedNetwork(MODEL).newKeyState(0).getParameters());
+        .isNotEqualTo(TestModels.keyModel(MODEL).newKeyState(0).getParameters());
 
     harness.processElement1(separable("a", 4, 2), 0);
     assertThat(lastPredictions(harness, 4))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+  }
+
+  @Test
+  void trainsEachBatchWithTheConfiguredNumberOfGradientSteps() throws Exception {
+    var harness =
+        open(
+            new TrainerSettings(
+                MODEL,
+                ModelShape.classification(2, 2),
+                100,
+                Duration.ofHours(1),
+                200,
+                DRIFT_ALERTS,
+                new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO),
+                3));
+    List<LabeledSample> batch = separable("a", 16, 13);
+
+    harness.processElement1(batch, 0);
+
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
+    assertThat(state.getVersion()).isEqualTo(1);
+    assertThat(state.getSteps()).isEqualTo(3);
+    // Plain DL4J, three fits of the batch from the same seeded start, must give the same weights.
+    MultiLayerNetwork plain = new MultiLayerNetwork(TestModels.classifier(new Adam(0.05)));
+    plain.init();
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 2);
+    for (int row = 0; row < 16; row++) {
+      labels.putScalar(row, batch.get(row).getLabel(), 1.0);
+    }
+    for (int step = 0; step < 3; step++) {
+      plain.fit(features(batch), labels);
+    }
+    assertThat(ArrayBytes.decode(state.getParameters()).toFloatVector())
+        .containsExactly(plain.params().toFloatVector());
   }
 
   @Test
@@ -80,7 +115,7 @@ class OnlineTrainerTest {
     long correct =
         last.stream().filter(p -> Objects.equals(p.getPredictedLabel(), p.getLabel())).count();
     assertThat(correct / 640.0).isGreaterThanOrEqualTo(0.9);
-    assertThat(keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value().getVersion())
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value().getVersion())
         .isEqualTo(100);
   }
 
@@ -98,10 +133,10 @@ class OnlineTrainerTest {
               assertThat(p.getScores().get(0) + p.getScores().get(1)).isCloseTo(1f, within(1e-5f));
               assertThat(p.getLabel()).isNull();
             });
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getVersion()).isZero();
     assertThat(state.getSamplesSeen()).isZero();
-    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS)).isNullOrEmpty();
+    assertThat(harness.getSideOutput(TrainerOutputs.CHECKPOINTS)).isNullOrEmpty();
   }
 
   @Test
@@ -118,7 +153,7 @@ class OnlineTrainerTest {
     ModelCheckpoint latest = checkpoints.get(1);
     assertThat(latest.getSamplesSeen()).isEqualTo(96);
     assertThat(latest.getMetrics()).containsKeys("accuracy", "logLoss");
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getPublishedVersion()).isEqualTo(6);
 
     // The operator's next predictions come from version 6: the published model must agree.
@@ -147,7 +182,7 @@ class OnlineTrainerTest {
     assertThat(checkpoints(harness)).isEmpty();
     harness.setProcessingTime(11_000);
     assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getVersion).containsExactly(1L);
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getPublishedAtMillis()).isEqualTo(11_000);
 
     // An unchanged model is not published again.
@@ -240,7 +275,7 @@ class OnlineTrainerTest {
     }
 
     List<ModelCheckpoint> published = checkpoints(harness);
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(harness.getSideOutput(DeadLetters.TAG))
         .isNotEmpty()
         .allSatisfy(
@@ -272,7 +307,7 @@ class OnlineTrainerTest {
   }
 
   private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {
-    var records = harness.getSideOutput(OnlineTrainer.CHECKPOINTS);
+    var records = harness.getSideOutput(TrainerOutputs.CHECKPOINTS);
     return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 

@@ -15,6 +15,11 @@ final class TestModels {
 
   private TestModels() {}
 
+  /** A model of the configuration for two features and two classes, one step per batch. */
+  static KeyModel keyModel(String configurationJson) {
+    return KeyModels.create(configurationJson, ModelShape.classification(2, 2), 1);
+  }
+
   /** Two features, 8 tanh units, softmax over two classes. */
   static MultiLayerConfiguration classifier(IUpdater updater) {
     return network(

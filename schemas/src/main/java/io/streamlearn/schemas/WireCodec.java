@@ -59,7 +59,11 @@ public final class WireCodec<T> {
   }
 
   public static WireCodec<ModelCheckpoint> modelCheckpoints() {
-    return new WireCodec<>(ModelCheckpoint.getEncoder(), ModelCheckpoint::createDecoder, List.of());
+    // Version 1 knew one model format: its messages resolve to the current enum unchanged.
+    return new WireCodec<>(
+        ModelCheckpoint.getEncoder(),
+        ModelCheckpoint::createDecoder,
+        List.of("history/ModelCheckpoint-v1.avsc"));
   }
 
   public static WireCodec<DeadLetter> deadLetters() {
