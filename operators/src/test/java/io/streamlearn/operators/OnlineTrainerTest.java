@@ -1,5 +1,7 @@
 package io.streamlearn.operators;
 
+import static io.streamlearn.operators.Samples.boxed;
+import static io.streamlearn.operators.Samples.featureRows;
 import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.Samples.sample;
 import static io.streamlearn.operators.Samples.separable;
@@ -96,7 +98,7 @@ class OnlineTrainerTest {
       labels.putScalar(row, batch.get(row).getLabel(), 1.0);
     }
     for (int step = 0; step < 3; step++) {
-      plain.fit(features(batch), labels);
+      plain.fit(Nd4j.create(featureRows(batch)), labels);
     }
     assertThat(ArrayBytes.decode(state.getParameters()).toFloatVector())
         .containsExactly(plain.params().toFloatVector());
@@ -162,12 +164,12 @@ class OnlineTrainerTest {
     MultiLayerNetwork restored =
         ModelSerializer.restoreMultiLayerNetwork(
             new ByteArrayInputStream(latest.getModel().array()), true);
-    INDArray outputs = restored.output(features(next));
+    INDArray outputs = restored.output(Nd4j.create(featureRows(next)));
     List<Prediction> served = lastPredictions(harness, 16);
     for (int row = 0; row < 16; row++) {
       assertThat(served.get(row).getModelVersion()).isEqualTo(6);
       assertThat(served.get(row).getScores())
-          .containsExactly(toBoxed(outputs.getRow(row).toFloatVector()));
+          .containsExactly(boxed(outputs.getRow(row).toFloatVector()));
     }
   }
 
@@ -330,22 +332,5 @@ class OnlineTrainerTest {
       }
     }
     return true;
-  }
-
-  private static INDArray features(List<LabeledSample> samples) {
-    float[][] rows = new float[samples.size()][];
-    for (int i = 0; i < samples.size(); i++) {
-      List<Float> f = samples.get(i).getFeatures();
-      rows[i] = new float[] {f.get(0), f.get(1)};
-    }
-    return Nd4j.create(rows);
-  }
-
-  private static Float[] toBoxed(float[] values) {
-    Float[] boxed = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      boxed[i] = values[i];
-    }
-    return boxed;
   }
 }
