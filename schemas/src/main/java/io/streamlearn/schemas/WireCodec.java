@@ -69,7 +69,8 @@ public final class WireCodec<T> {
   }
 
   public static WireCodec<ModelCheckpoint> modelCheckpoints() {
-    return new WireCodec<>(ModelCheckpoint.class, List.of());
+    // Version 1 knew one model format: its messages resolve to the current enum unchanged.
+    return new WireCodec<>(ModelCheckpoint.class, List.of("history/ModelCheckpoint-v1.avsc"));
   }
 
   public static WireCodec<DeadLetter> deadLetters() {
