@@ -55,7 +55,7 @@ final class KeyDriftMonitor {
 
   private final DriftSettings settings;
   private final boolean classification;
-  private final SharedNetwork network;
+  private final KeyModel model;
 
   /** Fading weight from which a key's score is trusted: half the metrics window. */
   private final double trustedWeight;
@@ -71,10 +71,10 @@ final class KeyDriftMonitor {
   private Detection pending;
 
   KeyDriftMonitor(
-      DriftSettings settings, boolean classification, SharedNetwork network, int metricsWindow) {
+      DriftSettings settings, boolean classification, KeyModel model, int metricsWindow) {
     this.settings = settings;
     this.classification = classification;
-    this.network = network;
+    this.model = model;
     this.trustedWeight = metricsWindow / 2.0;
   }
 
@@ -138,7 +138,7 @@ final class KeyDriftMonitor {
    * Answers a detection that {@link #observe} made for the current key, if any, and otherwise
    * considers the loaded model for the rollback copy. Call it after the outcomes of the loaded
    * model were observed and before it trains again. When the reaction replaced the model, {@code
-   * state} holds the new one and the network is loaded with it.
+   * state} holds the new one and the model is loaded with it.
    *
    * @return the event to publish, or null without a detection
    */
@@ -160,7 +160,7 @@ final class KeyDriftMonitor {
     if (done.replacesModel()) {
       state.setVersion(state.getVersion() + 1);
       state.setMetrics(PrequentialMetrics.empty());
-      network.load(state);
+      model.load(state);
       DriftDetector keyDetector = detector.value();
       keyDetector.reset();
       detector.update(keyDetector);
@@ -208,7 +208,7 @@ final class KeyDriftMonitor {
 
   /** The initial model, as a new key gets it: weights, optimizer state and step count. */
   private DriftReaction reset(KeyModelState state, long now) {
-    KeyModelState initial = network.newKeyState(now);
+    KeyModelState initial = model.newKeyState(now);
     state.setParameters(initial.getParameters());
     state.setUpdaterState(initial.getUpdaterState());
     state.setSteps(initial.getSteps());

@@ -4,13 +4,26 @@ import io.streamlearn.schemas.LabeledSample;
 import java.io.Serializable;
 
 /**
- * What a sample must look like to train the model: its input width and, for classification, the
- * number of classes.
+ * What a sample must look like to train the model: its input width and layout and, for
+ * classification, the number of classes.
  *
  * @param features length of every feature vector
  * @param classes number of classes for classification, 0 for regression (one output)
+ * @param input how the features are laid out for the network; {@code features} values in all
  */
-public record ModelShape(int features, int classes) implements Serializable {
+public record ModelShape(int features, int classes, InputShape input) implements Serializable {
+
+  public ModelShape {
+    if (input.features() != features) {
+      throw new IllegalArgumentException(
+          "the input, " + input + ", does not hold " + features + " features");
+    }
+  }
+
+  /** A shape whose features are a plain vector. */
+  public ModelShape(int features, int classes) {
+    this(features, classes, InputShape.vector(features));
+  }
 
   public static ModelShape classification(int features, int classes) {
     if (classes < 2) {
@@ -21,6 +34,11 @@ public record ModelShape(int features, int classes) implements Serializable {
 
   public static ModelShape regression(int features) {
     return new ModelShape(features, 0);
+  }
+
+  /** This shape with the features laid out as {@code layout}, which must hold all of them. */
+  public ModelShape withInput(InputShape layout) {
+    return new ModelShape(features, classes, layout);
   }
 
   public boolean isClassification() {

@@ -20,6 +20,10 @@ public final class SampleValidator implements Serializable {
   }
 
   public Optional<Rejection> problemWith(LabeledSample sample) {
+    // Its prediction, its delayed label and its dead letters all find the sample by its id.
+    if (sample.getId() == null || sample.getId().isBlank()) {
+      return reject(DeadLetterReason.MISSING_SAMPLE_ID, "sample has an empty id");
+    }
     if (sample.getKey() == null || sample.getKey().isBlank()) {
       return reject(DeadLetterReason.MISSING_KEY, "sample " + sample.getId() + " has an empty key");
     }

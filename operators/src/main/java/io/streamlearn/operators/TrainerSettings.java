@@ -6,14 +6,16 @@ import java.time.Duration;
 /**
  * How the trainer trains and publishes.
  *
- * @param modelConfigurationJson the network, as DL4J's {@code MultiLayerConfiguration.toJson()}
- * @param shape input width and outputs the network must have
+ * @param modelConfigurationJson the network, as DL4J's {@code MultiLayerConfiguration.toJson()} or
+ *     {@code ComputationGraphConfiguration.toJson()}
+ * @param shape input width and layout, and the outputs the network must have
  * @param checkpointEverySteps publish a key's model after this many steps since the last one (0:
  *     never by count)
  * @param checkpointInterval publish a key's changed model at least this often (zero: never by time)
  * @param metricsWindow number of recent predictions the published metrics summarise
  * @param drift the per-key drift detector and what a detection does
  * @param delayedLabels how labels that arrive after their samples are joined and trained
+ * @param stepsPerBatch gradient steps each training batch gets
  */
 public record TrainerSettings(
     String modelConfigurationJson,
@@ -22,10 +24,14 @@ public record TrainerSettings(
     Duration checkpointInterval,
     int metricsWindow,
     DriftSettings drift,
-    DelayedLabels delayedLabels)
+    DelayedLabels delayedLabels,
+    int stepsPerBatch)
     implements Serializable {
 
-  /** Settings with the default label time-to-live, joined samples training in batches of 64. */
+  /**
+   * Settings with the default label time-to-live, joined samples training in batches of 64, and one
+   * gradient step per batch.
+   */
   public TrainerSettings(
       String modelConfigurationJson,
       ModelShape shape,
@@ -40,7 +46,8 @@ public record TrainerSettings(
         checkpointInterval,
         metricsWindow,
         drift,
-        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO));
+        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO),
+        1);
   }
 
   public TrainerSettings {
@@ -55,6 +62,10 @@ public record TrainerSettings(
     }
     if (drift == null) {
       throw new IllegalArgumentException("drift settings must be set; DetectorType.NONE for none");
+    }
+    if (stepsPerBatch < 1) {
+      throw new IllegalArgumentException(
+          "steps per batch must be at least 1, got " + stepsPerBatch);
     }
   }
 }

@@ -121,7 +121,7 @@ class DelayedLabelsTest {
 
     assertThat(model("a").getVersion()).isEqualTo(2);
     assertThat(model("a").getSamplesSeen()).isEqualTo(5);
-    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS))
+    assertThat(harness.getSideOutput(TrainerOutputs.CHECKPOINTS))
         .extracting(record -> record.getValue().getSamplesSeen())
         .containsExactly(5L);
   }
@@ -179,13 +179,13 @@ class DelayedLabelsTest {
     }
 
     harness.setProcessingTime(2_000);
-    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS))
+    assertThat(harness.getSideOutput(TrainerOutputs.CHECKPOINTS))
         .extracting(record -> record.getValue().getSamplesSeen())
         .containsExactly(8L);
     harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
 
     assertThat(model("a").getSamplesSeen()).isEqualTo(12);
-    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS))
+    assertThat(harness.getSideOutput(TrainerOutputs.CHECKPOINTS))
         .extracting(record -> record.getValue().getSamplesSeen())
         .containsExactly(8L, 12L);
   }
@@ -303,7 +303,8 @@ class DelayedLabelsTest {
                     checkpointInterval,
                     200,
                     DriftSettings.alertOnly(DetectorType.ADWIN),
-                    new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay))));
+                    new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay),
+                    1)));
     harness.open();
   }
 
@@ -315,7 +316,7 @@ class DelayedLabelsTest {
   }
 
   private KeyModelState model(String key) throws Exception {
-    return keyedState(harness, key, OnlineTrainer.modelDescriptor()).value();
+    return keyedState(harness, key, KeyStep.modelDescriptor()).value();
   }
 
   private Long trainingDue(String key) throws Exception {
@@ -338,7 +339,7 @@ class DelayedLabelsTest {
             .filter(p -> p.getLabel() == null)
             .map(Prediction::getSampleId)
             .collect(Collectors.toSet());
-    var records = harness.getSideOutput(OnlineTrainer.SCORED);
+    var records = harness.getSideOutput(TrainerOutputs.SCORED);
     return records == null
         ? List.of()
         : records.stream()

@@ -1,5 +1,8 @@
 package io.streamlearn.operators;
 
+import static io.streamlearn.operators.AvroBytes.concat;
+import static io.streamlearn.operators.AvroBytes.string;
+import static io.streamlearn.operators.AvroBytes.varint;
 import static io.streamlearn.operators.Samples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -9,6 +12,7 @@ import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -69,6 +73,32 @@ class LabelDecoderTest {
     assertThat(deadLetters())
         .extracting(DeadLetter::getReason)
         .containsExactly(DeadLetterReason.MISSING_LABEL, DeadLetterReason.LABEL_OUT_OF_RANGE);
+  }
+
+  /** Labels whose sample id claims 2,147,483,630 or 2^35 bytes, and one with a byte too many. */
+  @Test
+  void deadLettersLabelsClaimingMoreThanTheyHold() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new LabelDecoder(ModelShape.classification(2, 3), 200));
+    byte[] good = codec.encode(label("s-1", "a", 2, null));
+    byte[] header = Arrays.copyOf(good, 10);
+    List<byte[]> poison =
+        List.of(
+            concat(header, varint(2_147_483_630L), string("a"), new byte[11]),
+            concat(header, varint(1L << 35), string("s-1"), string("a")),
+            concat(good, new byte[] {0}));
+
+    for (byte[] record : poison) {
+      send(record);
+    }
+    send(good);
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(deadLetters())
+        .allSatisfy(d -> assertThat(d.getReason()).isEqualTo(DeadLetterReason.CORRUPT_RECORD))
+        .extracting(d -> d.getValue().array())
+        .containsExactlyElementsOf(poison);
   }
 
   private void send(byte[] value) throws Exception {

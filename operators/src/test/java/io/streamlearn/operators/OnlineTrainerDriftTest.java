@@ -27,10 +27,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
@@ -159,9 +155,9 @@ class OnlineTrainerDriftTest {
     var bAlone = open(settings(drift));
     List<List<LabeledSample>> aBatches = batches(labelsFlipAfter("a", BEFORE_DRIFT, 800, 5));
     List<List<LabeledSample>> bBatches = batches(separable("b", 2_400, 6));
-    SharedNetwork boosted =
-        new SharedNetwork(TestModels.classifier(new Adam(factor * LEARNING_RATE)).toJson());
-    SharedNetwork configured = new SharedNetwork(MODEL);
+    KeyModel boosted =
+        TestModels.keyModel(TestModels.classifier(new Adam(factor * LEARNING_RATE)).toJson());
+    KeyModel configured = TestModels.keyModel(MODEL);
 
     List<String> rates = new ArrayList<>();
     for (int n = 0; n < aBatches.size() && rates.size() < 4; n++) {
@@ -192,7 +188,7 @@ class OnlineTrainerDriftTest {
     String scheduled =
         TestModels.classifier(new Adam(new StepSchedule(ScheduleType.ITERATION, 0.1, 0.5, 10)))
             .toJson();
-    SharedNetwork network = new SharedNetwork(scheduled);
+    Dl4jKeyModel network = (Dl4jKeyModel) TestModels.keyModel(scheduled);
     KeyModelState state = network.newKeyState(0);
     state.setSteps(20);
     network.load(state);
@@ -209,23 +205,12 @@ class OnlineTrainerDriftTest {
 
   /** Whether one step of {@code network} from {@code before} on the batch gives {@code trained}. */
   private static boolean sameStep(
-      SharedNetwork network, KeyModelState before, List<LabeledSample> batch, byte[] trained) {
+      KeyModel network, KeyModelState before, List<LabeledSample> batch, byte[] trained) {
     KeyModelState step = copyOf(before);
     network.load(step);
-    network.fit(dataSet(batch));
+    network.fit(batch);
     network.store(step);
     return Arrays.equals(bytes(step.getParameters()), trained);
-  }
-
-  private static DataSet dataSet(List<LabeledSample> batch) {
-    float[][] features = new float[batch.size()][];
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch.size(), 2);
-    for (int row = 0; row < batch.size(); row++) {
-      List<Float> x = batch.get(row).getFeatures();
-      features[row] = new float[] {x.get(0), x.get(1)};
-      labels.putScalar(row, batch.get(row).getLabel(), 1.0);
-    }
-    return new DataSet(Nd4j.create(features), labels);
   }
 
   /** The separable concept for {@code before} samples, then with its labels flipped. */
@@ -292,8 +277,8 @@ class OnlineTrainerDriftTest {
   }
 
   private static KeyModelState stateOf(TrainerHarness harness, String key) throws Exception {
-    KeyModelState state = keyedState(harness, key, OnlineTrainer.modelDescriptor()).value();
-    return state != null ? state : new SharedNetwork(MODEL).newKeyState(0);
+    KeyModelState state = keyedState(harness, key, KeyStep.modelDescriptor()).value();
+    return state != null ? state : TestModels.keyModel(MODEL).newKeyState(0);
   }
 
   /** A deep copy: the heap state backend hands out the object the trainer changes in place. */
@@ -302,12 +287,12 @@ class OnlineTrainerDriftTest {
   }
 
   private static List<MetricsEvent> driftEvents(TrainerHarness harness) {
-    var records = harness.getSideOutput(OnlineTrainer.DRIFT_EVENTS);
+    var records = harness.getSideOutput(TrainerOutputs.DRIFT_EVENTS);
     return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 
   private static ModelCheckpoint checkpointOf(TrainerHarness harness, long version) {
-    return harness.getSideOutput(OnlineTrainer.CHECKPOINTS).stream()
+    return harness.getSideOutput(TrainerOutputs.CHECKPOINTS).stream()
         .map(StreamRecord::getValue)
         .filter(checkpoint -> checkpoint.getVersion() == version)
         .findFirst()
@@ -322,7 +307,7 @@ class OnlineTrainerDriftTest {
   }
 
   private static float[] initialParameters() {
-    return ArrayBytes.decode(new SharedNetwork(MODEL).newKeyState(0).getParameters())
+    return ArrayBytes.decode(TestModels.keyModel(MODEL).newKeyState(0).getParameters())
         .toFloatVector();
   }
 

@@ -1,5 +1,7 @@
 package io.streamlearn.operators;
 
+import static io.streamlearn.operators.Samples.boxed;
+import static io.streamlearn.operators.Samples.featureRows;
 import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.Samples.sample;
 import static io.streamlearn.operators.Samples.separable;
@@ -24,6 +26,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -55,16 +58,50 @@ class OnlineTrainerTest {
         .allSatisfy(p -> assertThat(p.getModelVersion()).isZero())
         .extracting(Prediction::getSampleId)
         .containsExactly(batch.stream().map(LabeledSample::getId).toArray(String[]::new));
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getVersion()).isEqualTo(1);
     assertThat(state.getSteps()).isEqualTo(1);
     assertThat(state.getSamplesSeen()).isEqualTo(8);
     assertThat(state.getParameters())
-        .isNotEqualTo(new SharedNetwork(MODEL).newKeyState(0).getParameters());
+        .isNotEqualTo(TestModels.keyModel(MODEL).newKeyState(0).getParameters());
 
     harness.processElement1(separable("a", 4, 2), 0);
     assertThat(lastPredictions(harness, 4))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+  }
+
+  @Test
+  void trainsEachBatchWithTheConfiguredNumberOfGradientSteps() throws Exception {
+    var harness =
+        open(
+            new TrainerSettings(
+                MODEL,
+                ModelShape.classification(2, 2),
+                100,
+                Duration.ofHours(1),
+                200,
+                DRIFT_ALERTS,
+                new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO),
+                3));
+    List<LabeledSample> batch = separable("a", 16, 13);
+
+    harness.processElement1(batch, 0);
+
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
+    assertThat(state.getVersion()).isEqualTo(1);
+    assertThat(state.getSteps()).isEqualTo(3);
+    // Plain DL4J, three fits of the batch from the same seeded start, must give the same weights.
+    MultiLayerNetwork plain = new MultiLayerNetwork(TestModels.classifier(new Adam(0.05)));
+    plain.init();
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 2);
+    for (int row = 0; row < 16; row++) {
+      labels.putScalar(row, batch.get(row).getLabel(), 1.0);
+    }
+    for (int step = 0; step < 3; step++) {
+      plain.fit(Nd4j.create(featureRows(batch)), labels);
+    }
+    assertThat(ArrayBytes.decode(state.getParameters()).toFloatVector())
+        .containsExactly(plain.params().toFloatVector());
   }
 
   @Test
@@ -80,7 +117,7 @@ class OnlineTrainerTest {
     long correct =
         last.stream().filter(p -> Objects.equals(p.getPredictedLabel(), p.getLabel())).count();
     assertThat(correct / 640.0).isGreaterThanOrEqualTo(0.9);
-    assertThat(keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value().getVersion())
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value().getVersion())
         .isEqualTo(100);
   }
 
@@ -98,10 +135,10 @@ class OnlineTrainerTest {
               assertThat(p.getScores().get(0) + p.getScores().get(1)).isCloseTo(1f, within(1e-5f));
               assertThat(p.getLabel()).isNull();
             });
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getVersion()).isZero();
     assertThat(state.getSamplesSeen()).isZero();
-    assertThat(harness.getSideOutput(OnlineTrainer.CHECKPOINTS)).isNullOrEmpty();
+    assertThat(harness.getSideOutput(TrainerOutputs.CHECKPOINTS)).isNullOrEmpty();
   }
 
   @Test
@@ -118,7 +155,7 @@ class OnlineTrainerTest {
     ModelCheckpoint latest = checkpoints.get(1);
     assertThat(latest.getSamplesSeen()).isEqualTo(96);
     assertThat(latest.getMetrics()).containsKeys("accuracy", "logLoss");
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getPublishedVersion()).isEqualTo(6);
 
     // The operator's next predictions come from version 6: the published model must agree.
@@ -127,12 +164,12 @@ class OnlineTrainerTest {
     MultiLayerNetwork restored =
         ModelSerializer.restoreMultiLayerNetwork(
             new ByteArrayInputStream(latest.getModel().array()), true);
-    INDArray outputs = restored.output(features(next));
+    INDArray outputs = restored.output(Nd4j.create(featureRows(next)));
     List<Prediction> served = lastPredictions(harness, 16);
     for (int row = 0; row < 16; row++) {
       assertThat(served.get(row).getModelVersion()).isEqualTo(6);
       assertThat(served.get(row).getScores())
-          .containsExactly(toBoxed(outputs.getRow(row).toFloatVector()));
+          .containsExactly(boxed(outputs.getRow(row).toFloatVector()));
     }
   }
 
@@ -147,7 +184,7 @@ class OnlineTrainerTest {
     assertThat(checkpoints(harness)).isEmpty();
     harness.setProcessingTime(11_000);
     assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getVersion).containsExactly(1L);
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getPublishedAtMillis()).isEqualTo(11_000);
 
     // An unchanged model is not published again.
@@ -240,7 +277,7 @@ class OnlineTrainerTest {
     }
 
     List<ModelCheckpoint> published = checkpoints(harness);
-    KeyModelState state = keyedState(harness, "a", OnlineTrainer.modelDescriptor()).value();
+    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(harness.getSideOutput(DeadLetters.TAG))
         .isNotEmpty()
         .allSatisfy(
@@ -272,7 +309,7 @@ class OnlineTrainerTest {
   }
 
   private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {
-    var records = harness.getSideOutput(OnlineTrainer.CHECKPOINTS);
+    var records = harness.getSideOutput(TrainerOutputs.CHECKPOINTS);
     return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 
@@ -295,22 +332,5 @@ class OnlineTrainerTest {
       }
     }
     return true;
-  }
-
-  private static INDArray features(List<LabeledSample> samples) {
-    float[][] rows = new float[samples.size()][];
-    for (int i = 0; i < samples.size(); i++) {
-      List<Float> f = samples.get(i).getFeatures();
-      rows[i] = new float[] {f.get(0), f.get(1)};
-    }
-    return Nd4j.create(rows);
-  }
-
-  private static Float[] toBoxed(float[] values) {
-    Float[] boxed = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      boxed[i] = values[i];
-    }
-    return boxed;
   }
 }

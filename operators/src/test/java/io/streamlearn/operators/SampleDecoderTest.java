@@ -1,5 +1,8 @@
 package io.streamlearn.operators;
 
+import static io.streamlearn.operators.AvroBytes.concat;
+import static io.streamlearn.operators.AvroBytes.string;
+import static io.streamlearn.operators.AvroBytes.varint;
 import static io.streamlearn.operators.Samples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -8,6 +11,7 @@ import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.WireCodec;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -102,6 +106,48 @@ class SampleDecoderTest {
             tuple("a-3", DeadLetterReason.NON_FINITE_FEATURE),
             tuple("a-4", DeadLetterReason.LABEL_OUT_OF_RANGE),
             tuple("a-5", DeadLetterReason.LABEL_OUT_OF_RANGE));
+  }
+
+  @Test
+  void rejectsASampleWithoutAnIdForItsOwnReason() throws Exception {
+    send(codec.encode(LabeledSample.newBuilder(sample("a", 0, 1, 0f, 0f)).setId("").build()));
+    send(codec.encode(LabeledSample.newBuilder(sample("a", 1, 1, 0f, 0f)).setId(" ").build()));
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(deadLetters())
+        .extracting(DeadLetter::getReason, DeadLetter::getSampleId, DeadLetter::getKey)
+        .containsExactly(
+            tuple(DeadLetterReason.MISSING_SAMPLE_ID, "", "a"),
+            tuple(DeadLetterReason.MISSING_SAMPLE_ID, " ", "a"));
+  }
+
+  /**
+   * Records of 19 to 39 bytes whose length prefix or item count claims far more than they hold:
+   * each used to throw out of Avro (past 2^31 - 8) or exhaust the heap (just under it), failing the
+   * job over and over. Now each is a dead letter with its bytes, and the stream goes on.
+   */
+  @Test
+  void deadLettersRecordsClaimingMoreThanTheyHold() throws Exception {
+    byte[] good = codec.encode(sample("a", 0, 1, 0f, 0f));
+    byte[] header = Arrays.copyOf(good, 10);
+    List<byte[]> poison =
+        List.of(
+            concat(header, varint(1L << 35), "s-1".getBytes()),
+            concat(header, string("s-1"), string("a"), varint(1L << 40), new byte[8]),
+            concat(header, string("s-1"), string("a"), varint(2_147_483_630L), new byte[16]),
+            concat(good, new byte[] {0}));
+
+    for (byte[] record : poison) {
+      send(record);
+      send(good);
+    }
+
+    assertThat(harness.extractOutputValues()).hasSize(poison.size());
+    assertThat(deadLetters())
+        .allSatisfy(d -> assertThat(d.getReason()).isEqualTo(DeadLetterReason.CORRUPT_RECORD))
+        .extracting(d -> d.getValue().array())
+        .containsExactlyElementsOf(poison);
+    assertThat(poison).allSatisfy(record -> assertThat(record.length).isBetween(19, 39));
   }
 
   private List<DeadLetter> deadLetters() {

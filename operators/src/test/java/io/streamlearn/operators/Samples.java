@@ -39,6 +39,27 @@ final class Samples {
     return samples;
   }
 
+  /** Each sample's features, one row per sample. */
+  static float[][] featureRows(List<LabeledSample> samples) {
+    float[][] rows = new float[samples.size()][];
+    for (int i = 0; i < samples.size(); i++) {
+      List<Float> features = samples.get(i).getFeatures();
+      rows[i] = new float[features.size()];
+      for (int column = 0; column < rows[i].length; column++) {
+        rows[i][column] = features.get(column);
+      }
+    }
+    return rows;
+  }
+
+  static Float[] boxed(float[] values) {
+    Float[] boxed = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return boxed;
+  }
+
   /** The value of a keyed state entry for {@code key}, read from the harness's state backend. */
   static <S extends State> S keyedState(
       AbstractStreamOperatorTestHarness<?> harness, String key, StateDescriptor<S, ?> descriptor)

@@ -1,7 +1,9 @@
 package io.streamlearn.operators;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -15,10 +17,48 @@ final class TestModels {
 
   private TestModels() {}
 
+  /** A model of the configuration for two features and two classes, one step per batch. */
+  static KeyModel keyModel(String configurationJson) {
+    return KeyModels.create(configurationJson, ModelShape.classification(2, 2), 1);
+  }
+
   /** Two features, 8 tanh units, softmax over two classes. */
   static MultiLayerConfiguration classifier(IUpdater updater) {
     return network(
         updater, 8, Activation.TANH, LossFunctions.LossFunction.MCXENT, 2, Activation.SOFTMAX);
+  }
+
+  /**
+   * Two features into two tanh branches of 4 units whose outputs are concatenated, then softmax
+   * over two classes: a graph, as Keras functional models are, that no layer stack describes.
+   */
+  static ComputationGraphConfiguration graphClassifier(IUpdater updater) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(7)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.XAVIER)
+        .updater(updater)
+        .graphBuilder()
+        .addInputs("features")
+        .addLayer(
+            "left",
+            new DenseLayer.Builder().nIn(2).nOut(4).activation(Activation.TANH).build(),
+            "features")
+        .addLayer(
+            "right",
+            new DenseLayer.Builder().nIn(2).nOut(4).activation(Activation.RELU).build(),
+            "features")
+        .addVertex("both", new MergeVertex(), "left", "right")
+        .addLayer(
+            "scores",
+            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(8)
+                .nOut(2)
+                .activation(Activation.SOFTMAX)
+                .build(),
+            "both")
+        .setOutputs("scores")
+        .build();
   }
 
   /** Two features, 4 linear units, one linear output with squared error. */

@@ -27,6 +27,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOS
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_REACTION;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.DelayedLabels;
@@ -172,7 +173,8 @@ public final class KafkaJob {
             new DelayedLabels(
                 config.get(LABELS_TIME_TO_LIVE),
                 config.get(BATCH_SIZE),
-                config.get(BATCH_MAX_DELAY))),
+                config.get(BATCH_MAX_DELAY)),
+            config.get(MODEL_STEPS_PER_BATCH)),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),

@@ -6,6 +6,7 @@ import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
+import io.streamlearn.operators.TrainerOutputs;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.operators.evaluation.PrequentialEvaluator;
@@ -117,12 +118,12 @@ public final class StreamlearnJob {
 
     predictions.sinkTo(sinks.predictions()).uid("predictions-sink").name("predictions");
     predictions
-        .getSideOutput(OnlineTrainer.CHECKPOINTS)
+        .getSideOutput(TrainerOutputs.CHECKPOINTS)
         .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
         .name("model checkpoints");
-    evaluate(predictions.getSideOutput(OnlineTrainer.SCORED), settings.evaluation())
-        .union(predictions.getSideOutput(OnlineTrainer.DRIFT_EVENTS))
+    evaluate(predictions.getSideOutput(TrainerOutputs.SCORED), settings.evaluation())
+        .union(predictions.getSideOutput(TrainerOutputs.DRIFT_EVENTS))
         .sinkTo(sinks.metrics())
         .uid("metrics-sink")
         .name("metrics");

@@ -1,6 +1,10 @@
 package io.streamlearn.schemas;
 
-/** A message that cannot be decoded, with a reason code that says why. */
+/**
+ * A message that cannot be decoded, with a reason code that says why. It carries no stack trace:
+ * the fault is in the bytes, not in the code, and a flood of bad records should cost no more than
+ * the records themselves.
+ */
 public final class WireFormatException extends Exception {
 
   /** Why a message could not be decoded. */
@@ -16,7 +20,7 @@ public final class WireFormatException extends Exception {
   private final Reason reason;
 
   public WireFormatException(Reason reason, String message) {
-    super(message);
+    super(message, null, false, false);
     this.reason = reason;
   }
 

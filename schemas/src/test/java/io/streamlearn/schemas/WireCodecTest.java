@@ -3,15 +3,21 @@ package io.streamlearn.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryData;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +180,102 @@ class WireCodecTest {
         .isInstanceOfSatisfying(
             WireFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.CORRUPT_RECORD));
+  }
+
+  /** A length prefix of 2^35 (zig-zag varint 80 80 80 80 80 02) on the sample id, in 19 bytes. */
+  @Test
+  void rejectsAStringLongerThanTheBytesLeft() {
+    byte[] poison = poison(LabeledSample.getClassSchema(), varint(1L << 35), "abc".getBytes());
+
+    assertThat(poison).hasSize(19);
+    assertCorrupt(samples, poison, "field id", "34359738368 bytes");
+  }
+
+  @Test
+  void rejectsAnArrayCountLargerThanTheBytesLeft() {
+    for (long count : new long[] {1L << 40, 2_147_483_630L}) {
+      byte[] poison =
+          poison(
+              LabeledSample.getClassSchema(),
+              string("s-1"),
+              string("k"),
+              varint(count),
+              new byte[8]);
+
+      assertCorrupt(samples, poison, "field features", count + " items");
+    }
+  }
+
+  @Test
+  void rejectsALabelWhoseSampleIdIsLongerThanTheBytesLeft() {
+    WireCodec<SampleLabel> labels = WireCodec.sampleLabels();
+
+    assertCorrupt(
+        labels,
+        poison(SampleLabel.getClassSchema(), varint(2_147_483_630L), new byte[10]),
+        "field sampleId");
+  }
+
+  @Test
+  void rejectsBytesLeftOverAfterACompleteRecord() {
+    byte[] whole = samples.encode(sample("s-1", 1, null));
+    byte[] longer = Arrays.copyOf(whole, whole.length + 2);
+
+    assertCorrupt(samples, longer, "2 bytes left over");
+  }
+
+  @Test
+  void rejectsAUnionBranchTheSchemaDoesNotHave() {
+    byte[] poison =
+        poison(
+            LabeledSample.getClassSchema(),
+            string("s-1"),
+            string("k"),
+            varint(0),
+            varint(5),
+            new byte[8],
+            varint(0));
+
+    assertCorrupt(samples, poison, "field label", "branch 5");
+  }
+
+  private static void assertCorrupt(WireCodec<?> codec, byte[] message, String... saying) {
+    assertThatThrownBy(() -> codec.decode(message))
+        .isInstanceOfSatisfying(
+            WireFormatException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(WireFormatException.Reason.CORRUPT_RECORD);
+              assertThat(e.getMessage()).contains(saying);
+            });
+  }
+
+  /** The writer schema's single-object header (marker and fingerprint), then the body's pieces. */
+  private static byte[] poison(Schema writer, byte[]... body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0xC3, 0x01});
+    out.writeBytes(
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(SchemaNormalization.parsingFingerprint64(writer))
+            .array());
+    for (byte[] piece : body) {
+      out.writeBytes(piece);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] string(String value) {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    byte[] length = varint(utf8.length);
+    byte[] both = Arrays.copyOf(length, length.length + utf8.length);
+    System.arraycopy(utf8, 0, both, length.length, utf8.length);
+    return both;
+  }
+
+  /** Avro's zig-zag variable-length encoding of a long, as length prefixes and counts use. */
+  private static byte[] varint(long value) {
+    byte[] buffer = new byte[10];
+    return Arrays.copyOf(buffer, BinaryData.encodeLong(value, buffer, 0));
   }
 
   private static LabeledSample sample(String id, Integer label, Double target) {

@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline.cli;
 
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
@@ -27,8 +28,18 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "CSV: a header row; columns 'key' (required), 'id', 'label', 'target' (optional; empty cell"
-          + " = unknown); every other column is a feature, in order.",
+      "CSV: a header row (or --no-header), cells separated by ',', ';' or tabs (found from the"
+          + " first row), quoted as RFC 4180 says. The model key is --key, or the column"
+          + " --key-column names (default 'key'); the id, class label and regression target come"
+          + " from --id-column, --label-column and --target-column (defaults 'id', 'label',"
+          + " 'target'; an empty label or target cell is unknown). Every other column, but those"
+          + " --ignore-column names, is a feature, in file order. Columns are named as in the"
+          + " header, or by number from 1. Rows without an id are numbered 1, 2, ... in file"
+          + " order.",
+      "",
+      "Class labels: whole numbers (0, 1, also 1.0) are the class indexes as written. Other"
+          + " labels (setosa, yes, ...) get indexes in sorted order, or in the order --classes"
+          + " gives; the mapping is printed. Give model.classes the number of classes.",
       "",
       "Delayed labels: --unlabeled-fraction F writes that share of the labeled samples without"
           + " their label, and their labels (SampleLabel records) to --labels-topic --label-delay"
@@ -38,6 +49,8 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --generate 10000",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --csv data.csv",
+      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --csv iris.csv --key iris"
+          + " --label-column species",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --generate 10000"
           + " --unlabeled-fraction 0.3 --label-delay PT10S"
     })
@@ -64,6 +77,8 @@ final class ProduceCommand extends Subcommand {
   }
 
   @Mixin GeneratorOptions stream;
+
+  @Mixin CsvSamples csvColumns;
 
   @Option(
       names = "--unlabeled-fraction",
@@ -93,7 +108,7 @@ final class ProduceCommand extends Subcommand {
     Iterable<LabeledSample> samples;
     long count;
     if (input.csv != null) {
-      List<LabeledSample> rows = CsvSamples.read(input.csv);
+      List<LabeledSample> rows = csvColumns.read(input.csv, out());
       samples = rows;
       count = rows.size();
     } else {
@@ -104,6 +119,12 @@ final class ProduceCommand extends Subcommand {
     if (unlabeledFraction < 0 || unlabeledFraction > 1 || labelDelay.isNegative()) {
       throw new IllegalArgumentException(
           "--unlabeled-fraction must be in [0, 1] and --label-delay not negative");
+    }
+    try (KafkaPreflight kafka = KafkaPreflight.connect(bootstrapServers)) {
+      kafka.requireTopics(
+          unlabeledFraction > 0 ? List.of(topic, labelsTopic) : List.of(topic),
+          ": create it first (kafka-topics.sh --create, or 'run --create-topics' for a job's"
+              + " topics)");
     }
     List<SampleLabel.Builder> withheld = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(stream.seed);

@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline.cli;
 
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import io.streamlearn.pipeline.report.LearningCurveReport;
 import io.streamlearn.pipeline.report.MetricsFile;
 import io.streamlearn.schemas.MetricsEvent;
@@ -111,6 +112,9 @@ final class ReportCommand extends Subcommand {
   private List<MetricsEvent> read() throws IOException {
     if (source.input != null) {
       return MetricsFile.read(source.input);
+    }
+    try (KafkaPreflight kafka = KafkaPreflight.connect(source.bootstrapServers)) {
+      kafka.requireTopics(List.of(topic), "");
     }
     return KafkaConnectors.readAll(
         source.bootstrapServers, topic, WireCodec.metricsEvents(), max, timeout);

@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  bin/streamlearn run --config job.yaml",
       "  bin/streamlearn run --config job.yaml --set batch.size=128 --set job.parallelism=2",
+      "  bin/streamlearn run --config job.yaml --create-topics --partitions 4 --replication-factor 3",
       "  bin/streamlearn run --config job.yaml --jobmanager flink-jm:8081 --detached",
       "  flink run pipeline/target/streamlearn-job.jar run --config job.yaml"
     })
@@ -56,6 +58,8 @@ final class RunCommand extends Subcommand {
   @Option(names = "--detached", description = "Return once the job is submitted.")
   boolean detached;
 
+  @Mixin JobTopics topics;
+
   @Override
   public Integer call() throws Exception {
     StreamlearnConfig configuration;
@@ -65,6 +69,7 @@ final class RunCommand extends Subcommand {
       err().println(config + ": " + e.getMessage());
       return 2;
     }
+    topics.prepare(configuration, out(), err());
     StreamExecutionEnvironment env = environment(configuration);
     KafkaJob.define(env, configuration);
     if (detached) {

@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.cli;
 
+import io.streamlearn.pipeline.kafka.KafkaUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,13 +39,18 @@ public final class StreamlearnCommand {
   }
 
   /**
-   * A bad input (a CSV row, a missing file) is reported in one line that says what to fix; any
-   * other failure with its stack trace, which is what a bug report needs.
+   * A bad input (a CSV row, a missing file) is reported in one line that says what to fix, and so
+   * is a Kafka that cannot be used (unreachable servers, a missing topic); any other failure with
+   * its stack trace, which is what a bug report needs.
    */
   private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
     if (e instanceof IllegalArgumentException) {
       command.getErr().println("streamlearn " + command.getCommandName() + ": " + e.getMessage());
       return 2;
+    }
+    if (e instanceof KafkaUnavailableException) {
+      command.getErr().println("streamlearn " + command.getCommandName() + ": " + e.getMessage());
+      return 1;
     }
     e.printStackTrace(command.getErr());
     return 1;

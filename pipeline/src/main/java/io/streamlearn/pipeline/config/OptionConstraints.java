@@ -24,6 +24,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_L2;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LEARNING_RATE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +59,7 @@ final class OptionConstraints {
           new ActivationNameConstraint(MODEL_ACTIVATION),
           Range.of(MODEL_LEARNING_RATE, greaterThan(0.0)),
           Range.of(MODEL_L2, atLeast(0.0)),
+          Range.of(MODEL_STEPS_PER_BATCH, atLeast(1)),
           Range.of(MODEL_CHECKPOINT_EVERY_STEPS, atLeast(0)),
           Range.of(MODEL_CHECKPOINT_INTERVAL, atLeast(Duration.ZERO)),
           Range.of(METRICS_WINDOW, atLeast(1)),

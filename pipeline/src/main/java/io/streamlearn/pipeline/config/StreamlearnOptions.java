@@ -220,6 +220,15 @@ public final class StreamlearnOptions {
                   + " the first layer's nIn must equal model.features, and the last layer's nOut"
                   + " must equal model.classes (CLASSIFICATION) or 1 (REGRESSION).");
 
+  public static final ConfigOption<Integer> MODEL_STEPS_PER_BATCH =
+      ConfigOptions.key("model.steps-per-batch")
+          .intType()
+          .defaultValue(1)
+          .withDescription(
+              "Gradient steps each mini-batch trains the key's model with. More than 1 learns more"
+                  + " from each sample at that many times the training cost; the model version"
+                  + " still grows by 1 per batch, the checkpoint's steps by this many.");
+
   public static final ConfigOption<Integer> MODEL_CHECKPOINT_EVERY_STEPS =
       ConfigOptions.key("model.checkpoint.every-steps")
           .intType()
@@ -363,6 +372,7 @@ public final class StreamlearnOptions {
           MODEL_L2,
           MODEL_SEED,
           MODEL_CONFIGURATION_FILE,
+          MODEL_STEPS_PER_BATCH,
           MODEL_CHECKPOINT_EVERY_STEPS,
           MODEL_CHECKPOINT_INTERVAL,
           METRICS_WINDOW,

@@ -1,9 +1,8 @@
 package io.streamlearn.pipeline.demo;
 
+import io.streamlearn.pipeline.progress.KeyVersions;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * What the demo has seen on its output topics at one moment.
@@ -33,15 +32,10 @@ public record DemoStats(
   }
 
   public String progressLine() {
-    String keyVersions =
-        new TreeMap<>(versions)
-            .entrySet().stream()
-                .map(e -> e.getKey() + ":v" + e.getValue())
-                .collect(Collectors.joining(" "));
     return String.format(
         Locale.ROOT,
         "[%5.1fs] samples %,d | predictions %,d (%,.0f/s) | accuracy(last %,d) %.3f kappa %.3f"
-            + " | drifts %d | versions %s | checkpoints %,d",
+            + " | drifts %d | %s | checkpoints %,d",
         seconds,
         samples,
         predictions,
@@ -50,7 +44,7 @@ public record DemoStats(
         metric("accuracy"),
         metric("kappa"),
         drifts,
-        keyVersions,
+        KeyVersions.summary(versions),
         checkpoints);
   }
 

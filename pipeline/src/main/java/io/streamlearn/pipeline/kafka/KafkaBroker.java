@@ -83,12 +83,23 @@ public final class KafkaBroker implements AutoCloseable {
    *     holds the end of {@code broker.log}
    */
   public static KafkaBroker start(Path workDir) throws IOException, InterruptedException {
+    return start(workDir, "");
+  }
+
+  /**
+   * Starts a broker like {@link #start(Path)}, with {@code serverProperties} (lines of a properties
+   * file) overriding its settings, for example {@code auto.create.topics.enable=true} to behave
+   * like a broker with Kafka's defaults.
+   */
+  public static KafkaBroker start(Path workDir, String serverProperties)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     int brokerPort = freeLoopbackPort();
     int controllerPort = freeLoopbackPort();
-    Path serverProperties = workDir.resolve("server.properties");
+    Path propertiesFile = workDir.resolve("server.properties");
     Files.writeString(
-        serverProperties, serverProperties(workDir.resolve("data"), brokerPort, controllerPort));
+        propertiesFile,
+        serverProperties(workDir.resolve("data"), brokerPort, controllerPort) + serverProperties);
     Path log4jConfig = workDir.resolve("log4j2-broker.properties");
     Files.writeString(log4jConfig, LOG4J_TO_STDOUT);
     Path logFile = workDir.resolve("broker.log");
@@ -103,7 +114,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 KafkaBrokerMain.class.getName(),
-                serverProperties.toAbsolutePath().toString(),
+                propertiesFile.toAbsolutePath().toString(),
                 clusterId(workDir))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

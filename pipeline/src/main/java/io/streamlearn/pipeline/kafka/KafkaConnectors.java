@@ -103,7 +103,8 @@ public final class KafkaConnectors {
 
   /**
    * A consumer of raw records that sees what downstream read-committed consumers see: no records of
-   * open or aborted transactions. It has no group and commits nothing; assign it partitions.
+   * open or aborted transactions. It has no group, commits nothing and creates no topic; assign it
+   * partitions.
    */
   public static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
     return new KafkaConsumer<>(
@@ -113,6 +114,9 @@ public final class KafkaConnectors {
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             READ_COMMITTED,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            // Reading a topic must never create it, whatever the broker's auto.create.topics.
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
             false),
         new ByteArrayDeserializer(),
         new ByteArrayDeserializer());

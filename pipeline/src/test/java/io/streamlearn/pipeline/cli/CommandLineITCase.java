@@ -1,8 +1,10 @@
 package io.streamlearn.pipeline.cli;
 
+import static io.streamlearn.pipeline.cli.Cli.streamlearn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamlearn.pipeline.cli.Cli.Result;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
@@ -11,8 +13,6 @@ import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +66,7 @@ class CommandLineITCase {
     Files.writeString(
         csv, "id,key,label,x1,x2\nr1,fraud,1,0.5,-2\nr2,fraud,,1.5,3\nr3,clicks,0,0,0\n");
 
-    Result result =
-        streamlearn(
-            "produce",
-            "--bootstrap-servers",
-            KAFKA.broker().bootstrapServers(),
-            "--topic",
-            "csv-samples",
-            "--csv",
-            csv.toString());
+    Result result = produce("csv-samples", "--csv", csv.toString());
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("Wrote 3 samples to csv-samples");
@@ -92,20 +84,114 @@ class CommandLineITCase {
         .containsExactly(0.5f, -2f);
   }
 
+  /** Iris as data-set sites serve it: class names as labels, no id, no key column. */
+  @Test
+  void producesACsvWithClassNamesNumberedInSortedOrderAndRowsNumbered() throws Exception {
+    KAFKA.broker().createTopic("iris", 1);
+    Path csv = workDir.resolve("iris.csv");
+    Files.writeString(
+        csv,
+        "sepal_length,sepal_width,petal_length,petal_width,species\n"
+            + "5.1,3.5,1.4,0.2,setosa\n"
+            + "7.0,3.2,4.7,1.4,versicolor\n"
+            + "6.3,3.3,6.0,2.5,virginica\n"
+            + "4.9,3.0,1.4,0.2,setosa\n");
+
+    Result result =
+        produce("iris", "--csv", csv.toString(), "--key", "iris", "--label-column", "species");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("Class labels: setosa=0, versicolor=1, virginica=2")
+        .contains("Wrote 4 samples to iris");
+    assertThat(read("iris", WireCodec.labeledSamples(), 4))
+        .extracting(LabeledSample::getId, LabeledSample::getKey, LabeledSample::getLabel)
+        .containsExactly(
+            tuple("1", "iris", 0),
+            tuple("2", "iris", 1),
+            tuple("3", "iris", 2),
+            tuple("4", "iris", 0));
+  }
+
+  /** Titanic as Kaggle serves it: quoted names holding commas and quotes, text columns, CRLF. */
+  @Test
+  void producesACsvWithQuotedTextColumnsLeftOutAndNamedIdAndLabelColumns() throws Exception {
+    KAFKA.broker().createTopic("titanic", 1);
+    Path csv = workDir.resolve("titanic.csv");
+    Files.writeString(
+        csv,
+        "PassengerId,Survived,Pclass,Name,Sex,Age\r\n"
+            + "1,0,3,\"Braund, Mr. Owen Harris\",male,22\r\n"
+            + "2,1,1,\"Cumings, Mrs. John Bradley (Florence \"\"Flo\"\" Briggs)\",female,38\r\n"
+            + "892,,3,\"Kelly, Mr. James\",male,34.5\r\n");
+
+    Result result =
+        produce(
+            "titanic",
+            "--csv",
+            csv.toString(),
+            "--key",
+            "titanic",
+            "--id-column",
+            "PassengerId",
+            "--label-column",
+            "Survived",
+            "--ignore-column",
+            "Name",
+            "--ignore-column",
+            "Sex");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<LabeledSample> written = read("titanic", WireCodec.labeledSamples(), 3);
+    assertThat(written)
+        .extracting(LabeledSample::getId, LabeledSample::getLabel, LabeledSample::getFeatures)
+        .containsExactly(
+            tuple("1", 0, List.of(3f, 22f)),
+            tuple("2", 1, List.of(1f, 38f)),
+            tuple("892", null, List.of(3f, 34.5f)));
+  }
+
+  /** Wine quality as UCI serves it: semicolons, quoted header names, whole-number classes. */
+  @Test
+  void producesASemicolonCsvWithAKeyColumnChosenByNumber() throws Exception {
+    KAFKA.broker().createTopic("wine", 1);
+    Path csv = workDir.resolve("winequality-red.csv");
+    Files.writeString(
+        csv,
+        "\"fixed acidity\";\"alcohol\";\"quality\";\"colour\"\n"
+            + "7.4;9.4;5;red\n"
+            + "7.8;9.8;6.0;red\n");
+
+    Result result =
+        produce("wine", "--csv", csv.toString(), "--key-column", "4", "--label-column", "quality");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).doesNotContain("Class labels");
+    assertThat(read("wine", WireCodec.labeledSamples(), 2))
+        .extracting(LabeledSample::getKey, LabeledSample::getLabel, LabeledSample::getFeatures)
+        .containsExactly(
+            tuple("red", 5, List.of(7.4f, 9.4f)), tuple("red", 6, List.of(7.8f, 9.8f)));
+  }
+
+  @Test
+  void aTextColumnTakenForAFeatureIsNamedWithTheOptionThatLeavesItOut() throws Exception {
+    Path csv = workDir.resolve("text.csv");
+    Files.writeString(csv, "label,name,x\n1,\"Kelly, James\",2\n");
+
+    Result result = produce("unused", "--csv", csv.toString(), "--key", "k");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("text.csv:2: column 'name' is not a number: 'Kelly, James'")
+        .contains("--ignore-column name");
+  }
+
   @Test
   void namesTheLineOfABadCsvRow() throws Exception {
     Path csv = workDir.resolve("broken.csv");
     Files.writeString(csv, "key,label,x1\na,1,0.5\na,1,zero\n");
 
-    Result result =
-        streamlearn(
-            "produce",
-            "--bootstrap-servers",
-            KAFKA.broker().bootstrapServers(),
-            "--topic",
-            "unused",
-            "--csv",
-            csv.toString());
+    Result result = produce("unused", "--csv", csv.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("broken.csv:3").contains("'zero'");
@@ -115,7 +201,7 @@ class CommandLineITCase {
   void producesGeneratedSamples() throws Exception {
     KAFKA.broker().createTopic("generated", 2);
 
-    Result result = produceGenerated("generated", "500", "--keys", "3", "--features", "5");
+    Result result = produce("generated", "--generate", "500", "--keys", "3", "--features", "5");
 
     assertThat(result.exitCode()).isZero();
     List<LabeledSample> written = read("generated", WireCodec.labeledSamples(), 500);
@@ -129,8 +215,9 @@ class CommandLineITCase {
     KAFKA.broker().createTopic("late-labels", 2);
 
     Result result =
-        produceGenerated(
+        produce(
             "partly-labeled",
+            "--generate",
             "1000",
             "--unlabeled-fraction",
             "0.3",
@@ -237,8 +324,8 @@ class CommandLineITCase {
         KAFKA.broker().bootstrapServers(), topic, codec, expected, Duration.ofSeconds(30));
   }
 
-  /** {@code produce --generate count} to the topic, with more options. */
-  private static Result produceGenerated(String topic, String count, String... options) {
+  /** {@code produce} to the topic of the broker, with its input and more options. */
+  private static Result produce(String topic, String... inputAndOptions) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -246,23 +333,8 @@ class CommandLineITCase {
                 "--bootstrap-servers",
                 KAFKA.broker().bootstrapServers(),
                 "--topic",
-                topic,
-                "--generate",
-                count));
-    args.addAll(List.of(options));
+                topic));
+    args.addAll(List.of(inputAndOptions));
     return streamlearn(args.toArray(String[]::new));
   }
-
-  private static Result streamlearn(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        StreamlearnCommand.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Result(exitCode, out.toString(), err.toString());
-  }
-
-  private record Result(int exitCode, String out, String err) {}
 }

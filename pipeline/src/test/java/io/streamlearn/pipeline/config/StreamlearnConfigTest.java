@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -151,8 +152,31 @@ class StreamlearnConfigTest {
     StreamlearnConfig config = StreamlearnConfig.load(example, Map.of());
 
     assertThat(config.get(KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("localhost:9092");
-    assertThat(config.get(MODEL_HIDDEN_LAYERS)).containsExactly(32, 16);
     assertThat(config.flinkConfiguration().toMap()).containsEntry("state.backend.type", "hashmap");
+  }
+
+  /**
+   * The example and docs/configuration.md (generated from the options) must not disagree: every key
+   * the example sets that has a default is set to that default.
+   */
+  @Test
+  void exampleConfigurationSetsEveryKeyToItsDefault() throws URISyntaxException {
+    Path example = Path.of(getClass().getResource("/streamlearn-example.yaml").toURI());
+    Set<String> keysInExample = YamlConfigFile.read(example, new Problems()).keySet();
+
+    StreamlearnConfig config = StreamlearnConfig.load(example, Map.of());
+
+    List<ConfigOption<?>> shown =
+        StreamlearnOptions.all().stream()
+            .filter(option -> keysInExample.contains(option.key()) && option.hasDefaultValue())
+            .toList();
+    assertThat(shown).hasSizeGreaterThan(20).contains(MODEL_HIDDEN_LAYERS, MODEL_L2);
+    assertThat(shown)
+        .allSatisfy(
+            option ->
+                assertThat((Object) config.get(option))
+                    .as(option.key())
+                    .isEqualTo(option.defaultValue()));
   }
 
   // ---- overrides ----

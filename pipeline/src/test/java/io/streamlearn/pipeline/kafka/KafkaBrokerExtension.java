@@ -15,13 +15,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
+  private final String serverProperties;
   private Path workDir;
   private KafkaBroker broker;
+
+  public KafkaBrokerExtension() {
+    this("");
+  }
+
+  /** A broker with these lines of server properties overriding its settings. */
+  public KafkaBrokerExtension(String serverProperties) {
+    this.serverProperties = serverProperties;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     workDir = Files.createTempDirectory("kafka-broker-it");
-    broker = KafkaBroker.start(workDir);
+    broker = KafkaBroker.start(workDir, serverProperties);
   }
 
   /** Stops the broker, also when a test or the start failed, and removes its directory. */

@@ -1,0 +1,357 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.DeadLetterReason;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
+import io.streamlearn.schemas.WireCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Test-then-train of one key at a time, in the key's Flink state: every sample of a batch is first
+ * scored by the key's current model (an honest out-of-sample prediction, stamped with the model
+ * version that made it), then the batch's labeled samples train the model. A trainer operator calls
+ * it with the current key set; the model itself is behind {@link KeyModel}, so this class and the
+ * operators that run it hold no ND4J types.
+ *
+ * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
+ * the {@link KeyModel} is loaded with them per batch. A step that makes the loss or a parameter NaN
+ * or infinite is rolled back: the key keeps its previous model and the batch's labeled samples go
+ * to the {@link DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's model is published
+ * to {@link TrainerOutputs#CHECKPOINTS} every {@code checkpointEverySteps} steps, at least every
+ * {@code checkpointInterval} while it changes, and once more when the input ends.
+ *
+ * <p>Each key's prequential errors feed its drift detector ({@link KeyDriftMonitor}); a detection
+ * is answered after the batch is scored and before it trains the model, and published to {@link
+ * TrainerOutputs#DRIFT_EVENTS}. A reaction that replaces the model publishes the new version at
+ * once.
+ *
+ * <p>Labels of samples that came unlabeled are joined here too ({@link LabelJoin}): such a sample's
+ * served prediction, completed with its label, is scored like the others (its drift detector sees
+ * it too) but goes to {@link TrainerOutputs#SCORED} only (its prediction was published when it was
+ * served), and the completed sample trains with the key's next step.
+ *
+ * <p>{@link #onBatch} is {@link #score} then {@link #train}: a trainer that fits many keys' models
+ * at once can score each key, fit them together, and hand each key's outcome to {@link #stepped}.
+ */
+public final class KeyStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyStep.class);
+
+  /** Fires when the end of input brings the final watermark: publish what is unpublished. */
+  private static final long END_OF_INPUT = Long.MAX_VALUE;
+
+  private final TrainerSettings settings;
+  private final KeyModel model;
+  private final PrequentialMetrics metrics;
+  private final KeyDriftMonitor drift;
+  private final ValueState<KeyModelState> modelState;
+  private final TrainerMetrics trainerMetrics;
+  private final DeadLetters deadLetters;
+  private final WireCodec<LabeledSample> sampleCodec;
+  private final LabelJoin labelJoin;
+
+  /** A scored batch of the current key, and the samples it will train on. */
+  public record Scored(KeyModelState state, List<LabeledSample> training) {}
+
+  /**
+   * Creates the step's state, metrics and drift detection in the operator's runtime context; call
+   * it in the operator's {@code open}.
+   */
+  public KeyStep(RuntimeContext context, TrainerSettings settings, KeyModel model) {
+    this.settings = settings;
+    this.model = model;
+    this.metrics = new PrequentialMetrics(settings.metricsWindow());
+    this.modelState = context.getState(modelDescriptor());
+    this.trainerMetrics = new TrainerMetrics(context.getMetricGroup());
+    this.deadLetters = new DeadLetters(context.getMetricGroup());
+    this.drift =
+        new KeyDriftMonitor(
+            settings.drift(), settings.shape().isClassification(), model, settings.metricsWindow());
+    drift.open(context);
+    this.sampleCodec = WireCodec.labeledSamples();
+    this.labelJoin =
+        new LabelJoin(context, settings.shape(), settings.delayedLabels(), deadLetters);
+  }
+
+  /** The key's model state: its name and type are part of the savepoint format. */
+  public static ValueStateDescriptor<KeyModelState> modelDescriptor() {
+    return new ValueStateDescriptor<>("key-model", new AvroTypeInfo<>(KeyModelState.class));
+  }
+
+  /** Scores a batch of the current key, then trains on its labeled samples. */
+  public void onBatch(List<LabeledSample> arrived, KeyContext ctx) throws Exception {
+    Scored scored = score(arrived, ctx);
+    train(scored, ctx);
+  }
+
+  /**
+   * Loads the key's model, predicts every sample of the batch with it and scores the labeled ones,
+   * and answers a drift they revealed. The model stays loaded; the key's state is not written yet.
+   */
+  public Scored score(List<LabeledSample> arrived, KeyContext ctx) throws Exception {
+    long now = ctx.timers().currentProcessingTime();
+    KeyModelState state = modelState.value();
+    if (state == null) {
+      state = model.newKeyState(now);
+    }
+    model.load(state);
+
+    List<LabeledSample> batch =
+        labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
+    float[][] outputs = model.predict(batch);
+    long version = state.getVersion();
+    List<LabeledSample> training = new ArrayList<>(batch.size());
+    List<Prediction> scored = new ArrayList<>(batch.size());
+    double[] errors = new double[batch.size()];
+    for (int row = 0; row < batch.size(); row++) {
+      LabeledSample sample = batch.get(row);
+      float[] scores = outputs[row];
+      Prediction prediction = prediction(sample, scores, version, now);
+      ctx.predicted(prediction);
+      if (settings.shape().isLabeled(sample)) {
+        errors[scored.size()] = score(state, sample, scores);
+        scored.add(prediction);
+        training.add(sample);
+      } else {
+        labelJoin.awaitLabel(sample, scores, version, ctx.timers(), now);
+      }
+    }
+    if (!scored.isEmpty()) {
+      ctx.output(TrainerOutputs.SCORED, scored);
+      drift.observe(Arrays.copyOf(errors, scored.size()));
+    }
+    reactToDrift(state, ctx, now);
+    return new Scored(state, training);
+  }
+
+  /**
+   * Trains the loaded model on the scored batch's labeled samples, with the samples whose delayed
+   * labels came since the last step, and writes the key's state.
+   */
+  public void train(Scored scored, KeyContext ctx) throws Exception {
+    List<LabeledSample> training = new ArrayList<>(scored.training());
+    training.addAll(labelJoin.drainTrainable());
+    if (!training.isEmpty()) {
+      train(scored.state(), training, ctx, ctx.timers().currentProcessingTime());
+    }
+    modelState.update(scored.state());
+  }
+
+  /** Joins a label that came after its sample; trains when enough joined samples wait. */
+  public void onLabel(SampleLabel label, KeyContext ctx) throws Exception {
+    long now = ctx.timers().currentProcessingTime();
+    LabelJoin.Joined joined =
+        labelJoin.onLabel(label, ctx.timers(), now, letter -> ctx.output(DeadLetters.TAG, letter));
+    if (joined == null) {
+      return;
+    }
+    // The key has a model state: its model served the sample.
+    KeyModelState state = modelState.value();
+    drift.observe(score(state, joined.sample(), joined.scores()));
+    ctx.output(
+        TrainerOutputs.SCORED,
+        List.of(
+            prediction(
+                joined.sample(), joined.scores(), joined.modelVersion(), joined.predictionTime())));
+    reactToDrift(state, ctx, now);
+    if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
+      trainJoined(state, ctx, now);
+    }
+    modelState.update(state);
+  }
+
+  /**
+   * A timer of the current key: expires waiting labels, trains joined samples that are due, and
+   * publishes a changed model when its interval passed or the input ended.
+   */
+  public void onTimer(long timestamp, boolean endOfInput, KeyContext ctx) throws Exception {
+    if (endOfInput) {
+      KeyModelState state = modelState.value();
+      if (state != null && labelJoin.trainableCount() > 0) {
+        trainJoined(state, ctx, ctx.timers().currentProcessingTime());
+        modelState.update(state);
+      }
+    } else {
+      labelJoin.expire(timestamp, ctx.key(), letter -> ctx.output(DeadLetters.TAG, letter));
+      if (labelJoin.trainingDue(timestamp)) {
+        KeyModelState state = modelState.value();
+        trainJoined(state, ctx, timestamp);
+        modelState.update(state);
+      }
+    }
+    KeyModelState state = modelState.value();
+    if (state == null || state.getVersion() == state.getPublishedVersion()) {
+      return;
+    }
+    boolean due =
+        timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
+    if (endOfInput || due) {
+      model.load(state);
+      publish(state, ctx, ctx.timers().currentProcessingTime());
+      modelState.update(state);
+    }
+  }
+
+  /**
+   * Records the outcome of a training step of the loaded model on {@code samples} at processing
+   * time {@code now}: a finite one is stored in {@code state}, counted and scheduled for
+   * publication; a diverged one is rolled back and its samples are dead-lettered.
+   */
+  public void stepped(
+      KeyModelState state, List<LabeledSample> samples, boolean finite, KeyContext ctx, long now)
+      throws IOException {
+    drift.stepTaken(finite);
+    if (!finite) {
+      rejectDivergedBatch(samples, state.getVersion(), ctx, now);
+      return;
+    }
+    model.store(state);
+    state.setVersion(state.getVersion() + 1);
+    state.setSteps(state.getSteps() + model.stepsPerBatch());
+    state.setSamplesSeen(state.getSamplesSeen() + samples.size());
+    trainerMetrics.stepTook(
+        model.lastStepNanos(), samples.size(), model.lastLoss(), state.getVersion());
+    schedulePublication(state, ctx, now);
+  }
+
+  /** This subtask's delayed-label join, whose counters tests read. */
+  LabelJoin labelJoin() {
+    return labelJoin;
+  }
+
+  /** One training step on labeled samples; a step that makes the model diverge is rolled back. */
+  private void train(KeyModelState state, List<LabeledSample> samples, KeyContext ctx, long now)
+      throws IOException {
+    model.setLearningRateFactor(drift.learningRateFactor());
+    stepped(state, samples, model.fit(samples), ctx, now);
+  }
+
+  /** Trains the joined samples that wait for a step. */
+  private void trainJoined(KeyModelState state, KeyContext ctx, long now) throws Exception {
+    List<LabeledSample> joined = labelJoin.drainTrainable();
+    model.load(state);
+    train(state, joined, ctx, now);
+  }
+
+  /** Publishes now if the step count says so, else makes sure a timer will. */
+  private void schedulePublication(KeyModelState state, KeyContext ctx, long now) {
+    long stepsSincePublished = state.getVersion() - Math.max(state.getPublishedVersion(), 0);
+    int everySteps = settings.checkpointEverySteps();
+    if (everySteps > 0 && stepsSincePublished >= everySteps) {
+      publish(state, ctx, now);
+      return;
+    }
+    long intervalMillis = settings.checkpointInterval().toMillis();
+    if (intervalMillis > 0) {
+      // Same timestamp on every batch until the next publication: Flink keeps one timer for it.
+      ctx.timers().registerProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
+    }
+    ctx.timers().registerEventTimeTimer(END_OF_INPUT);
+  }
+
+  /**
+   * Publishes a drift that scoring detected, after reacting to it; a model the reaction replaced is
+   * published at once, so that consumers of checkpoints follow the change promptly.
+   */
+  private void reactToDrift(KeyModelState state, KeyContext ctx, long now) throws IOException {
+    KeyDriftMonitor.Reaction reaction = drift.react(ctx.key(), state, now);
+    if (reaction == null) {
+      return;
+    }
+    ctx.output(TrainerOutputs.DRIFT_EVENTS, reaction.event());
+    if (reaction.done().replacesModel()) {
+      publish(state, ctx, now);
+    }
+  }
+
+  /** Emits the loaded model as the key's next checkpoint and records the publication. */
+  private void publish(KeyModelState state, KeyContext ctx, long now) {
+    long intervalMillis = settings.checkpointInterval().toMillis();
+    if (intervalMillis > 0) {
+      ctx.timers().deleteProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
+    }
+    ctx.timers().deleteEventTimeTimer(END_OF_INPUT);
+    ctx.output(
+        TrainerOutputs.CHECKPOINTS,
+        ModelCheckpoint.newBuilder()
+            .setKey(ctx.key())
+            .setVersion(state.getVersion())
+            .setSteps(state.getSteps())
+            .setSamplesSeen(state.getSamplesSeen())
+            .setCreatedAt(Instant.ofEpochMilli(now))
+            .setModelFormat(model.format())
+            .setModel(ByteBuffer.wrap(model.serializedModel()))
+            .setMetrics(
+                PrequentialMetrics.summary(state.getMetrics(), settings.shape().isClassification()))
+            .setConfigDigest(model.configDigest())
+            .build());
+    state.setPublishedVersion(state.getVersion());
+    state.setPublishedAtMillis(now);
+    trainerMetrics.checkpointPublished();
+  }
+
+  /** The key keeps its previous model; the step's samples go to the dead letters. */
+  private void rejectDivergedBatch(
+      List<LabeledSample> samples, long version, KeyContext ctx, long now) {
+    if (LogThrottle.shouldLog(trainerMetrics.stepDiverged())) {
+      LOG.warn(
+          "Rolled back a training step of key {} at version {}: the loss or a parameter became NaN"
+              + " or infinite ({} samples dead-lettered)",
+          ctx.key(),
+          version,
+          samples.size());
+    }
+    for (LabeledSample sample : samples) {
+      Rejection rejection =
+          new Rejection(
+              DeadLetterReason.DIVERGED_BATCH,
+              "training on the batch of sample " + sample.getId() + " made the model diverge");
+      ctx.output(
+          DeadLetters.TAG, deadLetters.of(sample, sampleCodec.encode(sample), rejection, now));
+    }
+  }
+
+  /**
+   * Adds a labeled outcome to the key's fading metrics and returns its error for the drift
+   * detector: 0 or 1 for a classification, the absolute error of a regression.
+   */
+  private double score(KeyModelState state, LabeledSample sample, float[] scores) {
+    if (settings.shape().isClassification()) {
+      metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
+      return PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1;
+    }
+    metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
+    return Math.abs(scores[0] - sample.getTarget());
+  }
+
+  private Prediction prediction(LabeledSample sample, float[] scores, long version, long now) {
+    Prediction.Builder prediction =
+        Prediction.newBuilder()
+            .setSampleId(sample.getId())
+            .setKey(sample.getKey())
+            .setModelVersion(version)
+            .setScores(Floats.boxed(scores))
+            .setLabel(sample.getLabel())
+            .setTarget(sample.getTarget())
+            .setEventTime(sample.getEventTime())
+            .setPredictionTime(Instant.ofEpochMilli(now));
+    if (settings.shape().isClassification()) {
+      prediction.setPredictedLabel(PrequentialMetrics.argMax(scores));
+    }
+    return prediction.build();
+  }
+}

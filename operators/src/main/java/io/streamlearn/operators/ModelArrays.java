@@ -1,0 +1,62 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.schemas.LabeledSample;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Samples as the ND4J arrays DL4J networks take, in the rank the model's input needs. */
+final class ModelArrays {
+
+  private ModelArrays() {}
+
+  /** The samples' features, one sample per index of the first dimension ({@link InputShape}). */
+  static INDArray features(List<LabeledSample> samples, InputShape input) {
+    int width = input.features();
+    float[] values = new float[samples.size() * width];
+    for (int row = 0; row < samples.size(); row++) {
+      List<Float> features = samples.get(row).getFeatures();
+      for (int column = 0; column < width; column++) {
+        values[row * width + column] = features.get(column);
+      }
+    }
+    INDArray samplesMajor =
+        Nd4j.createFromArray(values).reshape(input.samplesMajorShape(samples.size()));
+    if (input.kind() == InputShape.Kind.VECTOR) {
+      return samplesMajor;
+    }
+    // A permuted view strides through memory; DL4J's layers copy such input anyway, once, here.
+    return samplesMajor.permute(input.channelsFirst()).dup('c');
+  }
+
+  /** One-hot classes, or the regression targets, of labeled samples: {@code [samples, outputs]}. */
+  static INDArray labels(List<LabeledSample> samples, ModelShape shape) {
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, samples.size(), shape.outputs());
+    for (int i = 0; i < samples.size(); i++) {
+      LabeledSample sample = samples.get(i);
+      if (shape.isClassification()) {
+        labels.putScalar(i, sample.getLabel(), 1.0);
+      } else {
+        labels.putScalar(i, 0, sample.getTarget());
+      }
+    }
+    return labels;
+  }
+
+  /**
+   * Rows of a {@code [samples, outputs]} array. One copy of the whole matrix, split here:
+   * INDArray.toFloatMatrix() copies row by row, each row through several native calls, which cost
+   * as much as the training step of a small net.
+   */
+  static float[][] rows(INDArray output) {
+    float[] flat = output.ravel().toFloatVector();
+    int columns = (int) output.columns();
+    float[][] rows = new float[(int) output.rows()][];
+    for (int row = 0; row < rows.length; row++) {
+      rows[row] = Arrays.copyOfRange(flat, row * columns, (row + 1) * columns);
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,68 @@
+package io.streamlearn.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.stream.IntStream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.ConfigurationSource;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.junit.jupiter.api.Test;
+
+/** The log4j2.properties that bin/streamlearn runs with (tests run with their own). */
+class BundledLoggingTest {
+
+  private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
+
+  @Test
+  void kafkaClientWarningsAboutAnUnreachableBrokerAreLoggedButNotEveryRetry() throws IOException {
+    LoggerConfig kafka = bundledConfiguration().getLoggerConfig(NETWORK_CLIENT);
+
+    assertThat(kafka.getLevel().isLessSpecificThan(Level.WARN)).isTrue();
+    long passed =
+        IntStream.range(0, 100)
+            .filter(n -> passes(kafka, warning("Connection to node 1 could not be established")))
+            .count();
+    assertThat(passed).isBetween(1L, 10L);
+    assertThat(passes(kafka, event(Level.ERROR, "an error after the burst"))).isTrue();
+  }
+
+  private static boolean passes(LoggerConfig logger, LogEvent event) {
+    Filter filter = logger.getFilter();
+    return event.getLevel().isMoreSpecificThan(logger.getLevel())
+        && (filter == null || filter.filter(event) != Filter.Result.DENY);
+  }
+
+  private static LogEvent warning(String message) {
+    return event(Level.WARN, message);
+  }
+
+  private static LogEvent event(Level level, String message) {
+    return Log4jLogEvent.newBuilder()
+        .setLoggerName(NETWORK_CLIENT)
+        .setLevel(level)
+        .setMessage(new SimpleMessage(message))
+        .build();
+  }
+
+  private static Configuration bundledConfiguration() throws IOException {
+    try (InputStream properties =
+        BundledLoggingTest.class.getResourceAsStream("/log4j2.properties")) {
+      Configuration configuration =
+          new PropertiesConfigurationFactory()
+              .getConfiguration(
+                  new LoggerContext("bundled-logging-test"), new ConfigurationSource(properties));
+      configuration.initialize();
+      configuration.start();
+      return configuration;
+    }
+  }
+}
