@@ -12,8 +12,8 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
-/** Test data and state access shared by the operator tests. */
-final class Samples {
+/** Test data and state access shared by the operator tests (and those of its subpackages). */
+public final class Samples {
 
   private Samples() {}
 
@@ -61,7 +61,7 @@ final class Samples {
   }
 
   /** The value of a keyed state entry for {@code key}, read from the harness's state backend. */
-  static <S extends State> S keyedState(
+  public static <S extends State> S keyedState(
       AbstractStreamOperatorTestHarness<?> harness, String key, StateDescriptor<S, ?> descriptor)
       throws Exception {
     KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();

@@ -16,6 +16,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMP
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.LABELS_TIME_TO_LIVE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_DRIFT_DETECTOR;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_EVERY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
@@ -179,6 +180,7 @@ public final class KafkaJob {
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),
             config.get(METRICS_SNAPSHOT_INTERVAL),
+            config.get(METRICS_SNAPSHOT_EVERY),
             config.get(METRICS_DRIFT_DETECTOR),
             shape.isClassification()));
   }

@@ -12,6 +12,9 @@ import java.time.Duration;
  *     newest
  * @param snapshotInterval a key with new labeled predictions reports its metrics this long after
  *     the first of them (processing time)
+ * @param snapshotEvery a key also reports its metrics at every multiple of this many labeled
+ *     predictions, so that a backlog replayed faster than the interval still draws a curve; 0 for
+ *     none
  * @param detector which drift detector watches the whole job's errors, or {@link DetectorType#NONE}
  *     (each key's detector runs in the trainer)
  * @param classification whether the models classify (else they regress)
@@ -20,6 +23,7 @@ public record EvaluationSettings(
     int countWindow,
     Duration timeWindow,
     Duration snapshotInterval,
+    int snapshotEvery,
     DetectorType detector,
     boolean classification)
     implements Serializable {
@@ -34,6 +38,10 @@ public record EvaluationSettings(
               + timeWindow
               + " and "
               + snapshotInterval);
+    }
+    if (snapshotEvery < 0) {
+      throw new IllegalArgumentException(
+          "snapshot-every must be at least 0 (none), got " + snapshotEvery);
     }
     if (detector == null) {
       throw new IllegalArgumentException("detector must be set; DetectorType.NONE for none");

@@ -24,11 +24,14 @@ import org.apache.flink.util.Collector;
  * Each key's drift detector runs in the trainer instead, where a detection can change the key's
  * model; the job's detector only alerts.
  *
- * <p>A key with new labeled predictions reports a {@link MetricsEventKind#SNAPSHOT} of both
- * windows' metrics {@code snapshotInterval} after the first of them, and once more when the input
- * ends; an idle key holds no timer. Count-window metrics have plain names ({@code accuracy}), the
- * time window's the suffix {@value #TIME_SUFFIX}; {@code predictions} is the position. When the
- * detector fires, a {@link MetricsEventKind#DRIFT} event with its statistics goes out at once.
+ * <p>A key reports a {@link MetricsEventKind#SNAPSHOT} of both windows' metrics at every multiple
+ * of {@code snapshotEvery} labeled predictions, exactly there even within a batch, so that a
+ * backlog replayed in seconds still draws a curve with a point every so many predictions. A key
+ * with labeled predictions that no snapshot covers yet also reports {@code snapshotInterval} after
+ * the first of them, and once more when the input ends; a key with nothing unreported holds no
+ * timer. Count-window metrics have plain names ({@code accuracy}), the time window's the suffix
+ * {@value #TIME_SUFFIX}; {@code predictions} is the position. When the detector fires, a {@link
+ * MetricsEventKind#DRIFT} event with its statistics goes out at once.
  *
  * <p>The same class evaluates the whole job when it runs keyed by one constant: {@link
  * #forJob(EvaluationSettings)} leaves key and model version out of its events and is the one that
@@ -144,6 +147,7 @@ public class PrequentialEvaluator
     Long previous = position.value();
     long before = previous == null ? 0 : previous;
     long at = before;
+    long reported = before;
     for (Prediction prediction : batch) {
       if (!isLabeled(prediction)) {
         continue;
@@ -163,6 +167,10 @@ public class PrequentialEvaluator
                 .setReaction(DRIFT_REACTION)
                 .build());
       }
+      if (settings.snapshotEvery() > 0 && at % settings.snapshotEvery() == 0) {
+        out.collect(snapshot(ctx, now, at, latestVersion, counted, timed));
+        reported = at;
+      }
     }
     if (at == before) {
       return; // nothing labeled: nothing to keep, and no reason to report
@@ -175,7 +183,11 @@ public class PrequentialEvaluator
     if (drift != null) {
       detector.update(drift);
     }
-    if (snapshotTimer.value() == null) {
+    if (reported > before) {
+      // A snapshot covered what the pending timer was for; what follows it is due later.
+      clearSnapshotTimer(ctx);
+    }
+    if (reported < at && snapshotTimer.value() == null) {
       long due = now + settings.snapshotInterval().toMillis();
       ctx.timerService().registerProcessingTimeTimer(due);
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
@@ -187,25 +199,38 @@ public class PrequentialEvaluator
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricsEvent> out)
       throws Exception {
     // Whichever of the two fired, the other is now early or pointless.
-    ctx.timerService().deleteProcessingTimeTimer(snapshotTimer.value());
-    ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
-    snapshotTimer.clear();
-
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(POSITION, (double) position.value());
-    metrics.putAll(window(countWindow, countBound).metrics());
-    window(timeWindow, timeBound)
-        .metrics()
-        .forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
+    clearSnapshotTimer(ctx);
     out.collect(
-        event(
-                MetricsEventKind.SNAPSHOT,
-                ctx,
-                ctx.timerService().currentProcessingTime(),
-                position.value(),
-                modelVersion.value(),
-                metrics)
-            .build());
+        snapshot(
+            ctx,
+            ctx.timerService().currentProcessingTime(),
+            position.value(),
+            modelVersion.value(),
+            window(countWindow, countBound),
+            window(timeWindow, timeBound)));
+  }
+
+  private void clearSnapshotTimer(Context ctx) throws Exception {
+    Long due = snapshotTimer.value();
+    if (due != null) {
+      ctx.timerService().deleteProcessingTimeTimer(due);
+      ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+      snapshotTimer.clear();
+    }
+  }
+
+  private MetricsEvent snapshot(
+      Context ctx,
+      long now,
+      long at,
+      Long version,
+      PrequentialWindow counted,
+      PrequentialWindow timed) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put(POSITION, (double) at);
+    metrics.putAll(counted.metrics());
+    timed.metrics().forEach((name, value) -> metrics.put(name + TIME_SUFFIX, value));
+    return event(MetricsEventKind.SNAPSHOT, ctx, now, at, version, metrics).build();
   }
 
   private boolean isLabeled(Prediction prediction) {

@@ -1,5 +1,6 @@
 package io.streamlearn.operators.evaluation;
 
+import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.evaluation.Predictions.classified;
 import static io.streamlearn.operators.evaluation.Predictions.regressed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +126,73 @@ class PrequentialEvaluatorTest {
   }
 
   @Test
+  void snapshotsEveryNLabeledPredictionsWithoutWaitingForTheInterval() throws Exception {
+    var harness = open(PrequentialEvaluator.forKeys(settings(3, 3, DetectorType.NONE, true)));
+    harness.setProcessingTime(1_000);
+
+    for (int n = 0; n < 6; n++) {
+      harness.processElement(List.of(classified("a", n, 1, n < 4 ? 1 : 0, 0.9f, n)), 0);
+      // An unlabeled prediction neither counts nor reports.
+      harness.processElement(List.of(classified("a", 100 + n, null, 1, 0.9f, n)), 0);
+    }
+
+    assertThat(harness.extractOutputValues())
+        .extracting(
+            MetricsEvent::getKind,
+            MetricsEvent::getPosition,
+            MetricsEvent::getModelVersion,
+            e -> e.getMetrics().get("accuracy"))
+        .containsExactly(
+            tuple(MetricsEventKind.SNAPSHOT, 3L, 2L, 1.0),
+            tuple(MetricsEventKind.SNAPSHOT, 6L, 5L, 1.0 / 3));
+    assertThat(harness.numProcessingTimeTimers()).as("nothing left to report").isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(pendingSnapshot(harness, "a")).isNull();
+
+    harness.processElement(List.of(classified("a", 6, 1, 1, 0.9f, 6)), 0);
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    assertThat(harness.numEventTimeTimers()).as("end of input").isEqualTo(1);
+    assertThat(pendingSnapshot(harness, "a")).isEqualTo(1_000 + INTERVAL);
+    harness.setProcessingTime(1_000 + INTERVAL);
+    assertThat(harness.extractOutputValues())
+        .extracting(MetricsEvent::getPosition)
+        .containsExactly(3L, 6L, 7L);
+    assertThat(pendingSnapshot(harness, "a")).isNull();
+  }
+
+  @Test
+  void aSnapshotWithinABatchPutsTheIntervalOfTheRestAfterIt() throws Exception {
+    var harness = open(PrequentialEvaluator.forKeys(settings(3, 4, DetectorType.NONE, true)));
+    harness.setProcessingTime(1_000);
+    harness.processElement(
+        List.of(classified("a", 0, 1, 1, 0.9f, 0), classified("a", 1, 1, 1, 0.9f, 1)), 0);
+    assertThat(pendingSnapshot(harness, "a")).isEqualTo(1_000 + INTERVAL);
+
+    harness.setProcessingTime(5_000);
+    harness.processElement(
+        List.of(
+            classified("a", 2, 1, 1, 0.9f, 2),
+            classified("a", 3, 1, 0, 0.4f, 3),
+            classified("a", 4, 1, 1, 0.9f, 4)),
+        0);
+
+    MetricsEvent atFour = single(harness.extractOutputValues());
+    assertThat(atFour.getPosition()).as("exactly at the multiple, mid-batch").isEqualTo(4);
+    assertThat(atFour.getMetrics())
+        .containsEntry("predictions", 4.0)
+        .containsEntry("accuracy", 2.0 / 3)
+        .containsEntry("windowSize@time", 4.0);
+    assertThat(pendingSnapshot(harness, "a")).isEqualTo(5_000 + INTERVAL);
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    harness.setProcessingTime(1_000 + INTERVAL);
+    assertThat(harness.extractOutputValues()).as("the first timer is gone").hasSize(1);
+    harness.setProcessingTime(5_000 + INTERVAL);
+    assertThat(harness.extractOutputValues())
+        .extracting(MetricsEvent::getPosition)
+        .containsExactly(4L, 5L);
+  }
+
+  @Test
   void ignoresPredictionsWithoutGroundTruth() throws Exception {
     var harness = open(PrequentialEvaluator.forKeys(CLASSIFICATION));
 
@@ -224,7 +292,7 @@ class PrequentialEvaluatorTest {
 
   @Test
   void aRestoredEvaluatorReportsWhatTheOriginalWouldHave() throws Exception {
-    EvaluationSettings settings = settings(50, DetectorType.ADWIN, true);
+    EvaluationSettings settings = settings(50, 300, DetectorType.ADWIN, true);
     List<Prediction> stream = errorRateRisingAt(1_000, 2_000);
     // The job's evaluator: the one with a detector, whose state must restore too.
     var original = openForJob(settings);
@@ -305,14 +373,29 @@ class PrequentialEvaluatorTest {
     assertThat(events.get(1).getMetrics()).containsEntry("predictions", 400.0);
   }
 
+  /** Snapshots on the interval only. */
   private static EvaluationSettings settings(
       int countWindow, DetectorType detector, boolean classification) {
+    return settings(countWindow, 0, detector, classification);
+  }
+
+  private static EvaluationSettings settings(
+      int countWindow, int snapshotEvery, DetectorType detector, boolean classification) {
     return new EvaluationSettings(
         countWindow,
         Duration.ofMillis(1_000),
         Duration.ofMillis(INTERVAL),
+        snapshotEvery,
         detector,
         classification);
+  }
+
+  /** The due time of the key's pending interval snapshot, null without one. */
+  private static Long pendingSnapshot(
+      KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent> harness,
+      String key)
+      throws Exception {
+    return keyedState(harness, key, PrequentialEvaluator.snapshotTimerDescriptor()).value();
   }
 
   /** Labeled predictions of key a, wrong 10% of the time before {@code rise} and 40% after. */
@@ -330,7 +413,7 @@ class PrequentialEvaluatorTest {
 
   @Test
   void aBatchOfPredictionsReportsWhatTheSamePredictionsOneByOneReport() throws Exception {
-    EvaluationSettings settings = settings(50, DetectorType.ADWIN, true);
+    EvaluationSettings settings = settings(50, 300, DetectorType.ADWIN, true);
     List<Prediction> stream = errorRateRisingAt(1_000, 2_000);
     var oneByOne = openForJob(settings);
     var batched = openForJob(settings);
@@ -346,6 +429,11 @@ class PrequentialEvaluatorTest {
     assertThat(expected)
         .extracting(MetricsEvent::getKind)
         .contains(MetricsEventKind.DRIFT, MetricsEventKind.SNAPSHOT);
+    assertThat(expected)
+        .filteredOn(event -> event.getKind() == MetricsEventKind.SNAPSHOT)
+        .extracting(MetricsEvent::getPosition)
+        .as("every 300th, then the rest on the interval")
+        .containsExactly(300L, 600L, 900L, 1_200L, 1_500L, 1_800L, 2_000L);
     assertThat(batched.extractOutputValues())
         .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
         .containsExactlyElementsOf(expected);

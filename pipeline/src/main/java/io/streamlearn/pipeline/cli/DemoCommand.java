@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole pipeline on this machine alone: a real Kafka broker (KRaft, in a child JVM"
           + " on a free loopback port), a local Flink environment and a generator of a drifting"
-          + " classification stream (rotating hyperplane). Prints one progress line a second."
+          + " classification stream (rotating hyperplane, or another of --stream). Prints one"
+          + " progress line a second."
     },
     footer = {
       "",
@@ -155,7 +156,7 @@ final class DemoCommand extends Subcommand {
   private Map<String, String> demoSettings(String bootstrapServers) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("kafka.bootstrap-servers", bootstrapServers);
-    settings.put("model.features", Integer.toString(stream.features));
+    settings.putAll(stream.modelShape());
     settings.put("job.name", "streamlearn-demo");
     settings.put("job.parallelism", "2");
     // Predictions are written in Kafka transactions that commit with each Flink checkpoint.

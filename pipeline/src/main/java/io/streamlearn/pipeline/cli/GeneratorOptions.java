@@ -1,10 +1,24 @@
 package io.streamlearn.pipeline.cli;
 
-import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.generate.SampleStream;
+import io.streamlearn.pipeline.generate.StandardStream;
+import java.util.Map;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** How the demo and {@code produce --generate} generate a rotating-hyperplane stream. */
+/** Which stream the demo and {@code produce --generate} generate, and how. */
 final class GeneratorOptions {
+
+  @Option(
+      names = "--stream",
+      paramLabel = "NAME",
+      defaultValue = "hyperplane",
+      converter = StreamName.class,
+      description =
+          "Stream to generate: hyperplane (rotating hyperplane), sea (SEA concepts), rbf (random"
+              + " RBF with drifting centroids), led (LED digits) or waveform (default:"
+              + " ${DEFAULT-VALUE}). See docs/training.md.")
+  StandardStream kind;
 
   @Option(
       names = "--keys",
@@ -15,13 +29,18 @@ final class GeneratorOptions {
   @Option(
       names = "--features",
       defaultValue = "10",
-      description = "Features per generated sample (default: ${DEFAULT-VALUE}).")
+      description =
+          "Features per generated sample of hyperplane and rbf; the other streams have their own"
+              + " (default: ${DEFAULT-VALUE}).")
   int features;
 
   @Option(
       names = "--drift",
       defaultValue = "0.0001",
-      description = "Hyperplane drift per sample (default: ${DEFAULT-VALUE}).")
+      description =
+          "How fast each key's concept drifts: hyperplane and rbf move it by this much after every"
+              + " sample, sea, led and waveform change it every 1/drift samples; 0 for none"
+              + " (default: ${DEFAULT-VALUE}).")
   double drift;
 
   @Option(
@@ -30,7 +49,23 @@ final class GeneratorOptions {
       description = "Generator seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  RotatingHyperplane generator() {
-    return new RotatingHyperplane(seed, features, keys, drift, 0.0);
+  SampleStream generator() {
+    return kind.create(seed, keys, features, drift);
+  }
+
+  /** The model options that fit the stream: its feature and class counts. */
+  Map<String, String> modelShape() {
+    SampleStream stream = generator();
+    return Map.of(
+        "model.features", Integer.toString(stream.features()),
+        "model.classes", Integer.toString(stream.classes()));
+  }
+
+  /** Stream names in any case, as the help spells them. */
+  static final class StreamName implements ITypeConverter<StandardStream> {
+    @Override
+    public StandardStream convert(String name) {
+      return StandardStream.named(name);
+    }
   }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Writes samples to a topic in Avro single-object encoding, keyed by model key: generated"
-          + " (a drifting rotating-hyperplane stream) or read from a CSV file."
+          + " (a drifting stream, rotating hyperplane unless --stream says otherwise) or read"
+          + " from a CSV file."
     },
     footer = {
       "",

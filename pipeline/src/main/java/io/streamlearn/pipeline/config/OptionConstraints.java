@@ -10,6 +10,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.LABELS_TIME_TO_LIVE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_EVERY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
@@ -65,6 +66,7 @@ final class OptionConstraints {
           Range.of(METRICS_WINDOW, atLeast(1)),
           Range.of(METRICS_TIME_WINDOW, greaterThan(Duration.ZERO)),
           Range.of(METRICS_SNAPSHOT_INTERVAL, greaterThan(Duration.ZERO)),
+          Range.of(METRICS_SNAPSHOT_EVERY, atLeast(0)),
           Range.of(MODEL_DRIFT_BOOST_FACTOR, greaterThan(1.0)),
           Range.of(MODEL_DRIFT_BOOST_STEPS, atLeast(1)),
           Range.of(MODEL_DRIFT_ROLLBACK_HORIZON, atLeast(1)),

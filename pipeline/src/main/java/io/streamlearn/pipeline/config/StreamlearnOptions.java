@@ -272,6 +272,16 @@ public final class StreamlearnOptions {
               "How often a key (and the whole job) that had new labeled predictions publishes a"
                   + " metrics snapshot to the metrics topic.");
 
+  public static final ConfigOption<Integer> METRICS_SNAPSHOT_EVERY =
+      ConfigOptions.key("metrics.snapshot-every")
+          .intType()
+          .defaultValue(1000)
+          .withDescription(
+              "A key (and the whole job) also publishes a metrics snapshot at every multiple of"
+                  + " this many labeled predictions, as well as every metrics.snapshot-interval:"
+                  + " a backlog replayed in seconds still gets a learning curve with a point"
+                  + " every this many predictions. 0 turns count-based snapshots off.");
+
   public static final ConfigOption<DetectorType> METRICS_DRIFT_DETECTOR =
       ConfigOptions.key("metrics.drift-detector")
           .enumType(DetectorType.class)
@@ -378,6 +388,7 @@ public final class StreamlearnOptions {
           METRICS_WINDOW,
           METRICS_TIME_WINDOW,
           METRICS_SNAPSHOT_INTERVAL,
+          METRICS_SNAPSHOT_EVERY,
           METRICS_DRIFT_DETECTOR,
           MODEL_DRIFT_REACTION,
           MODEL_DRIFT_BOOST_FACTOR,

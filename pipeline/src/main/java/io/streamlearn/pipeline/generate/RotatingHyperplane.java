@@ -1,9 +1,6 @@
 package io.streamlearn.pipeline.generate;
 
-import io.streamlearn.schemas.LabeledSample;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,17 +15,14 @@ import java.util.SplittableRandom;
  * key moves by {@code driftPerSample} in its current direction, and each direction reverses with
  * probability 10%, so the concept rotates gradually. A fraction {@code noise} of labels is flipped.
  *
- * <p>Keys take turns ({@code key-0, key-1, ...}); ids are {@code <key>-<n>} with n counting that
- * key's samples from 0; event times advance 1 ms per sample from 2024-01-01T00:00:00Z. The stream
- * is a function of the seed alone, and the features do not depend on drift or noise: two generators
- * with the same seed and sizes produce the same features whatever their drift and noise.
+ * <p>Keys, ids and event times are those of every generated stream ({@link KeyedSampleStream}). The
+ * stream is a function of the seed alone, and the features do not depend on drift or noise: two
+ * generators with the same seed and sizes produce the same features whatever their drift and noise.
  */
-public final class RotatingHyperplane implements Iterator<LabeledSample> {
+public final class RotatingHyperplane extends KeyedSampleStream {
 
   /** MOA's default {@code sigmaPercentage}: chance that one weight's drift direction reverses. */
   private static final double DIRECTION_REVERSAL_PROBABILITY = 0.1;
-
-  private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
   private final int features;
   private final double driftPerSample;
@@ -38,7 +32,6 @@ public final class RotatingHyperplane implements Iterator<LabeledSample> {
   private final SplittableRandom featureRandom;
   private final SplittableRandom noiseRandom;
   private final SplittableRandom driftRandom;
-  private long emitted;
 
   /**
    * @param keyCount number of model keys, named {@code key-0 ... key-<keyCount - 1>}
@@ -48,12 +41,14 @@ public final class RotatingHyperplane implements Iterator<LabeledSample> {
    */
   public RotatingHyperplane(
       long seed, int features, int keyCount, double driftPerSample, double noise) {
-    if (features < 1 || keyCount < 1) {
-      throw new IllegalArgumentException("features and keyCount must be at least 1");
+    super(keyCount);
+    if (features < 1) {
+      throw new IllegalArgumentException("features must be at least 1");
     }
-    if (driftPerSample < 0 || noise < 0 || noise > 1) {
-      throw new IllegalArgumentException("driftPerSample must be >= 0 and noise in [0, 1]");
+    if (driftPerSample < 0) {
+      throw new IllegalArgumentException("driftPerSample must be >= 0");
     }
+    checkNoise(noise);
     this.features = features;
     this.driftPerSample = driftPerSample;
     this.noise = noise;
@@ -63,19 +58,23 @@ public final class RotatingHyperplane implements Iterator<LabeledSample> {
     noiseRandom = root.split();
     driftRandom = root.split();
     for (int k = 0; k < keyCount; k++) {
-      concepts.add(new KeyConcept("key-" + k, weightRandom));
+      concepts.add(new KeyConcept(weightRandom));
     }
   }
 
-  /** Always true: the stream never ends. */
   @Override
-  public boolean hasNext() {
-    return true;
+  public int features() {
+    return features;
   }
 
   @Override
-  public LabeledSample next() {
-    KeyConcept concept = concepts.get((int) (emitted % concepts.size()));
+  public int classes() {
+    return 2;
+  }
+
+  @Override
+  Example draw(int key, long n) {
+    KeyConcept concept = concepts.get(key);
     List<Float> x = new ArrayList<>(features);
     for (int i = 0; i < features; i++) {
       x.add((float) featureRandom.nextDouble());
@@ -84,30 +83,16 @@ public final class RotatingHyperplane implements Iterator<LabeledSample> {
     if (noiseRandom.nextDouble() < noise) {
       label = 1 - label;
     }
-    LabeledSample sample =
-        LabeledSample.newBuilder()
-            .setId(concept.key + "-" + concept.samples)
-            .setKey(concept.key)
-            .setFeatures(x)
-            .setLabel(label)
-            .setEventTime(EPOCH.plusMillis(emitted))
-            .setTarget(null)
-            .build();
     concept.drift();
-    concept.samples++;
-    emitted++;
-    return sample;
+    return new Example(x, label);
   }
 
   /** The hyperplane of one key and the direction each of its weights is drifting. */
   private final class KeyConcept {
-    final String key;
     final double[] weights = new double[features];
     final double[] directions = new double[features];
-    long samples;
 
-    KeyConcept(String key, SplittableRandom weightRandom) {
-      this.key = key;
+    KeyConcept(SplittableRandom weightRandom) {
       for (int i = 0; i < features; i++) {
         weights[i] = weightRandom.nextDouble();
         directions[i] = 1;

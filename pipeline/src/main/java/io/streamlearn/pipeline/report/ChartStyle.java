@@ -21,14 +21,22 @@ final class ChartStyle {
   static final BasicStroke CURVE_STROKE = new BasicStroke(2f);
 
   private static final Color GRID = new Color(0xcccccc);
+  private static final double END_MARGIN = 0.02;
 
   private ChartStyle() {}
 
-  /** The x axis of every chart: where in the key's stream, in labeled predictions. */
-  static NumberAxis positionAxis() {
+  /**
+   * The x axis of every chart: where in the key's stream, in labeled predictions, from the start of
+   * the stream to {@code end}, the last position of any event charted. Fitted to the points
+   * instead, it would start at the first snapshot, and the drift markers before it would fall off
+   * the chart.
+   */
+  static NumberAxis positionAxis(long end) {
     NumberAxis axis = axis("position (labeled predictions)");
     axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     axis.setNumberFormatOverride(NumberFormat.getIntegerInstance(Locale.ROOT));
+    // A little room on the right: a marker at the very end would hide under the plot's outline.
+    axis.setRange(0, Math.max(1, end) * (1 + END_MARGIN));
     return axis;
   }
 
@@ -36,8 +44,6 @@ final class ChartStyle {
     NumberAxis axis = new NumberAxis(label);
     axis.setLabelFont(LABEL_FONT);
     axis.setTickLabelFont(TICK_FONT);
-    // Metrics move within a narrow band far from zero (accuracy 0.8 to 0.9): zoom in on it.
-    axis.setAutoRangeIncludesZero(false);
     return axis;
   }
 

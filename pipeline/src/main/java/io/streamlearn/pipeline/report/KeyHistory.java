@@ -57,6 +57,14 @@ record KeyHistory(String key, List<MetricsEvent> snapshots, List<MetricsEvent> d
         : Optional.of(snapshots.get(snapshots.size() - 1));
   }
 
+  /** The last position any of the key's events is at, 0 without events. */
+  long lastPosition() {
+    return Stream.concat(snapshots.stream(), drifts.stream())
+        .mapToLong(MetricsEvent::getPosition)
+        .max()
+        .orElse(0);
+  }
+
   /** The highest model version any event of the key names: versions only grow. */
   Optional<Long> latestModelVersion() {
     return Stream.concat(snapshots.stream(), drifts.stream())

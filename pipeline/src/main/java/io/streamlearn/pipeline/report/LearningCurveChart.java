@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -18,12 +19,14 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.general.DatasetUtils;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * One key's learning curves against position: a panel per {@link CurvePanel} the key has values
- * for, with a vertical marker at each drift the key's detector reported.
+ * for, with a vertical marker at each drift the key's detector reported. The position axis spans
+ * the key's whole stream, so that every marker has its place.
  */
 final class LearningCurveChart {
 
@@ -43,7 +46,8 @@ final class LearningCurveChart {
 
   /** Empty if none of the key's snapshots has a value of a charted metric. */
   static Optional<JFreeChart> of(KeyHistory history) {
-    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(ChartStyle.positionAxis());
+    CombinedDomainXYPlot plot =
+        new CombinedDomainXYPlot(ChartStyle.positionAxis(history.lastPosition()));
     plot.setGap(16);
     for (CurvePanel panel : CurvePanel.values()) {
       List<Curve> drawn = new ArrayList<>();
@@ -96,7 +100,9 @@ final class LearningCurveChart {
       renderer.setSeriesPaint(i, curves.get(i).color());
       renderer.setSeriesStroke(i, ChartStyle.CURVE_STROKE);
     }
-    XYPlot plot = new XYPlot(series, null, ChartStyle.axis(panel.axisLabel()), renderer);
+    NumberAxis valueAxis = ChartStyle.axis(panel.axisLabel());
+    valueAxis.setRange(panel.scale(DatasetUtils.findRangeBounds(series)));
+    XYPlot plot = new XYPlot(series, null, valueAxis, renderer);
     ChartStyle.apply(plot);
     for (int i = 0; i < drifts.size(); i++) {
       ValueMarker marker = driftMarker(drifts.get(i));

@@ -56,7 +56,8 @@ final class ModelVersionChart {
     }
     NumberAxis versionAxis = ChartStyle.axis("model version");
     versionAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    XYPlot plot = new XYPlot(versions, ChartStyle.positionAxis(), versionAxis, renderer);
+    long end = histories.stream().mapToLong(KeyHistory::lastPosition).max().orElse(0);
+    XYPlot plot = new XYPlot(versions, ChartStyle.positionAxis(end), versionAxis, renderer);
     ChartStyle.apply(plot);
     return Optional.of(ChartStyle.chart("Model versions", plot));
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamlearn.pipeline.cli.Cli.Result;
+import io.streamlearn.pipeline.generate.SampleStream;
+import io.streamlearn.pipeline.generate.StandardStream;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -207,6 +210,24 @@ class CommandLineITCase {
     List<LabeledSample> written = read("generated", WireCodec.labeledSamples(), 500);
     assertThat(written).hasSize(500).allSatisfy(s -> assertThat(s.getFeatures()).hasSize(5));
     assertThat(written.stream().map(LabeledSample::getKey).distinct()).hasSize(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sea", "RBF", "led", "waveform"})
+  void producesTheStandardStreamItIsAskedFor(String name) throws Exception {
+    String topic = "generated-" + name.toLowerCase(Locale.ROOT);
+    KAFKA.broker().createTopic(topic, 1);
+
+    Result result = produceGenerated(topic, "300", "--stream", name, "--keys", "2", "--seed", "7");
+
+    assertThat(result.exitCode()).isZero();
+    SampleStream expected = StandardStream.named(name).create(7, 2, 10, 0.0001);
+    List<LabeledSample> samples = new ArrayList<>();
+    for (int n = 0; n < 300; n++) {
+      samples.add(expected.next());
+    }
+    assertThat(read(topic, WireCodec.labeledSamples(), 300))
+        .containsExactlyInAnyOrderElementsOf(samples);
   }
 
   @Test

@@ -1,13 +1,12 @@
 package io.streamlearn.pipeline.generate;
 
+import static io.streamlearn.pipeline.generate.GeneratedSamples.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamlearn.schemas.LabeledSample;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -86,13 +85,5 @@ class ConceptDriftStreamTest {
       }
     }
     return (double) same / (to - from);
-  }
-
-  private static List<LabeledSample> take(Iterator<LabeledSample> stream, int count) {
-    List<LabeledSample> samples = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      samples.add(stream.next());
-    }
-    return samples;
   }
 }

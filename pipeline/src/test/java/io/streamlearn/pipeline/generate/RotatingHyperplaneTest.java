@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.generate;
 
+import static io.streamlearn.pipeline.generate.GeneratedSamples.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class RotatingHyperplaneTest {
@@ -88,10 +88,6 @@ class RotatingHyperplaneTest {
     double late = disagreement(fixed, drifting, 18_000, 20_000);
 
     assertThat(late).isGreaterThan(0.2).isGreaterThan(2 * early);
-  }
-
-  private static List<LabeledSample> take(RotatingHyperplane stream, int count) {
-    return Stream.generate(stream::next).limit(count).toList();
   }
 
   /** Fraction of samples in [from, to) whose labels differ between two streams. */

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.Marker;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.ui.Layer;
+import org.jfree.data.Range;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +81,75 @@ class LearningCurveChartTest {
   }
 
   @Test
+  void spansTheWholeStreamSoThatEveryDriftHasItsPlace() {
+    // A replayed backlog as reported before count-based snapshots: two snapshots at the end, the
+    // drifts long before them.
+    KeyHistory history =
+        new KeyHistory(
+            "k",
+            List.of(
+                snapshot(33_837, Map.of("accuracy", 0.91, "logLoss", 0.2)),
+                snapshot(40_000, Map.of("accuracy", 0.92, "logLoss", 0.19))),
+            List.of(drift(7_680, "ADWIN"), drift(22_432, "ADWIN")));
+
+    ValueAxis positions = LearningCurveChart.of(history).orElseThrow().getXYPlot().getDomainAxis();
+
+    assertThat(positions.getLowerBound()).isZero();
+    assertThat(positions.getUpperBound()).isBetween(40_000.0, 41_000.0);
+    assertThat(markers(panels(history).get(0)))
+        .allSatisfy(
+            marker -> assertThat(positions.getRange().contains(marker.getValue())).isTrue());
+  }
+
+  @Test
+  void keepsAccuracyAndKappaOnTheirWholeScale() {
+    Range axis =
+        topValueAxis(
+            Map.of("accuracy", 0.851, "kappa", 0.70), Map.of("accuracy", 0.859, "kappa", 0.71));
+
+    assertThat(axis).isEqualTo(new Range(0, 1));
+  }
+
+  @Test
+  void widensTheScoreScaleToMinusOneForAKappaWorseThanChance() {
+    Range axis =
+        topValueAxis(
+            Map.of("accuracy", 0.4, "kappa", -0.15), Map.of("accuracy", 0.6, "kappa", 0.2));
+
+    assertThat(axis).isEqualTo(new Range(-1, 1));
+  }
+
+  @Test
+  void drawsALogLossThatBarelyMovesAsTheFlatLineItIs() {
+    Range axis = topValueAxis(Map.of("logLoss", 0.1115), Map.of("logLoss", 0.1126));
+
+    assertThat(axis.getLowerBound()).as("losses start from their best, zero").isZero();
+    assertThat(axis.getUpperBound()).isGreaterThan(0.1126).isLessThan(0.15);
+    assertThat((0.1126 - 0.1115) / axis.getLength())
+        .as("share of the panel's height the change takes")
+        .isLessThan(0.01);
+  }
+
+  @Test
+  void givesErrorsRoomAboveTheirHighestValue() {
+    Range axis = topValueAxis(Map.of("mae", 2.0, "rmse", 3.0), Map.of("mae", 1.0, "rmse", 1.5));
+
+    assertThat(axis.getLowerBound()).isZero();
+    assertThat(axis.getUpperBound()).isGreaterThan(3.0).isLessThanOrEqualTo(3.5);
+  }
+
+  @Test
   void drawsNoChartForAKeyWithoutLearningCurveMetrics() {
     assertThat(LearningCurveChart.of(history(snapshot(100, Map.of("predictions", 100.0)))))
         .isEmpty();
+  }
+
+  /** The value axis of the top panel of a chart of two snapshots, at 100 and 200. */
+  private static Range topValueAxis(Map<String, Double> first, Map<String, Double> second) {
+    return panels(history(snapshot(100, first), snapshot(200, second)))
+        .get(0)
+        .getRangeAxis()
+        .getRange();
   }
 
   private static List<XYPlot> panels(KeyHistory history) {

@@ -1,0 +1,18 @@
+package io.streamlearn.pipeline.generate;
+
+import io.streamlearn.schemas.LabeledSample;
+import java.util.Iterator;
+
+/**
+ * An endless stream of labeled samples for one or more model keys, such as the standard streams of
+ * {@link StandardStream}: what {@code demo} and {@code produce --generate} send, and what a model
+ * learning it must be shaped for.
+ */
+public interface SampleStream extends Iterator<LabeledSample> {
+
+  /** The length of every sample's feature vector. */
+  int features();
+
+  /** The number of classes; labels are 0 to {@code classes() - 1}. */
+  int classes();
+}

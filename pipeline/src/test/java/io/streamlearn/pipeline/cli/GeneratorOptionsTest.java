@@ -1,0 +1,42 @@
+package io.streamlearn.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamlearn.pipeline.generate.LedDigits;
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+class GeneratorOptionsTest {
+
+  @Test
+  void theDemoShapesItsModelForTheStreamItIsAskedFor() {
+    DemoCommand demo = new DemoCommand();
+    new CommandLine(demo).parseArgs("--stream", "LED", "--keys", "2");
+
+    assertThat(demo.stream.generator()).isInstanceOf(LedDigits.class);
+    assertThat(demo.stream.modelShape())
+        .isEqualTo(Map.of("model.features", "24", "model.classes", "10"));
+  }
+
+  @Test
+  void generatesTheRotatingHyperplaneByDefault() {
+    DemoCommand demo = new DemoCommand();
+    new CommandLine(demo).parseArgs("--features", "6");
+
+    assertThat(demo.stream.generator()).isInstanceOf(RotatingHyperplane.class);
+    assertThat(demo.stream.modelShape())
+        .isEqualTo(Map.of("model.features", "6", "model.classes", "2"));
+  }
+
+  @Test
+  void rejectsAnUnknownStreamNamingTheKnownOnes() {
+    assertThatThrownBy(() -> new CommandLine(new DemoCommand()).parseArgs("--stream", "agrawal"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining(
+            "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform");
+  }
+}
