@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the pipeline against a real Kafka cluster: in this JVM, or submitted to a Flink"
-          + " cluster with --jobmanager. Inside 'flink run' it submits to that cluster."
+          + " cluster with --jobmanager. Inside 'flink run' it submits to that cluster.",
+      "First it checks that the Kafka brokers answer and that the topics the job reads exist"
+          + " (--create-topics creates the missing ones), and otherwise exits with one line"
+          + " saying what is wrong."
     },
     footer = {
       "",
