@@ -4,6 +4,7 @@ import static io.streamlearn.schemas.DeadLetterReason.CORRUPT_RECORD;
 import static io.streamlearn.schemas.DeadLetterReason.FEATURE_COUNT_MISMATCH;
 import static io.streamlearn.schemas.DeadLetterReason.LABEL_OUT_OF_RANGE;
 import static io.streamlearn.schemas.DeadLetterReason.MISSING_KEY;
+import static io.streamlearn.schemas.DeadLetterReason.MISSING_SAMPLE_ID;
 import static io.streamlearn.schemas.DeadLetterReason.NON_FINITE_FEATURE;
 import static io.streamlearn.schemas.DeadLetterReason.NOT_SINGLE_OBJECT;
 import static io.streamlearn.schemas.DeadLetterReason.RECORD_TOO_LARGE;
@@ -14,6 +15,7 @@ import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,6 +28,8 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /**
@@ -83,6 +87,44 @@ enum SampleDefect {
       byte[] whole = super.encode(sample);
       return Arrays.copyOf(
           whole, SINGLE_OBJECT_HEADER_BYTES + (whole.length - SINGLE_OBJECT_HEADER_BYTES) / 2);
+    }
+  },
+  /**
+   * The sample id's length prefix claims 2^35 bytes (six bytes, 80 80 80 80 80 02): Avro threw
+   * UnsupportedOperationException, and the job restarted over this record forever.
+   */
+  HUGE_STRING_LENGTH(CORRUPT_RECORD) {
+    @Override
+    byte[] encode(LabeledSample sample) {
+      return poison(sample, body -> body.writeLong(1L << 35), sample.getId());
+    }
+  },
+  /** The features claim 2^40 items: past Avro's limit, like the string above. */
+  HUGE_ARRAY_COUNT(CORRUPT_RECORD) {
+    @Override
+    byte[] encode(LabeledSample sample) {
+      return poison(sample, body -> arrayClaiming(body, sample, 1L << 40), "1234");
+    }
+  },
+  /** The features claim 2,147,483,630 items: under Avro's limit, Avro allocated the array. */
+  ARRAY_COUNT_JUST_UNDER_AVRO_LIMIT(CORRUPT_RECORD) {
+    @Override
+    byte[] encode(LabeledSample sample) {
+      return poison(sample, body -> arrayClaiming(body, sample, 2_147_483_630L), "1234");
+    }
+  },
+  /** A whole record and then a byte more. */
+  BYTES_LEFT_OVER(CORRUPT_RECORD) {
+    @Override
+    byte[] encode(LabeledSample sample) {
+      byte[] whole = super.encode(sample);
+      return Arrays.copyOf(whole, whole.length + 1);
+    }
+  },
+  EMPTY_SAMPLE_ID(MISSING_SAMPLE_ID) {
+    @Override
+    LabeledSample spoil(LabeledSample sample, ModelShape shape, int maxRecordBytes) {
+      return LabeledSample.newBuilder(sample).setId("").build();
     }
   },
   EMPTY_KEY(MISSING_KEY) {
@@ -156,7 +198,12 @@ enum SampleDefect {
 
   /** Reasons given after decoding, when the dead letter can name the sample. */
   private static final Set<DeadLetterReason> FOUND_IN_DECODED_SAMPLES =
-      EnumSet.of(MISSING_KEY, FEATURE_COUNT_MISMATCH, NON_FINITE_FEATURE, LABEL_OUT_OF_RANGE);
+      EnumSet.of(
+          MISSING_SAMPLE_ID,
+          MISSING_KEY,
+          FEATURE_COUNT_MISMATCH,
+          NON_FINITE_FEATURE,
+          LABEL_OUT_OF_RANGE);
 
   private final DeadLetterReason reason;
 
@@ -184,6 +231,35 @@ enum SampleDefect {
   /** The record value with this defect; null for no value at all. */
   byte[] encode(LabeledSample sample) {
     return WireCodec.labeledSamples().encode(sample);
+  }
+
+  /**
+   * The sample's single-object header, then what {@code claim} writes, then {@code tail}'s bytes: a
+   * record of a few dozen bytes that claims far more.
+   */
+  private static byte[] poison(LabeledSample sample, BodyWriter claim, String tail) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(WireCodec.labeledSamples().encode(sample), 0, SINGLE_OBJECT_HEADER_BYTES);
+    BinaryEncoder body = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      claim.write(body);
+      body.writeFixed(tail.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The sample's id and key, then a features array whose first block claims {@code count}. */
+  private static void arrayClaiming(BinaryEncoder body, LabeledSample sample, long count)
+      throws IOException {
+    body.writeString(sample.getId());
+    body.writeString(sample.getKey());
+    body.writeLong(count);
+  }
+
+  private interface BodyWriter {
+    void write(BinaryEncoder body) throws IOException;
   }
 
   private static LabeledSample withFeatures(LabeledSample sample, List<Float> features) {
