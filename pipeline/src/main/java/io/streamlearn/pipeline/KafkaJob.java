@@ -152,15 +152,16 @@ public final class KafkaJob {
   static PipelineSettings pipelineSettings(StreamlearnConfig config) {
     int features = config.get(MODEL_FEATURES);
     ModelShape shape =
-        config.get(MODEL_TASK) == Task.CLASSIFICATION
-            ? ModelShape.classification(features, config.get(MODEL_CLASSES))
-            : ModelShape.regression(features);
+        (config.get(MODEL_TASK) == Task.CLASSIFICATION
+                ? ModelShape.classification(features, config.get(MODEL_CLASSES))
+                : ModelShape.regression(features))
+            .withInput(config.inputShape());
     return new PipelineSettings(
         config.get(KAFKA_MAX_RECORD_BYTES),
         config.get(BATCH_SIZE),
         config.get(BATCH_MAX_DELAY),
         new TrainerSettings(
-            config.modelConfiguration().toJson(),
+            config.modelConfigurationJson(),
             shape,
             config.get(MODEL_CHECKPOINT_EVERY_STEPS),
             config.get(MODEL_CHECKPOINT_INTERVAL),

@@ -5,9 +5,11 @@ import static org.apache.flink.api.common.JobStatus.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.WireCodec;
 import java.io.ByteArrayInputStream;
@@ -100,6 +102,20 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
     Map<String, String> withBroker = new HashMap<>(options);
     withBroker.put("kafka.bootstrap-servers", broker.bootstrapServers());
     return StreamlearnConfig.fromMap(withBroker);
+  }
+
+  /**
+   * Writes {@code count} samples of a rotating-hyperplane stream without drift or noise (linearly
+   * separable per key) to the samples topic, and returns them.
+   */
+  List<LabeledSample> produceHyperplane(long seed, int features, int keys, int count) {
+    RotatingHyperplane generator = new RotatingHyperplane(seed, features, keys, 0.0, 0.0);
+    List<LabeledSample> samples = new ArrayList<>(count);
+    for (int n = 0; n < count; n++) {
+      samples.add(generator.next());
+    }
+    KafkaConnectors.produce(broker.bootstrapServers(), SAMPLES, samples);
+    return samples;
   }
 
   /** Submits the job as {@code run} wires it, and returns at once. */

@@ -16,9 +16,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryData;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 
 class WireCodecTest {
@@ -150,6 +155,45 @@ class WireCodecTest {
   }
 
   @Test
+  void readsCheckpointsWrittenWithTheVersionOneSchema() throws Exception {
+    Schema v1;
+    try (InputStream in = WireCodec.class.getResourceAsStream("history/ModelCheckpoint-v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    GenericRecord old = checkpoint(v1, "DL4J_MODEL_SERIALIZER_ZIP");
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    ModelCheckpoint decoded = WireCodec.modelCheckpoints().decode(bytes);
+
+    assertThat(decoded.getModelFormat()).isEqualTo(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP);
+    assertThat(decoded.getVersion()).isEqualTo(7);
+  }
+
+  @Test
+  void resolvesAModelFormatAddedLaterToUnknown() throws Exception {
+    // A later schema with one more format, as a newer job would write it.
+    Schema later =
+        new Schema.Parser()
+            .parse(
+                ModelCheckpoint.getClassSchema()
+                    .toString()
+                    .replace("\"UNKNOWN\"]", "\"UNKNOWN\",\"ONNX_ZIP\"]"));
+    assertThat(later.getField("modelFormat").schema().getEnumSymbols()).contains("ONNX_ZIP");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(later).write(checkpoint(later, "ONNX_ZIP"), encoder);
+    encoder.flush();
+
+    ModelCheckpoint decoded =
+        new SpecificDatumReader<ModelCheckpoint>(later, ModelCheckpoint.getClassSchema())
+            .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+
+    assertThat(decoded.getModelFormat()).isEqualTo(ModelFormat.UNKNOWN);
+    assertThat(decoded.getVersion()).isEqualTo(7);
+  }
+
+  @Test
   void rejectsBytesWithoutTheSingleObjectHeader() {
     assertThatThrownBy(() -> samples.decode("{\"id\":1}".getBytes()))
         .isInstanceOfSatisfying(
@@ -276,6 +320,21 @@ class WireCodecTest {
   private static byte[] varint(long value) {
     byte[] buffer = new byte[10];
     return Arrays.copyOf(buffer, BinaryData.encodeLong(value, buffer, 0));
+  }
+
+  private static GenericRecord checkpoint(Schema schema, String format) {
+    GenericRecord checkpoint = new GenericData.Record(schema);
+    checkpoint.put("key", "k");
+    checkpoint.put("version", 7L);
+    checkpoint.put("steps", 7L);
+    checkpoint.put("samplesSeen", 70L);
+    checkpoint.put("createdAt", 99L);
+    checkpoint.put(
+        "modelFormat", new GenericData.EnumSymbol(schema.getField("modelFormat").schema(), format));
+    checkpoint.put("model", java.nio.ByteBuffer.wrap(new byte[] {1, 2}));
+    checkpoint.put("metrics", Map.of());
+    checkpoint.put("configDigest", "abc");
+    return checkpoint;
   }
 
   private static LabeledSample sample(String id, Integer label, Double target) {

@@ -12,6 +12,8 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SEED;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_UPDATER;
 
+import io.streamlearn.operators.InputShape;
+import io.streamlearn.operators.KeyModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,12 +23,16 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,9 +46,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Builds the DL4J network configuration that Streamlearn trains: from the compact model.* keys, or
- * from a DL4J JSON file checked against model.features and the number of outputs. It returns only
- * configurations; networks and their ND4J arrays are created by the operators, on their own
- * threads.
+ * from a DL4J JSON file (a layer stack or a graph) checked against model.input and the number of
+ * outputs. It returns only configurations; networks and their ND4J arrays are created by the
+ * operators, on their own threads.
  */
 final class ModelFactory {
 
@@ -58,22 +64,25 @@ final class ModelFactory {
 
   /** Every key the network depends on: it is not built while one of them has a problem. */
   static final List<ConfigOption<?>> INPUTS =
-      Stream.concat(
-              COMPACT_SPEC.stream(),
-              Stream.of(MODEL_FEATURES, MODEL_TASK, MODEL_CLASSES, MODEL_CONFIGURATION_FILE))
+      Stream.of(
+              COMPACT_SPEC,
+              InputShapes.KEYS,
+              List.<ConfigOption<?>>of(MODEL_TASK, MODEL_CLASSES, MODEL_CONFIGURATION_FILE))
+          .flatMap(List::stream)
           .toList();
 
   private ModelFactory() {}
 
   /**
-   * Builds the configuration from valid option values.
+   * Builds the configuration from valid option values, as DL4J JSON: a MultiLayerConfiguration's,
+   * or a ComputationGraphConfiguration's from a file.
    *
    * @throws ConfigException if the configuration file is missing, is not DL4J JSON, or does not fit
-   *     model.features and the number of outputs
+   *     model.input and the number of outputs
    */
-  static MultiLayerConfiguration create(ReadableConfig options) {
+  static String create(ReadableConfig options) {
     String file = options.get(MODEL_CONFIGURATION_FILE);
-    return file == null ? fromCompactSpec(options) : fromJsonFile(file, options);
+    return file == null ? fromCompactSpec(options).toJson() : fromJsonFile(file, options);
   }
 
   private static MultiLayerConfiguration fromCompactSpec(ReadableConfig options) {
@@ -120,11 +129,18 @@ final class ModelFactory {
     return options.get(MODEL_TASK) == Task.CLASSIFICATION ? options.get(MODEL_CLASSES) : 1;
   }
 
-  private static MultiLayerConfiguration fromJsonFile(String file, ReadableConfig options) {
-    MultiLayerConfiguration configuration = parseJson(readJson(file), file);
-    checkInputsAndOutputs(configuration, file, options);
-    return configuration;
+  private static String fromJsonFile(String file, ReadableConfig options) {
+    String json = readJson(file);
+    NetworkEnds ends = KeyModels.isGraph(json) ? graphEnds(json, file) : stackEnds(json, file);
+    checkInputsAndOutputs(ends, file, options);
+    return json;
   }
+
+  /**
+   * The layers a network's input goes into (each with whether DL4J reshapes the input for it first)
+   * and the layer whose output the trainer scores.
+   */
+  private record NetworkEnds(List<Layer> first, List<Boolean> preprocessed, Layer last) {}
 
   private static String readJson(String file) {
     try {
@@ -136,43 +152,96 @@ final class ModelFactory {
     }
   }
 
-  private static MultiLayerConfiguration parseJson(String json, String file) {
+  private static NetworkEnds stackEnds(String json, String file) {
+    MultiLayerConfiguration configuration;
     try {
-      return MultiLayerConfiguration.fromJson(json);
+      configuration = MultiLayerConfiguration.fromJson(json);
     } catch (RuntimeException e) {
-      throw fileProblem(
-          quote(file)
-              + " is not a DL4J MultiLayerConfiguration in JSON, as written by"
-              + " MultiLayerConfiguration.toJson(): "
-              + e.getMessage().lines().findFirst().orElse(e.toString()),
-          e);
+      throw notDl4jJson(file, e);
     }
-  }
-
-  private static void checkInputsAndOutputs(
-      MultiLayerConfiguration configuration, String file, ReadableConfig options) {
     List<NeuralNetConfiguration> layers = configuration.getConfs();
     if (layers.isEmpty()) {
       throw fileProblem(quote(file) + " has no layers", null);
     }
-    FeedForwardLayer first = feedForward(layers.get(0).getLayer(), "first", file);
-    FeedForwardLayer last = feedForward(layers.get(layers.size() - 1).getLayer(), "last", file);
+    return new NetworkEnds(
+        List.of(layers.get(0).getLayer()),
+        List.of(configuration.getInputPreProcess(0) != null),
+        layers.get(layers.size() - 1).getLayer());
+  }
+
+  private static NetworkEnds graphEnds(String json, String file) {
+    ComputationGraphConfiguration graph;
+    try {
+      graph = ComputationGraphConfiguration.fromJson(json);
+    } catch (RuntimeException e) {
+      throw notDl4jJson(file, e);
+    }
+    if (graph.getNetworkInputs().size() != 1 || graph.getNetworkOutputs().size() != 1) {
+      throw fileProblem(
+          "the graph in "
+              + quote(file)
+              + " has "
+              + graph.getNetworkInputs().size()
+              + " inputs and "
+              + graph.getNetworkOutputs().size()
+              + " outputs; the trainer feeds a graph one input and scores one output",
+          null);
+    }
+    String input = graph.getNetworkInputs().get(0);
+    List<Layer> first = new ArrayList<>();
+    List<Boolean> preprocessed = new ArrayList<>();
+    graph
+        .getVertexInputs()
+        .forEach(
+            (name, inputs) -> {
+              if (inputs.contains(input)
+                  && graph.getVertices().get(name) instanceof LayerVertex v) {
+                first.add(v.getLayerConf().getLayer());
+                preprocessed.add(v.getPreProcessor() != null);
+              }
+            });
+    GraphVertex output = graph.getVertices().get(graph.getNetworkOutputs().get(0));
+    if (!(output instanceof LayerVertex outputLayer)) {
+      throw fileProblem(
+          "the output of the graph in "
+              + quote(file)
+              + " is a "
+              + output.getClass().getSimpleName()
+              + ", not a layer with nOut to check against the model.* keys",
+          null);
+    }
+    return new NetworkEnds(first, preprocessed, outputLayer.getLayerConf().getLayer());
+  }
+
+  private static ConfigException notDl4jJson(String file, RuntimeException e) {
+    return fileProblem(
+        quote(file)
+            + " is not a DL4J MultiLayerConfiguration or ComputationGraphConfiguration in JSON, as"
+            + " their toJson() writes it: "
+            + e.getMessage().lines().findFirst().orElse(e.toString()),
+        e);
+  }
+
+  private static void checkInputsAndOutputs(NetworkEnds ends, String file, ReadableConfig options) {
     List<String> problems = new ArrayList<>();
-    int features = options.get(MODEL_FEATURES);
-    if (first.getNIn() != features) {
+    InputShape input = InputShapes.of(options);
+    for (int i = 0; i < ends.first().size(); i++) {
+      if (!ends.preprocessed().get(i)) {
+        FirstLayers.problem(ends.first().get(i), input, quote(file))
+            .map(ModelFactory::problemWithFile)
+            .ifPresent(problems::add);
+      }
+    }
+    Layer lastLayer = ends.last();
+    FeedForwardLayer last = feedForward(lastLayer, "last", file);
+    if (lastLayer instanceof RnnOutputLayer) {
       problems.add(
           problemWithFile(
-              "the first layer of "
+              "the last layer of "
                   + quote(file)
-                  + " has nIn "
-                  + first.getNIn()
-                  + " but "
-                  + MODEL_FEATURES.key()
-                  + " is "
-                  + features
-                  + ", they must be equal"));
-    }
-    if (last.getNOut() != outputs(options)) {
+                  + " is an RnnOutputLayer, which scores every timestep; the trainer scores each"
+                  + " sample once: put a LastTimeStep or GlobalPoolingLayer before an OutputLayer"));
+    } else if (last.getNOut() != outputs(options)) {
       problems.add(
           problemWithFile(
               "the last layer of "

@@ -23,6 +23,10 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOS
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_CHANNELS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_HEIGHT;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_TIMESTEPS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_WIDTH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_L2;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LEARNING_RATE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
@@ -56,6 +60,10 @@ final class OptionConstraints {
           Range.of(LABELS_TIME_TO_LIVE, greaterThan(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),
           Range.of(MODEL_CLASSES, atLeast(2)),
+          Range.of(MODEL_INPUT_TIMESTEPS, atLeast(1)),
+          Range.of(MODEL_INPUT_HEIGHT, atLeast(1)),
+          Range.of(MODEL_INPUT_WIDTH, atLeast(1)),
+          Range.of(MODEL_INPUT_CHANNELS, atLeast(1)),
           Range.ofEach(MODEL_HIDDEN_LAYERS, atLeast(1)),
           new ActivationNameConstraint(MODEL_ACTIVATION),
           Range.of(MODEL_LEARNING_RATE, greaterThan(0.0)),

@@ -3,6 +3,8 @@ package io.streamlearn.pipeline.config;
 import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
 
+import io.streamlearn.operators.InputShape;
+import io.streamlearn.operators.KeyModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,10 +35,11 @@ public final class StreamlearnConfig {
   private final Configuration values;
 
   private final Configuration flinkPassThrough;
-  private final MultiLayerConfiguration model;
 
-  private StreamlearnConfig(
-      Configuration values, Configuration flinkPassThrough, MultiLayerConfiguration model) {
+  /** The network as DL4J JSON: a MultiLayerConfiguration's or a ComputationGraphConfiguration's. */
+  private final String model;
+
+  private StreamlearnConfig(Configuration values, Configuration flinkPassThrough, String model) {
     this.values = values;
     this.flinkPassThrough = flinkPassThrough;
     this.model = model;
@@ -91,7 +94,7 @@ public final class StreamlearnConfig {
    * The option's value, or its default when not set; null for {@link
    * StreamlearnOptions#MODEL_CONFIGURATION_FILE} and {@link StreamlearnOptions#KAFKA_TOPIC_LABELS}
    * when not set. Compact model keys keep their values here even when a configuration file defines
-   * the network: use {@link #modelConfiguration()} for the network.
+   * the network: use {@link #modelConfigurationJson()} for the network.
    */
   public <T> T get(ConfigOption<T> option) {
     if (!KNOWN_KEYS.contains(option.key())) {
@@ -111,12 +114,30 @@ public final class StreamlearnConfig {
   }
 
   /**
-   * The network configuration, built once while loading. Each call returns a new copy because a
+   * The network configuration as DL4J JSON, a MultiLayerConfiguration's or a
+   * ComputationGraphConfiguration's, built and checked once while loading.
+   */
+  public String modelConfigurationJson() {
+    return model;
+  }
+
+  /**
+   * The network configuration of a layer stack. Each call returns a new copy because a
    * MultiLayerNetwork keeps and mutates its configuration (iteration and epoch counts), and
    * networks must not share one.
+   *
+   * @throws IllegalStateException if the network is a ComputationGraph
    */
   public MultiLayerConfiguration modelConfiguration() {
-    return model.clone();
+    if (KeyModels.isGraph(model)) {
+      throw new IllegalStateException("the network is a ComputationGraph, not a layer stack");
+    }
+    return MultiLayerConfiguration.fromJson(model);
+  }
+
+  /** How the features of a sample are laid out for the network (model.input.*). */
+  public InputShape inputShape() {
+    return InputShapes.of(values);
   }
 
   /**
@@ -167,13 +188,12 @@ public final class StreamlearnConfig {
     Configuration flinkPassThrough = Configuration.fromMap(passThrough);
     OptionConstraints.check(values, known, problems);
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
-    MultiLayerConfiguration model = buildModelUnlessInputsAreInvalid(values, problems);
+    String model = buildModelUnlessInputsAreInvalid(values, problems);
     problems.throwIfAny();
     return new StreamlearnConfig(values, flinkPassThrough, model);
   }
 
-  private static MultiLayerConfiguration buildModelUnlessInputsAreInvalid(
-      Configuration values, Problems problems) {
+  private static String buildModelUnlessInputsAreInvalid(Configuration values, Problems problems) {
     if (problems.concernAny(ModelFactory.INPUTS)) {
       return null;
     }

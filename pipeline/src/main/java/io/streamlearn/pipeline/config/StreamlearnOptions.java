@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.config;
 
 import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.DriftSettings;
+import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.drift.DriftReaction;
 import java.time.Duration;
@@ -149,6 +150,49 @@ public final class StreamlearnOptions {
           .noDefaultValue()
           .withDescription("Number of features per sample: the input width of the network.");
 
+  public static final ConfigOption<InputShape.Kind> MODEL_INPUT_TYPE =
+      ConfigOptions.key("model.input.type")
+          .enumType(InputShape.Kind.class)
+          .defaultValue(InputShape.Kind.VECTOR)
+          .withDescription(
+              "How the model.features values of a sample are laid out for the network. VECTOR:"
+                  + " a flat vector (2-D input, dense first layers). SEQUENCE:"
+                  + " model.input.timesteps steps of model.input.channels values, given time-major"
+                  + " (all channels of step 0, then of step 1, ...), fed as DL4J's 3-D [batch,"
+                  + " channels, timesteps] to recurrent or Conv1D first layers. GRID:"
+                  + " model.input.height x model.input.width cells of model.input.channels values,"
+                  + " given row by row with each cell's channels together, fed as 4-D [batch,"
+                  + " channels, height, width] to Conv2D or pooling first layers. SEQUENCE and"
+                  + " GRID need model.configuration-file.");
+
+  public static final ConfigOption<Integer> MODEL_INPUT_TIMESTEPS =
+      ConfigOptions.key("model.input.timesteps")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Steps of a SEQUENCE input; timesteps x channels must equal model.features.");
+
+  public static final ConfigOption<Integer> MODEL_INPUT_HEIGHT =
+      ConfigOptions.key("model.input.height")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Rows of a GRID input; height x width x channels must equal model.features.");
+
+  public static final ConfigOption<Integer> MODEL_INPUT_WIDTH =
+      ConfigOptions.key("model.input.width")
+          .intType()
+          .noDefaultValue()
+          .withDescription("Columns of a GRID input.");
+
+  public static final ConfigOption<Integer> MODEL_INPUT_CHANNELS =
+      ConfigOptions.key("model.input.channels")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Values per step of a SEQUENCE or per cell of a GRID input: the nIn of the first"
+                  + " layer.");
+
   public static final ConfigOption<Task> MODEL_TASK =
       ConfigOptions.key("model.task")
           .enumType(Task.class)
@@ -213,12 +257,17 @@ public final class StreamlearnOptions {
           .stringType()
           .noDefaultValue()
           .withDescription(
-              "Path to a DL4J MultiLayerConfiguration JSON file, as written by"
-                  + " MultiLayerConfiguration.toJson(), for networks the compact model.* keys"
-                  + " cannot describe. When set, model.hidden-layers, model.activation,"
-                  + " model.updater, model.learning-rate, model.l2 and model.seed must not be set;"
-                  + " the first layer's nIn must equal model.features, and the last layer's nOut"
-                  + " must equal model.classes (CLASSIFICATION) or 1 (REGRESSION).");
+              "Path to a DL4J MultiLayerConfiguration or ComputationGraphConfiguration JSON file,"
+                  + " as their toJson() writes it, for networks the compact model.* keys cannot"
+                  + " describe; a graph must have one input and one output. When set,"
+                  + " model.hidden-layers, model.activation, model.updater, model.learning-rate,"
+                  + " model.l2 and model.seed must not be set. The first layer must take"
+                  + " model.input.type (a recurrent or Conv1D layer a SEQUENCE, a Conv2D or"
+                  + " pooling layer a GRID, other layers a VECTOR) unless the configuration gives"
+                  + " it an input preprocessor; its nIn must equal model.features (VECTOR) or"
+                  + " model.input.channels. The last layer must score each sample once (not an"
+                  + " RnnOutputLayer) with nOut model.classes (CLASSIFICATION) or 1"
+                  + " (REGRESSION).");
 
   public static final ConfigOption<Integer> MODEL_STEPS_PER_BATCH =
       ConfigOptions.key("model.steps-per-batch")
@@ -373,6 +422,11 @@ public final class StreamlearnOptions {
           BATCH_MAX_DELAY,
           LABELS_TIME_TO_LIVE,
           MODEL_FEATURES,
+          MODEL_INPUT_TYPE,
+          MODEL_INPUT_TIMESTEPS,
+          MODEL_INPUT_HEIGHT,
+          MODEL_INPUT_WIDTH,
+          MODEL_INPUT_CHANNELS,
           MODEL_TASK,
           MODEL_CLASSES,
           MODEL_HIDDEN_LAYERS,
@@ -412,6 +466,7 @@ public final class StreamlearnOptions {
   static boolean isRequired(ConfigOption<?> option) {
     return !option.hasDefaultValue()
         && !option.equals(MODEL_CONFIGURATION_FILE)
-        && !option.equals(KAFKA_TOPIC_LABELS);
+        && !option.equals(KAFKA_TOPIC_LABELS)
+        && !InputShapes.DIMENSIONS.contains(option);
   }
 }

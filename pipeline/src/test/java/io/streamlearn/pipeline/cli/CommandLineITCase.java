@@ -218,7 +218,8 @@ class CommandLineITCase {
     String topic = "generated-" + name.toLowerCase(Locale.ROOT);
     KAFKA.broker().createTopic(topic, 1);
 
-    Result result = produceGenerated(topic, "300", "--stream", name, "--keys", "2", "--seed", "7");
+    Result result =
+        produce(topic, "--generate", "300", "--stream", name, "--keys", "2", "--seed", "7");
 
     assertThat(result.exitCode()).isZero();
     SampleStream expected = StandardStream.named(name).create(7, 2, 10, 0.0001);

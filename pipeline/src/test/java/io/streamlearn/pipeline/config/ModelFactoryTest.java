@@ -219,8 +219,8 @@ class ModelFactoryTest {
           .startsWith(
               "model.configuration-file: '"
                   + file
-                  + "' is not a DL4J MultiLayerConfiguration in JSON, as written by"
-                  + " MultiLayerConfiguration.toJson(): ");
+                  + "' is not a DL4J MultiLayerConfiguration or ComputationGraphConfiguration in"
+                  + " JSON, as their toJson() writes it: ");
     }
   }
 
