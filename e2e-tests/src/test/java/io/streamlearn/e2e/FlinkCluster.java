@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -51,8 +53,13 @@ public final class FlinkCluster implements AutoCloseable {
   private ChildJvm jobManager;
   private boolean closed;
 
-  /** A TaskManager process and the port of its Prometheus endpoint. */
-  private record TaskManager(ChildJvm process, int metricsPort) {}
+  /** A TaskManager process, its RPC port and the port of its Prometheus endpoint. */
+  private record TaskManager(ChildJvm process, int rpcPort, int metricsPort) {}
+
+  /**
+   * The port in a TaskManager's RPC address, such as {@code pekko.tcp://flink@localhost:4321/...}.
+   */
+  private static final Pattern RPC_PORT = Pattern.compile(":(\\d+)/");
 
   private FlinkCluster(FlinkClusterConfig config, Path workDir) throws IOException {
     this.config = config;
@@ -81,7 +88,7 @@ public final class FlinkCluster implements AutoCloseable {
         new FlinkCluster(FlinkClusterConfig.write(workDir, slotsPerTaskManager), workDir);
     try {
       cluster.jobManager =
-          cluster.startProcess(Role.JOB_MANAGER, Role.JOB_MANAGER.processName, FreePort.next());
+          cluster.startProcess(Role.JOB_MANAGER, Role.JOB_MANAGER.processName, 0, FreePort.next());
       // TaskManagers starting alongside would compete for the CPU with the JobManager, whose RPC
       // system fails if it is not up within 10 s.
       cluster.awaitJobManager();
@@ -265,13 +272,15 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   private synchronized ChildJvm launchTaskManager() throws IOException, InterruptedException {
+    int rpcPort = FreePort.next();
     int metricsPort = FreePort.next();
     ChildJvm process =
         startProcess(
             Role.TASK_MANAGER,
             Role.TASK_MANAGER.processName + "-" + (taskManagers.size() + 1),
+            rpcPort,
             metricsPort);
-    taskManagers.add(new TaskManager(process, metricsPort));
+    taskManagers.add(new TaskManager(process, rpcPort, metricsPort));
     return process;
   }
 
@@ -279,7 +288,7 @@ public final class FlinkCluster implements AutoCloseable {
    * Starts a cluster process the way Flink's scripts do: with the JVM options and the resources
    * (memory flags and properties) config.yaml gives it, plus the test-only overrides.
    */
-  private ChildJvm startProcess(Role role, String name, int metricsPort)
+  private ChildJvm startProcess(Role role, String name, int rpcPort, int metricsPort)
       throws IOException, InterruptedException {
     Path configDir = config.configDir();
     FlinkProcessResources resources =
@@ -288,7 +297,8 @@ public final class FlinkCluster implements AutoCloseable {
         concat(
             List.of("--configDir", configDir.toString()),
             concat(
-                resources.dynamicProperties(), config.dynamicProperties(role, name, metricsPort)));
+                resources.dynamicProperties(),
+                config.dynamicProperties(role, rpcPort, metricsPort)));
     List<String> jvmFlags = concat(config.jvmFlags(role), resources.jvmFlags());
     ChildJvm process = ChildJvm.start(name, workDir, classPath, jvmFlags, role.mainClass, args);
     processes.add(process);
@@ -304,21 +314,30 @@ public final class FlinkCluster implements AutoCloseable {
 
   /** Waits until the JobManager lists exactly the living TaskManagers, each with all its slots. */
   private void awaitRegisteredTaskManagers() throws InterruptedException {
+    List<TaskManager> alive = taskManagers.stream().filter(tm -> tm.process().isAlive()).toList();
     List<ChildJvm> mustRun = new ArrayList<>(List.of(jobManager));
-    taskManagers.stream().map(TaskManager::process).filter(ChildJvm::isAlive).forEach(mustRun::add);
-    Set<String> alive = mustRun.stream().skip(1).map(ChildJvm::name).collect(Collectors.toSet());
+    alive.forEach(taskManager -> mustRun.add(taskManager.process()));
+    Set<String> alivePorts =
+        alive.stream()
+            .map(taskManager -> Integer.toString(taskManager.rpcPort()))
+            .collect(Collectors.toSet());
     awaitWhileRunning(
-        "TaskManagers " + alive + " with " + config.taskSlots() + " slots each, and no others,",
+        "TaskManagers on RPC ports "
+            + alivePorts
+            + " with "
+            + config.taskSlots()
+            + " slots each, and no others,",
         mustRun,
         () -> {
-          Set<String> registered = new HashSet<>();
+          Set<String> registeredPorts = new HashSet<>();
           for (JsonNode taskManager : rest.get("/taskmanagers").path("taskmanagers")) {
-            if (taskManager.path("slotsNumber").asInt() != config.taskSlots()) {
+            Matcher port = RPC_PORT.matcher(taskManager.path("path").asText());
+            if (taskManager.path("slotsNumber").asInt() != config.taskSlots() || !port.find()) {
               return false;
             }
-            registered.add(taskManager.path("id").asText());
+            registeredPorts.add(port.group(1));
           }
-          return registered.equals(alive);
+          return registeredPorts.equals(alivePorts);
         });
   }
 

@@ -133,14 +133,15 @@ final class FlinkClusterConfig {
 
   /**
    * The test-only overrides for one process, as program arguments: every process serves its
-   * Prometheus endpoint on a port of its own, and a TaskManager registers under {@code resourceId},
-   * its process name, so that the REST API tells which TaskManagers are registered.
+   * Prometheus endpoint on a port of its own, and a TaskManager takes {@code rpcPort}, by which the
+   * REST API's list of TaskManagers tells them apart. (Not a configured resource id, which would
+   * make a TaskManager keep its working directory when it stops.)
    */
-  List<String> dynamicProperties(Role role, String resourceId, int metricsPort) {
+  List<String> dynamicProperties(Role role, int rpcPort, int metricsPort) {
     Map<String, String> properties = new LinkedHashMap<>(overrides);
     properties.put("metrics.reporter.prom.port", Integer.toString(metricsPort));
     if (role == Role.TASK_MANAGER) {
-      properties.put(TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key(), resourceId);
+      properties.put(TaskManagerOptions.RPC_PORT.key(), Integer.toString(rpcPort));
     }
     return properties.entrySet().stream()
         .flatMap(property -> Stream.of("-D", property.getKey() + "=" + property.getValue()))
