@@ -62,6 +62,14 @@ final class ChildJvm {
     return new ChildJvm(name, process, consoleFile, logFile);
   }
 
+  String name() {
+    return name;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
   ProcessHandle handle() {
     return process.toHandle();
   }
@@ -83,6 +91,11 @@ final class ChildJvm {
     } catch (IOException e) {
       // The child has exited; a failure to close our end of its stdin pipe changes nothing.
     }
+  }
+
+  /** SIGKILL, as a crash or an out-of-memory killer ends a process; waits until it has exited. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   /** The last lines of the console output and of the log, for failure messages. */

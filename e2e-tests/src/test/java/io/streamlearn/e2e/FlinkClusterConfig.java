@@ -62,24 +62,29 @@ final class FlinkClusterConfig {
   private final Configuration deployment;
   private final int restPort;
   private final Map<String, String> overrides;
-  private final Map<Role, Integer> metricsPorts = new LinkedHashMap<>();
+  private final int taskSlots;
 
-  private FlinkClusterConfig(Path configDir, Path log4j, Path workDir) throws IOException {
+  private FlinkClusterConfig(Path configDir, Path log4j, Path workDir, Integer slotsOverride)
+      throws IOException {
     this.configDir = configDir;
     this.log4j = log4j;
     this.deployment = GlobalConfiguration.loadConfiguration(configDir.toString());
     this.restPort = FreePort.next();
     this.overrides = testOverrides(workDir, restPort, FreePort.next());
-    for (Role role : Role.values()) {
-      metricsPorts.put(role, FreePort.next());
+    this.taskSlots =
+        slotsOverride != null ? slotsOverride : deployment.get(TaskManagerOptions.NUM_TASK_SLOTS);
+    if (slotsOverride != null) {
+      overrides.put(TaskManagerOptions.NUM_TASK_SLOTS.key(), slotsOverride.toString());
     }
   }
 
   /**
    * Copies the deployment's config.yaml and the test log4j configuration into {@code workDir/conf}
    * and chooses the ports.
+   *
+   * @param slotsOverride task slots per TaskManager instead of the file's, or null for the file's
    */
-  static FlinkClusterConfig write(Path workDir) throws IOException {
+  static FlinkClusterConfig write(Path workDir, Integer slotsOverride) throws IOException {
     Path configDir = Files.createDirectories(workDir.resolve("conf"));
     Files.copy(
         Path.of(Jvm.buildProperty("streamlearn.flink.config")),
@@ -91,7 +96,7 @@ final class FlinkClusterConfig {
       }
       Files.copy(in, log4j);
     }
-    return new FlinkClusterConfig(configDir, log4j, workDir);
+    return new FlinkClusterConfig(configDir, log4j, workDir, slotsOverride);
   }
 
   Path configDir() {
@@ -102,13 +107,8 @@ final class FlinkClusterConfig {
     return restPort;
   }
 
-  /** The port of the role's Prometheus endpoint. */
-  int metricsPort(Role role) {
-    return metricsPorts.get(role);
-  }
-
   int taskSlots() {
-    return deployment.get(TaskManagerOptions.NUM_TASK_SLOTS);
+    return taskSlots;
   }
 
   /**
@@ -131,10 +131,18 @@ final class FlinkClusterConfig {
     return flags;
   }
 
-  /** The test-only overrides for the role's process, as program arguments. */
-  List<String> dynamicProperties(Role role) {
+  /**
+   * The test-only overrides for one process, as program arguments: every process serves its
+   * Prometheus endpoint on a port of its own, and a TaskManager takes {@code rpcPort}, by which the
+   * REST API's list of TaskManagers tells them apart. (Not a configured resource id, which would
+   * make a TaskManager keep its working directory when it stops.)
+   */
+  List<String> dynamicProperties(Role role, int rpcPort, int metricsPort) {
     Map<String, String> properties = new LinkedHashMap<>(overrides);
-    properties.put("metrics.reporter.prom.port", Integer.toString(metricsPort(role)));
+    properties.put("metrics.reporter.prom.port", Integer.toString(metricsPort));
+    if (role == Role.TASK_MANAGER) {
+      properties.put(TaskManagerOptions.RPC_PORT.key(), Integer.toString(rpcPort));
+    }
     return properties.entrySet().stream()
         .flatMap(property -> Stream.of("-D", property.getKey() + "=" + property.getValue()))
         .toList();
@@ -152,6 +160,9 @@ final class FlinkClusterConfig {
     overrides.put("rest.address", "127.0.0.1");
     overrides.put("rest.bind-address", "127.0.0.1");
     overrides.put("rest.port", Integer.toString(restPort));
+    // A TaskManager that was killed is noticed after this many failed heartbeats (2) rather than
+    // 2 × 10 s, so that its replacement takes over sooner.
+    overrides.put("heartbeat.interval", "2 s");
     overrides.put("io.tmp.dirs", Files.createDirectories(workDir.resolve("tmp")).toString());
     overrides.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
     overrides.put(

@@ -34,6 +34,15 @@ final class FlinkRestClient {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
+  /** POSTs a JSON body and returns the JSON answer, such as the trigger id of an operation. */
+  JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+    return JSON.readTree(
+        send(
+            HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))));
+  }
+
   void patch(String path) throws IOException, InterruptedException {
     send(
         HttpRequest.newBuilder(base.resolve(path))

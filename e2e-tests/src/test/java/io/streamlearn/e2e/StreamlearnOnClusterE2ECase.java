@@ -22,8 +22,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,8 +53,6 @@ class StreamlearnOnClusterE2ECase {
    */
   private static final int MIN_CHECKPOINTS_PER_KEY =
       (SAMPLES / KEYS / BATCH_SIZE) / CHECKPOINT_EVERY_STEPS;
-
-  private static final Pattern SUBMITTED_JOB = Pattern.compile("Submitted job ([0-9a-f]{32})");
 
   // Kept when a test fails: the cluster's logs are there.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -235,8 +231,7 @@ class StreamlearnOnClusterE2ECase {
 
   /** Submits with the packaged command line and returns the job id it prints. */
   private static String submitDetached(Path config) throws Exception {
-    StreamlearnCli.Result submission =
-        StreamlearnCli.run(
+    return StreamlearnCli.run(
             workDir.resolve("submit.out"),
             Duration.ofMinutes(2),
             "run",
@@ -246,11 +241,8 @@ class StreamlearnOnClusterE2ECase {
             flink.restAddress(),
             "--job-jar",
             StreamlearnCli.jar("streamlearn.job.jar").toString(),
-            "--detached");
-    assertThat(submission.exitCode()).as(submission.output()).isZero();
-    Matcher jobId = SUBMITTED_JOB.matcher(submission.output());
-    assertThat(jobId.find()).as("a job id in: %s", submission.output()).isTrue();
-    return jobId.group(1);
+            "--detached")
+        .submittedJobId();
   }
 
   private static boolean isCanceled(String jobId) throws IOException, InterruptedException {

@@ -34,7 +34,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>Files in the work directory: {@code server.properties}, {@code cluster.id}, {@code data/} (the
  * log directory) and {@code broker.log} (everything the child prints). A broker started again on
- * the same directory (on new ports) keeps the topics and records of the one before.
+ * the same directory (on new ports) keeps the topics and records of the one before; {@link
+ * #restart()} starts it again on the same ports as well.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final int LOG_TAIL_LINES = 60;
   private static final String LOOPBACK = "127.0.0.1";
+  private static final String SERVER_PROPERTIES = "server.properties";
 
   /** Sends all of the child's logging to its stdout, which {@link #start} appends to broker.log. */
   private static final String LOG4J_TO_STDOUT =
@@ -60,18 +62,22 @@ public final class KafkaBroker implements AutoCloseable {
 
   private final Process process;
   private final OutputStream parentAliveSignal;
+  private final Path workDir;
   private final Path logFile;
+  private final int brokerPort;
   private final String bootstrapServers;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Admin admin;
 
-  private KafkaBroker(Process process, Path logFile, String bootstrapServers) {
+  private KafkaBroker(Process process, Path workDir, Path logFile, int brokerPort) {
     this.process = process;
     // The child treats the end of its stdin as the parent's death: hold the pipe open, never write.
     this.parentAliveSignal = process.getOutputStream();
+    this.workDir = workDir;
     this.logFile = logFile;
-    this.bootstrapServers = bootstrapServers;
+    this.brokerPort = brokerPort;
+    this.bootstrapServers = LOOPBACK + ":" + brokerPort;
     this.shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -96,11 +102,28 @@ public final class KafkaBroker implements AutoCloseable {
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     int brokerPort = freeLoopbackPort();
-    int controllerPort = freeLoopbackPort();
-    Path propertiesFile = workDir.resolve("server.properties");
     Files.writeString(
-        propertiesFile,
-        serverProperties(workDir.resolve("data"), brokerPort, controllerPort) + serverProperties);
+        workDir.resolve(SERVER_PROPERTIES),
+        serverProperties(workDir.resolve("data"), brokerPort, freeLoopbackPort())
+            + serverProperties);
+    return launch(workDir, brokerPort);
+  }
+
+  /**
+   * Stops this broker in order, as an operator restarts one, and starts it again on the same log
+   * directory and the same ports, so that clients which knew it reconnect to the same address.
+   * Returns the new broker once it is up; this one is closed.
+   *
+   * @throws IllegalStateException if the broker is not up again within 3 min
+   */
+  public KafkaBroker restart() throws IOException, InterruptedException {
+    close();
+    return launch(workDir, brokerPort);
+  }
+
+  /** Starts the broker that {@code workDir}'s server.properties describes. */
+  private static KafkaBroker launch(Path workDir, int brokerPort)
+      throws IOException, InterruptedException {
     Path log4jConfig = workDir.resolve("log4j2-broker.properties");
     Files.writeString(log4jConfig, LOG4J_TO_STDOUT);
     Path logFile = workDir.resolve("broker.log");
@@ -115,12 +138,12 @@ public final class KafkaBroker implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 KafkaBrokerMain.class.getName(),
-                propertiesFile.toAbsolutePath().toString(),
+                workDir.resolve(SERVER_PROPERTIES).toAbsolutePath().toString(),
                 clusterId(workDir))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .start();
-    KafkaBroker broker = new KafkaBroker(process, logFile, LOOPBACK + ":" + brokerPort);
+    KafkaBroker broker = new KafkaBroker(process, workDir, logFile, brokerPort);
     try {
       broker.awaitReady(brokerPort);
       return broker;

@@ -209,7 +209,12 @@ public final class KafkaConnectors {
     }
   }
 
-  private static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Decodes a record's value.
+   *
+   * @throws IllegalStateException if it cannot be decoded, naming its topic, partition and offset
+   */
+  public static <T> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> record) {
     try {
       return codec.decode(record.value());
     } catch (WireFormatException e) {
