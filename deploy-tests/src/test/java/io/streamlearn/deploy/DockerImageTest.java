@@ -14,14 +14,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * docker/Dockerfile and docker/Dockerfile.gpu, parsed: what they are built from, that everything
- * they copy is in the repository or built by Maven (and not hidden by .dockerignore), where the
- * job jar, the jars of lib/ and the configuration go, and that their settings are Flink's.
+ * they copy is in the repository or built by Maven (and not hidden by .dockerignore), where the job
+ * jar, the jars of lib/ and the configuration go, and that their settings are Flink's.
  */
 class DockerImageTest {
 
@@ -34,7 +34,11 @@ class DockerImageTest {
    * and what the NVIDIA Container Toolkit mounts.
    */
   private static final Set<String> NATIVE_ENVIRONMENT =
-      Set.of("OMP_NUM_THREADS", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES");
+      Set.of(
+          "OMP_NUM_THREADS",
+          "LD_LIBRARY_PATH",
+          "NVIDIA_VISIBLE_DEVICES",
+          "NVIDIA_DRIVER_CAPABILITIES");
 
   @ParameterizedTest
   @ValueSource(strings = {"docker/Dockerfile", "docker/Dockerfile.gpu"})
@@ -96,19 +100,24 @@ class DockerImageTest {
     assertThat(dockerfile.environment().keySet()).isSubsetOf(NATIVE_ENVIRONMENT);
     assertThat(dockerfile.environment())
         .containsEntry(
-            "OMP_NUM_THREADS", cluster.toMap().get("containerized.taskmanager.env.OMP_NUM_THREADS"));
+            "OMP_NUM_THREADS",
+            cluster.toMap().get("containerized.taskmanager.env.OMP_NUM_THREADS"));
     Map<String, String> imageSettings =
         Repository.YAML.convertValue(
             Repository.yaml(Repository.file("docker/conf/image-config.yaml")), Map.class);
     assertThat(imageSettings.keySet()).allMatch(flink::isFlinkKey, "a Flink option");
     assertThat(cluster.keySet()).doesNotContainAnyElementsOf(imageSettings.keySet());
     String cacheDir =
-        imageSettings.get("env.java.opts.all").replaceAll(".*-Dorg.bytedeco.javacpp.cachedir=(\\S+).*", "$1");
+        imageSettings
+            .get("env.java.opts.all")
+            .replaceAll(".*-Dorg.bytedeco.javacpp.cachedir=(\\S+).*", "$1");
     assertThat(dockerfile.all("RUN"))
         .anyMatch(run -> run.arguments().contains("-Dorg.bytedeco.javacpp.cachedir=" + cacheDir));
     assertThat(dockerfile.finalStage())
         .anyMatch(
-            copy -> copy.keyword().equals("COPY") && copy.arguments().equals(List.of(cacheDir, cacheDir)));
+            copy ->
+                copy.keyword().equals("COPY")
+                    && copy.arguments().equals(List.of(cacheDir, cacheDir)));
   }
 
   @Test
@@ -135,7 +144,8 @@ class DockerImageTest {
     assertThat(testClassPath).containsAll(jars);
     assertThat(jars)
         .noneMatch(j -> j.startsWith("flink-") && !j.startsWith("flink-metrics-prometheus"))
-        .noneMatch(j -> j.startsWith("avro-") || j.startsWith("kafka-") || j.startsWith("streamlearn"))
+        .noneMatch(
+            j -> j.startsWith("avro-") || j.startsWith("kafka-") || j.startsWith("streamlearn"))
         .noneMatch(j -> j.startsWith("slf4j-") || j.startsWith("log4j-"));
   }
 

@@ -16,10 +16,10 @@ import org.apache.flink.configuration.ResourceManagerOptions;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 
 /**
- * Flink's configuration options, found reflectively: every {@code public static ConfigOption}
- * of every {@code org.apache.flink...*Options} class in the Flink jars on the test class path
- * (which are the cluster's: flink-runtime, flink-clients, RocksDB, the Prometheus reporter), by
- * key and by deprecated or fallback key.
+ * Flink's configuration options, found reflectively: every {@code public static ConfigOption} of
+ * every {@code org.apache.flink...*Options} class in the Flink jars on the test class path (which
+ * are the cluster's: flink-runtime, flink-clients, RocksDB, the Prometheus reporter), by key and by
+ * deprecated or fallback key.
  */
 final class FlinkOptionKeys {
 

@@ -36,9 +36,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,7 +164,8 @@ class KubernetesManifestsTest {
             .orElseThrow()
             .getPort();
     assertThat(job.get(KAFKA_BOOTSTRAP_SERVERS))
-        .isEqualTo(KafkaResources.bootstrapServiceName(kafka.getMetadata().getName()) + ":" + plainPort);
+        .isEqualTo(
+            KafkaResources.bootstrapServiceName(kafka.getMetadata().getName()) + ":" + plainPort);
     long maxTimeoutMs =
         Long.parseLong(
             kafka.getSpec().getKafka().getConfig().get("transaction.max.timeout.ms").toString());
@@ -187,7 +188,9 @@ class KubernetesManifestsTest {
     var parsed = StreamlearnCommand.commandLine().parseArgs(args.toArray(String[]::new));
     assertThat(parsed.subcommand().matchedOptionValue("--config", (Object) null).toString())
         .isEqualTo(mountPath + "/job.yaml");
-    int slots = Integer.parseInt(spec.path("flinkConfiguration").path("taskmanager.numberOfTaskSlots").asText());
+    int slots =
+        Integer.parseInt(
+            spec.path("flinkConfiguration").path("taskmanager.numberOfTaskSlots").asText());
     assertThat(spec.path("job").path("parallelism").asInt())
         .isEqualTo(job.get(JOB_PARALLELISM))
         .isEqualTo(slots * spec.path("taskManager").path("replicas").asInt());
@@ -199,7 +202,9 @@ class KubernetesManifestsTest {
       throws IOException {
     JsonNode spec = one(render(overlay), "FlinkDeployment").path("spec");
     Map<String, String> settings = new HashMap<>();
-    spec.path("flinkConfiguration").fields().forEachRemaining(f -> settings.put(f.getKey(), f.getValue().asText()));
+    spec.path("flinkConfiguration")
+        .fields()
+        .forEachRemaining(f -> settings.put(f.getKey(), f.getValue().asText()));
     Configuration deployment = Configuration.fromMap(settings);
     Configuration cluster = Repository.clusterConfiguration();
 
@@ -262,7 +267,9 @@ class KubernetesManifestsTest {
   private static StreamlearnConfig jobConfiguration(List<ObjectNode> manifests, Path dir)
       throws IOException {
     ObjectNode configMap = one(manifests, "ConfigMap");
-    Path file = Files.writeString(dir.resolve("job.yaml"), configMap.path("data").path("job.yaml").asText());
+    Path file =
+        Files.writeString(
+            dir.resolve("job.yaml"), configMap.path("data").path("job.yaml").asText());
     return StreamlearnConfig.load(file, Map.of());
   }
 
@@ -276,15 +283,24 @@ class KubernetesManifestsTest {
         KubernetesManifestsTest.class.getResourceAsStream(
             "/META-INF/fabric8/flinkdeployments.flink.apache.org-v1beta1.yml")) {
       ObjectNode schema =
-          (ObjectNode) Repository.YAML.readTree(crd).path("spec").path("validation").path("openAPIV3Schema");
+          (ObjectNode)
+              Repository.YAML.readTree(crd).path("spec").path("validation").path("openAPIV3Schema");
       ((com.fasterxml.jackson.databind.node.ArrayNode)
-              schema.path("properties").path("spec").path("properties").path("flinkVersion").path("enum"))
+              schema
+                  .path("properties")
+                  .path("spec")
+                  .path("properties")
+                  .path("flinkVersion")
+                  .path("enum"))
           .add("v2_2");
       // The CRD describes spec and status; every Kubernetes object also has these.
       ObjectNode properties = (ObjectNode) schema.path("properties");
       properties.putObject("apiVersion").put("type", "string");
       properties.putObject("kind").put("type", "string");
-      properties.putObject("metadata").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
+      properties
+          .putObject("metadata")
+          .put("type", "object")
+          .put("x-kubernetes-preserve-unknown-fields", true);
       closeObjects(schema);
       return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
     }

@@ -20,12 +20,7 @@ final class Kustomize {
 
   private static final List<String> SUPPORTED =
       List.of(
-          "apiVersion",
-          "kind",
-          "resources",
-          "configMapGenerator",
-          "generatorOptions",
-          "patches");
+          "apiVersion", "kind", "resources", "configMapGenerator", "generatorOptions", "patches");
 
   private Kustomize() {}
 
