@@ -68,13 +68,7 @@ class StreamlearnOnClusterE2ECase {
   @BeforeAll
   static void startKafkaAndFlink() throws Exception {
     kafka = KafkaBroker.start(workDir.resolve("kafka"));
-    kafka.createTopic("samples", 2);
-    kafka.createTopic("predictions", 2);
-    // One partition: a key's checkpoints are read back in the order they were published.
-    kafka.createTopic("model-checkpoints", 1);
-    // The job sends records it cannot use there; the broker creates no topic by itself.
-    kafka.createTopic("dead-letters", 1);
-    kafka.createTopic("metrics", 1);
+    JobTopics.create(kafka);
     flink = FlinkCluster.start(workDir.resolve("flink"));
   }
 

@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.cli;
 
+import static io.streamlearn.pipeline.cli.CliRun.streamlearn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -11,8 +12,6 @@ import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,9 @@ class CommandLineITCase {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "run", "produce", "consume"})
+  @ValueSource(strings = {"demo", "run", "savepoint", "stop", "produce", "consume"})
   void everyCommandExplainsItselfWithExamples(String command) {
-    Result result = streamlearn(command, "--help");
+    CliRun result = streamlearn(command, "--help");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("Usage: streamlearn " + command).contains("Examples:");
@@ -51,7 +50,7 @@ class CommandLineITCase {
     Path config = workDir.resolve("bad.yaml");
     Files.writeString(config, "kafka:\n  bootstrap-servers: nowhere:9092\nbatch:\n  size: abc\n");
 
-    Result result = streamlearn("run", "--config", config.toString(), "--set", "model.featurs=3");
+    CliRun result = streamlearn("run", "--config", config.toString(), "--set", "model.featurs=3");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
@@ -66,7 +65,7 @@ class CommandLineITCase {
     Files.writeString(
         csv, "id,key,label,x1,x2\nr1,fraud,1,0.5,-2\nr2,fraud,,1.5,3\nr3,clicks,0,0,0\n");
 
-    Result result =
+    CliRun result =
         streamlearn(
             "produce",
             "--bootstrap-servers",
@@ -97,7 +96,7 @@ class CommandLineITCase {
     Path csv = workDir.resolve("broken.csv");
     Files.writeString(csv, "key,label,x1\na,1,0.5\na,1,zero\n");
 
-    Result result =
+    CliRun result =
         streamlearn(
             "produce",
             "--bootstrap-servers",
@@ -115,7 +114,7 @@ class CommandLineITCase {
   void producesGeneratedSamples() throws Exception {
     KAFKA.broker().createTopic("generated", 2);
 
-    Result result = produceGenerated("generated", "500", "--keys", "3", "--features", "5");
+    CliRun result = produceGenerated("generated", "500", "--keys", "3", "--features", "5");
 
     assertThat(result.exitCode()).isZero();
     List<LabeledSample> written = read("generated", WireCodec.labeledSamples(), 500);
@@ -128,7 +127,7 @@ class CommandLineITCase {
     KAFKA.broker().createTopic("partly-labeled", 2);
     KAFKA.broker().createTopic("late-labels", 2);
 
-    Result result =
+    CliRun result =
         produceGenerated(
             "partly-labeled",
             "1000",
@@ -165,7 +164,7 @@ class CommandLineITCase {
       producer.send(new ProducerRecord<>("some-checkpoints", checkpoints.encode(checkpoint())));
     }
 
-    Result printedPredictions =
+    CliRun printedPredictions =
         streamlearn(
             "consume",
             "--bootstrap-servers",
@@ -174,7 +173,7 @@ class CommandLineITCase {
             "some-predictions",
             "--max",
             "3");
-    Result printedCheckpoints =
+    CliRun printedCheckpoints =
         streamlearn(
             "consume",
             "--bootstrap-servers",
@@ -238,7 +237,7 @@ class CommandLineITCase {
   }
 
   /** {@code produce --generate count} to the topic, with more options. */
-  private static Result produceGenerated(String topic, String count, String... options) {
+  private static CliRun produceGenerated(String topic, String count, String... options) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -252,17 +251,4 @@ class CommandLineITCase {
     args.addAll(List.of(options));
     return streamlearn(args.toArray(String[]::new));
   }
-
-  private static Result streamlearn(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        StreamlearnCommand.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Result(exitCode, out.toString(), err.toString());
-  }
-
-  private record Result(int exitCode, String out, String err) {}
 }
