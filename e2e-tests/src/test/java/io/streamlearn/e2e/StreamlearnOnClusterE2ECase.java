@@ -223,8 +223,14 @@ class StreamlearnOnClusterE2ECase {
         job:
           parallelism: 2
           checkpoint-interval: 1 s
+          state-dir: %s
         """
-            .formatted(kafka.bootstrapServers(), FEATURES, CHECKPOINT_EVERY_STEPS, BATCH_SIZE));
+            .formatted(
+                kafka.bootstrapServers(),
+                FEATURES,
+                CHECKPOINT_EVERY_STEPS,
+                BATCH_SIZE,
+                workDir.resolve("state")));
   }
 
   /** Submits with the packaged command line and returns the job id it prints. */

@@ -16,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** The job's input topics (samples, and labels if any) and their offsets, as Kafka has them. */
@@ -64,32 +61,6 @@ final class InputOffsets implements AutoCloseable {
               }
             });
     return committed;
-  }
-
-  /** The end offsets of the input topics that read-committed consumers, like the job, see. */
-  Map<TopicPartition, Long> ends()
-      throws InterruptedException, ExecutionException, TimeoutException {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin
-        .describeTopics(topics)
-        .allTopicNames()
-        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .forEach(
-            (topic, description) ->
-                description
-                    .partitions()
-                    .forEach(
-                        partition ->
-                            latest.put(
-                                new TopicPartition(topic, partition.partition()),
-                                OffsetSpec.latest())));
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin
-        .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-        .all()
-        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .forEach((partition, info) -> ends.put(partition, info.offset()));
-    return ends;
   }
 
   @Override

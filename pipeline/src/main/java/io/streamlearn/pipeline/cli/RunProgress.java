@@ -47,25 +47,16 @@ final class RunProgress implements AutoCloseable {
     this.quiet = quiet;
   }
 
-  /** Something else to do every interval while the job runs. */
-  @FunctionalInterface
-  interface Check {
-    Check NONE = job -> {};
-
-    void onInterval(JobClient job) throws InterruptedException;
-  }
-
   /**
    * Prints progress every {@code interval} until the job ends, then the summary.
    *
    * @return the job's result
    * @throws ExecutionException with the reason the job failed or was cancelled
    */
-  JobExecutionResult follow(JobClient job, Duration interval, Check check)
+  JobExecutionResult follow(JobClient job, Duration interval)
       throws InterruptedException, ExecutionException {
     CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
     while (true) {
-      check.onInterval(job);
       try {
         JobExecutionResult done = result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
         out.println(summary(job));
