@@ -3,7 +3,6 @@ package io.streamlearn.pipeline.cli;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,13 +28,13 @@ final class StartingPoint {
    * The snapshot to restore, or empty to start with new models.
    *
    * @param resume {@value #LATEST}, {@value #NONE} or the path of a checkpoint or savepoint
-   * @throws IllegalArgumentException if the path holds no complete snapshot, or one taken after the
-   *     input had ended, or if the job would start with new models where its consumer group has
-   *     committed offsets and {@code startFresh} is not set
+   * @throws IllegalArgumentException if the path holds no complete snapshot, or if the job would
+   *     start with new models where its consumer group has committed offsets and {@code startFresh}
+   *     is not set
    */
   static Optional<Path> choose(
       String resume, boolean startFresh, JobStateDir state, StreamlearnConfig config)
-      throws InterruptedException, ExecutionException, TimeoutException, IOException {
+      throws InterruptedException, ExecutionException, TimeoutException {
     Optional<Path> snapshot =
         switch (resume) {
           case LATEST -> state.latestSnapshot();
@@ -44,15 +43,6 @@ final class StartingPoint {
         };
     if (snapshot.isEmpty() && !startFresh) {
       refuseIfInputWasConsumed(state, config);
-    }
-    if (snapshot.isPresent() && FinishedInput.in(snapshot.get())) {
-      throw new IllegalArgumentException(
-          snapshot.get()
-              + " was taken after the job's input had ended (run --until-end, or stop --drain)."
-              + " Flink does not start finished sources again, so a job resumed from it would read"
-              + " no more input. Its final models are on the checkpoints topic. Start a new job"
-              + " (another job.name and kafka.group-id), or pass --resume none --start-fresh to"
-              + " train new models from the committed offsets on.");
     }
     return snapshot;
   }
