@@ -64,13 +64,7 @@ class StreamlearnOnClusterE2ECase {
   @BeforeAll
   static void startKafkaAndFlink() throws Exception {
     kafka = KafkaBroker.start(workDir.resolve("kafka"));
-    kafka.createTopic("samples", 2);
-    kafka.createTopic("predictions", 2);
-    // One partition: a key's checkpoints are read back in the order they were published.
-    kafka.createTopic("model-checkpoints", 1);
-    // The job sends records it cannot use there; the broker creates no topic by itself.
-    kafka.createTopic("dead-letters", 1);
-    kafka.createTopic("metrics", 1);
+    JobTopics.create(kafka);
     flink = FlinkCluster.start(workDir.resolve("flink"));
   }
 
@@ -225,8 +219,14 @@ class StreamlearnOnClusterE2ECase {
         job:
           parallelism: 2
           checkpoint-interval: 1 s
+          state-dir: %s
         """
-            .formatted(kafka.bootstrapServers(), FEATURES, CHECKPOINT_EVERY_STEPS, BATCH_SIZE));
+            .formatted(
+                kafka.bootstrapServers(),
+                FEATURES,
+                CHECKPOINT_EVERY_STEPS,
+                BATCH_SIZE,
+                workDir.resolve("state")));
   }
 
   /** Submits with the packaged command line and returns the job id it prints. */

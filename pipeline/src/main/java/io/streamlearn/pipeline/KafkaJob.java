@@ -60,11 +60,22 @@ public final class KafkaJob {
 
   private KafkaJob() {}
 
+  /** The job that reads its input topics for as long as it runs. */
   public static void define(StreamExecutionEnvironment env, StreamlearnConfig config) {
+    define(env, config, false);
+  }
+
+  /**
+   * The job; {@code untilEnd} makes it a bounded job that reads its input topics up to the offsets
+   * that are the latest when it starts, then flushes every key's batches, publishes every key's
+   * final model and ends.
+   */
+  public static void define(
+      StreamExecutionEnvironment env, StreamlearnConfig config, boolean untilEnd) {
     StreamlearnJob.defineWorkflow(
         env,
-        samplesSource(config, false),
-        labelsSource(config, false),
+        samplesSource(config, untilEnd),
+        labelsSource(config, untilEnd),
         sinks(config),
         pipelineSettings(config));
   }

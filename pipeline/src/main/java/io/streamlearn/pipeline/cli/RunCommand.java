@@ -3,14 +3,18 @@ package io.streamlearn.pipeline.cli;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
 import io.streamlearn.pipeline.KafkaJob;
-import io.streamlearn.pipeline.config.ConfigException;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +28,11 @@ import picocli.CommandLine.Option;
           + " cluster with --jobmanager. Inside 'flink run' it submits to that cluster.",
       "First it checks that the Kafka brokers answer and that the topics the job reads exist"
           + " (--create-topics creates the missing ones), and otherwise exits with one line"
-          + " saying what is wrong."
+          + " saying what is wrong.",
+      "Checkpoints are kept in <job.state-dir>/<job.name>/ and retained when the job fails or"
+          + " is cancelled; each run resumes from the latest complete checkpoint or savepoint"
+          + " there. A job run in this JVM serves Flink's REST API and web UI on a loopback port;"
+          + " 'savepoint' and 'stop' find it through the state directory."
     },
     footer = {
       "",
@@ -32,19 +40,17 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn run --config job.yaml",
       "  bin/streamlearn run --config job.yaml --set batch.size=128 --set job.parallelism=2",
       "  bin/streamlearn run --config job.yaml --create-topics --partitions 4 --replication-factor 3",
+      "  bin/streamlearn run --config job.yaml --until-end --quiet   # a back-fill",
+      "  bin/streamlearn run --config job.yaml --resume streamlearn-state/streamlearn/savepoints/"
+          + "savepoint-1a2b3c-0123456789ab",
       "  bin/streamlearn run --config job.yaml --jobmanager flink-jm:8081 --detached",
       "  flink run pipeline/target/streamlearn-job.jar run --config job.yaml"
     })
 final class RunCommand extends Subcommand {
 
-  @Option(names = "--config", required = true, description = "YAML configuration file.")
-  Path config;
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Overrides one configuration key; repeatable.")
-  List<String> overrides = new ArrayList<>();
+  @Mixin JobConfigFile file;
 
   @Option(
       names = "--jobmanager",
@@ -63,31 +69,102 @@ final class RunCommand extends Subcommand {
 
   @Mixin JobTopics topics;
 
+  @Option(
+      names = "--resume",
+      paramLabel = "PATH|latest|none",
+      defaultValue = StartingPoint.LATEST,
+      description =
+          "Where the models and input offsets come from: 'latest' (default), the newest complete"
+              + " checkpoint or savepoint in the job's state directory; a checkpoint (chk-N) or"
+              + " savepoint directory; or 'none', new models.")
+  String resume;
+
+  @Option(
+      names = "--start-fresh",
+      description =
+          "Start with new models even though the consumer group has committed offsets, which"
+              + " skips the input before them. Without it, run refuses to.")
+  boolean startFresh;
+
+  @Option(
+      names = "--until-end",
+      description =
+          "Read the input topics up to their end offsets at start, then end: every key's last"
+              + " batch is trained and its final model published, and run exits 0. A resumed"
+              + " run reads to the end but must then be ended with 'stop --drain' (FLINK-31006).")
+  boolean untilEnd;
+
+  @Option(names = "--quiet", description = "No progress lines; only the start and the end.")
+  boolean quiet;
+
   @Override
   public Integer call() throws Exception {
-    StreamlearnConfig configuration;
-    try {
-      configuration = StreamlearnConfig.load(config, StreamlearnConfig.parseOverrides(overrides));
-    } catch (ConfigException e) {
-      err().println(config + ": " + e.getMessage());
-      return 2;
-    }
+    StreamlearnConfig configuration = file.load();
     topics.prepare(configuration, out(), err());
-    StreamExecutionEnvironment env = environment(configuration);
-    KafkaJob.define(env, configuration);
+    JobStateDir state = JobStateDir.of(configuration);
+    Optional<Path> snapshot = StartingPoint.choose(resume, startFresh, state, configuration);
+    Configuration flink = configuration.flinkConfiguration();
+    state.applyTo(flink);
+    snapshot.ifPresent(path -> restoreFrom(path, state, flink));
+    InProcessRestEndpoint endpoint = InProcessRestEndpoint.configure(flink, state);
+
+    StreamExecutionEnvironment env = environment(flink);
+    KafkaJob.define(env, configuration, untilEnd);
+    JobClient job = env.executeAsync(configuration.get(JOB_NAME));
+    boolean inThisJvm = env instanceof LocalStreamEnvironment;
+    out().println(runningLine(configuration, job, inThisJvm ? endpoint.address() : jobManager));
+    out()
+        .println(
+            snapshot.map(path -> "Resumed from " + path).orElse("Started with new models")
+                + "; checkpoints go to "
+                + state.checkpoints());
+    if (untilEnd && snapshot.isPresent()) {
+      // FLINK-31006, open in flink-connector-kafka 5.0.0-2.2: a bounded Kafka source restored from
+      // a checkpoint reads to its end offsets, then waits for a signal its enumerator never sends.
+      out()
+          .println(
+              "A resumed --until-end job does not end by itself (FLINK-31006): once it has read its"
+                  + " input, end it with: bin/streamlearn stop --config "
+                  + file.config
+                  + " --drain");
+    }
+    out().flush();
     if (detached) {
-      JobClient job = env.executeAsync(configuration.get(JOB_NAME));
-      out().println("Submitted job " + job.getJobID());
-    } else {
-      env.execute(configuration.get(JOB_NAME));
+      return 0;
+    }
+    if (inThisJvm) {
+      endpoint.publish();
+    }
+    try (endpoint;
+        RunProgress progress = new RunProgress(configuration, out(), quiet)) {
+      progress.follow(job, PROGRESS_INTERVAL);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
     return 0;
   }
 
-  private StreamExecutionEnvironment environment(StreamlearnConfig configuration)
-      throws URISyntaxException {
+  /**
+   * Restores {@code snapshot}. The job's own retained checkpoints are claimed: Flink deletes each
+   * once a newer checkpoint replaces it, so they do not pile up run after run. Anything else, a
+   * savepoint in particular, is only read.
+   */
+  private static void restoreFrom(Path snapshot, JobStateDir state, Configuration flink) {
+    flink.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot.toUri().toString());
+    flink.set(
+        StateRecoveryOptions.RESTORE_MODE,
+        state.isOwnCheckpoint(snapshot) ? RecoveryClaimMode.CLAIM : RecoveryClaimMode.NO_CLAIM);
+  }
+
+  private static String runningLine(StreamlearnConfig configuration, JobClient job, String rest) {
+    String where =
+        rest == null ? "" : "; web UI and REST API at http://" + rest.replaceFirst("^http://", "");
+    return "Submitted job " + job.getJobID() + " (" + configuration.get(JOB_NAME) + ")" + where;
+  }
+
+  private StreamExecutionEnvironment environment(Configuration flink) throws URISyntaxException {
     if (jobManager == null) {
-      return StreamExecutionEnvironment.getExecutionEnvironment(configuration.flinkConfiguration());
+      return StreamExecutionEnvironment.getExecutionEnvironment(flink);
     }
     int colon = jobManager.lastIndexOf(':');
     if (colon < 1) {
@@ -101,7 +178,7 @@ final class RunCommand extends Subcommand {
     return StreamExecutionEnvironment.createRemoteEnvironment(
         jobManager.substring(0, colon),
         Integer.parseInt(jobManager.substring(colon + 1)),
-        configuration.flinkConfiguration(),
+        flink,
         jar.toString());
   }
 

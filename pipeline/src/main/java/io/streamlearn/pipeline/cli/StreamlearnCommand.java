@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      SavepointCommand.class,
+      StopCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       ReportCommand.class,
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
       "Examples:",
       "  bin/streamlearn demo --samples 50000",
       "  bin/streamlearn run --config job.yaml",
+      "  bin/streamlearn stop --config job.yaml",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --generate 10000",
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic predictions --max 10"
     })

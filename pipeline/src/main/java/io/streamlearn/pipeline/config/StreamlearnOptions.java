@@ -390,6 +390,18 @@ public final class StreamlearnOptions {
           .defaultValue("streamlearn")
           .withDescription("Name of the Flink job (sets Flink's pipeline.name).");
 
+  public static final ConfigOption<String> JOB_STATE_DIR =
+      ConfigOptions.key("job.state-dir")
+          .stringType()
+          .defaultValue("streamlearn-state")
+          .withDescription(
+              "Directory of the job's durable state, relative to the working directory unless"
+                  + " absolute. bin/streamlearn run keeps the job's Flink checkpoints and savepoints"
+                  + " in <job.state-dir>/<job.name>/, retains them when the job fails or is"
+                  + " cancelled, and on its next start resumes from the latest one there (see"
+                  + " docs/operations.md, Running and resuming). With --jobmanager it must be a"
+                  + " path that every Flink process reaches.");
+
   public static final ConfigOption<Integer> JOB_PARALLELISM =
       ConfigOptions.key("job.parallelism")
           .intType()
@@ -449,6 +461,7 @@ public final class StreamlearnOptions {
           MODEL_DRIFT_BOOST_STEPS,
           MODEL_DRIFT_ROLLBACK_HORIZON,
           JOB_NAME,
+          JOB_STATE_DIR,
           JOB_PARALLELISM,
           JOB_CHECKPOINT_INTERVAL);
 

@@ -41,7 +41,7 @@ class CommandLineITCase {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "run", "produce", "consume"})
+  @ValueSource(strings = {"demo", "run", "savepoint", "stop", "produce", "consume"})
   void everyCommandExplainsItselfWithExamples(String command) {
     Result result = streamlearn(command, "--help");
 
