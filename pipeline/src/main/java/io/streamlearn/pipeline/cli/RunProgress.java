@@ -8,8 +8,8 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PRED
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
-import io.streamlearn.pipeline.progress.KeyVersions;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.pipeline.progress.KeyVersions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,9 @@
 package io.streamlearn.pipeline.cli;
 
 import static io.streamlearn.pipeline.cli.Cli.streamlearn;
-
-import io.streamlearn.pipeline.cli.Cli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamlearn.pipeline.cli.Cli.Result;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
