@@ -50,12 +50,14 @@ class StartingPointITCase {
   @Test
   void refusesAResumePathThatHoldsNoCompleteCheckpoint() throws Exception {
     Path incomplete = Files.createDirectories(workDir.resolve("chk-3"));
+    // run checks its input topic first, so the refusal must come from the resume path.
+    KAFKA.broker().createTopic("resume-path", 1);
 
     Result result =
         streamlearn(
             "run",
             "--config",
-            config("unused", "unused").toString(),
+            config("resume-path", "unused").toString(),
             "--resume",
             incomplete.toString());
 
