@@ -197,7 +197,7 @@ class KafkaChecksITCase {
                     "--config",
                     config.toString(),
                     "--set",
-                    "flink.rest.bind-port=" + restPort,
+                    "flink.rest.port=" + restPort,
                     "--create-topics",
                     "--partitions",
                     "3"));
@@ -265,6 +265,7 @@ class KafkaChecksITCase {
             "  features: 3",
             "job:",
             "  name: " + name,
+            "  state-dir: " + workDir.resolve("state"),
             ""));
   }
 
