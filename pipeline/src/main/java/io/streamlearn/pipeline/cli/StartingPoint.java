@@ -3,6 +3,7 @@ package io.streamlearn.pipeline.cli;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
  * Where {@code run} starts: from a checkpoint or savepoint ({@code --resume}, by default the latest
@@ -35,16 +37,29 @@ final class StartingPoint {
   static Optional<Path> choose(
       String resume, boolean startFresh, JobStateDir state, StreamlearnConfig config)
       throws InterruptedException, ExecutionException, TimeoutException {
+    Optional<String> configured =
+        config.flinkConfiguration().getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
     Optional<Path> snapshot =
         switch (resume) {
-          case LATEST -> state.latestSnapshot();
+          case LATEST -> configured.flatMap(StartingPoint::localSnapshot).or(state::latestSnapshot);
           case NONE -> Optional.empty();
           default -> Optional.of(snapshotAt(Path.of(resume)));
         };
-    if (snapshot.isEmpty() && !startFresh) {
+    // A snapshot named with Flink's own option (flink.execution.state-recovery.path), on a file
+    // system this process cannot look into, is the user's explicit choice: Flink restores it.
+    boolean restoresConfigured = resume.equals(LATEST) && configured.isPresent();
+    if (snapshot.isEmpty() && !startFresh && !restoresConfigured) {
       refuseIfInputWasConsumed(state, config);
     }
     return snapshot;
+  }
+
+  /** A snapshot named by a local path or {@code file:} URI, as this process can check it. */
+  private static Optional<Path> localSnapshot(String location) {
+    if (location.startsWith("file:")) {
+      return Optional.of(snapshotAt(Path.of(URI.create(location))));
+    }
+    return location.contains("://") ? Optional.empty() : Optional.of(snapshotAt(Path.of(location)));
   }
 
   /** The directory of a checkpoint or savepoint, given as that directory or its metadata file. */
