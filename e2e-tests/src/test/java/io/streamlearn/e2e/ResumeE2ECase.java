@@ -80,7 +80,7 @@ class ResumeE2ECase {
     assertThat(secondRun)
         .contains("Resumed from " + workDir.resolve("streamlearn-state/streamlearn/checkpoints"))
         .contains("ended after")
-        .contains("keys " + KEYS + " | versions v");
+        .contains("keys " + KEYS + " v");
 
     assertEveryPredictionOnceWithVersionsNeverGoingBack(samples);
     assertModelVersionsStrictlyIncreasingAndTrainedOnEveryLabel(samples);
