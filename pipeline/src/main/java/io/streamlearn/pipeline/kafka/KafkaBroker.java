@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
@@ -112,13 +114,21 @@ public final class KafkaBroker implements AutoCloseable {
   /**
    * Stops this broker in order, as an operator restarts one, and starts it again on the same log
    * directory and the same ports, so that clients which knew it reconnect to the same address.
-   * Returns the new broker once it is up; this one is closed.
+   * Returns the new broker once it is up and every partition it holds has a leader again; this one
+   * is closed.
    *
-   * @throws IllegalStateException if the broker is not up again within 3 min
+   * @throws IllegalStateException if the broker or a partition is not up again within 3 min
    */
   public KafkaBroker restart() throws IOException, InterruptedException {
     close();
-    return launch(workDir, brokerPort);
+    KafkaBroker restarted = launch(workDir, brokerPort);
+    try {
+      restarted.awaitPartitionLeaders();
+      return restarted;
+    } catch (RuntimeException | InterruptedException e) {
+      restarted.close();
+      throw e;
+    }
   }
 
   /** Starts the broker that {@code workDir}'s server.properties describes. */
@@ -222,6 +232,31 @@ public final class KafkaBroker implements AutoCloseable {
     while (!describesCluster()) {
       checkStillStarting(deadline);
       Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+  }
+
+  /**
+   * Waits until every partition of every topic, internal ones included, has a leader: a broker that
+   * answers may still be loading the logs it held, and a client that writes before then waits for
+   * its delivery timeout.
+   */
+  private void awaitPartitionLeaders() throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!allTopicsHaveLeaders()) {
+      checkStillStarting(deadline);
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+  }
+
+  private boolean allTopicsHaveLeaders() throws InterruptedException {
+    try {
+      Set<String> topics =
+          admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+      return admin.describeTopics(topics).allTopicNames().get().values().stream()
+          .flatMap(description -> description.partitions().stream())
+          .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+    } catch (ExecutionException e) {
+      return false;
     }
   }
 
