@@ -25,6 +25,8 @@ public final class JobBenchmarks {
   static {
     ALL.put("one-key", new OneKeyThroughput());
     ALL.put("state", new StateBytesPerKey());
+    ALL.put("latency", new LatencyAndFreshness());
+    ALL.put("recovery", new Recovery());
   }
 
   private JobBenchmarks() {}

@@ -2,6 +2,7 @@ package io.streamlearn.bench;
 
 import io.streamlearn.pipeline.cli.StreamlearnCommand;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.StandardStream;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
@@ -96,14 +97,23 @@ final class JobHarness implements AutoCloseable {
     return job;
   }
 
-  /** {@code count} samples of a generated stream over {@code keys} keys, keys taking turns. */
+  /** A generated stream without drift over {@code keys} keys, keys taking turns. */
+  static SampleStream stream(StandardStream stream, int keys, int features) {
+    return stream.create(SAMPLE_SEED, keys, features, 0);
+  }
+
+  /** The first {@code count} samples of {@link #stream}. */
   static List<LabeledSample> samples(StandardStream stream, int keys, int features, int count) {
-    var generator = stream.create(SAMPLE_SEED, keys, features, 0);
-    List<LabeledSample> samples = new ArrayList<>(count);
+    return take(stream(stream, keys, features), count);
+  }
+
+  /** The next {@code count} samples of a stream. */
+  static List<LabeledSample> take(SampleStream samples, int count) {
+    List<LabeledSample> taken = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      samples.add(generator.next());
+      taken.add(samples.next());
     }
-    return samples;
+    return taken;
   }
 
   /** Writes the samples to the job's samples topic and returns once the broker has them all. */
