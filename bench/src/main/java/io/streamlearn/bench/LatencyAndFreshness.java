@@ -49,8 +49,8 @@ final class LatencyAndFreshness implements JobBenchmark {
   private static final int KEYS = 3;
   private static final int BATCH = 16;
   private static final int FEATURES = 10;
-  private static final int BACKLOG = 15_000;
-  private static final double LIVE_SECONDS = 30;
+  private static final int BACKLOG = 8_000;
+  private static final double LIVE_SECONDS = 20;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
   private static final Duration MODEL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration ARRIVAL_TIMEOUT = Duration.ofMinutes(2);

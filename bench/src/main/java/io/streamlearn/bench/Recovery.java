@@ -29,7 +29,7 @@ final class Recovery implements JobBenchmark {
   private static final int KEYS = 3;
   private static final int BATCH = 16;
   private static final int FEATURES = 10;
-  private static final int BACKLOG = 3_000;
+  private static final int BACKLOG = 1_500;
 
   /** Full batches for every key after the failure: nothing waits for batch.max-delay. */
   private static final int AFTER_FAILURE = KEYS * BATCH * 2;

@@ -2,6 +2,7 @@ package io.streamlearn.bench;
 
 import io.streamlearn.bench.JobHarness.Job;
 import io.streamlearn.pipeline.generate.StandardStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -30,8 +34,8 @@ final class StateBytesPerKey implements JobBenchmark {
   private static final int BATCH = 16;
   private static final int FEATURES = 10;
 
-  /** Two full batches per key: no partial batch waits in the mini-batcher's state. */
-  private static final int SAMPLES_PER_KEY = 2 * BATCH;
+  /** A full batch per key: no partial batch waits in the mini-batcher's state. */
+  private static final int SAMPLES_PER_KEY = BATCH;
 
   private static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(1);
 
@@ -67,6 +71,13 @@ final class StateBytesPerKey implements JobBenchmark {
         // holds every key's trained state and nothing in flight.
         Path checkpoint = nextCheckpoint(harness.stateOf(job), Instant.now());
         bytesPerKey = (double) bytes(checkpoint) / keys;
+        System.out.printf(
+            Locale.ROOT, "%s %s, bytes per key by operator:%n", backend, checkpoint.getFileName());
+        byOperator(checkpoint)
+            .forEach(
+                (operator, size) ->
+                    System.out.printf(
+                        Locale.ROOT, "  %-40s %,8.0f%n", operator, (double) size / keys));
       } finally {
         harness.stop(job, run);
       }
@@ -121,6 +132,29 @@ final class StateBytesPerKey implements JobBenchmark {
           .map(Path::getParent);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The checkpoint's state size per operator, as its metadata records it: where the bytes per key
+   * go.
+   */
+  private static Map<String, Long> byOperator(Path checkpoint) throws IOException {
+    Path metadata = checkpoint.resolve("_metadata");
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
+      Map<String, Long> sizes = new TreeMap<>();
+      for (OperatorState operator :
+          Checkpoints.loadCheckpointMetadata(
+                  in, StateBytesPerKey.class.getClassLoader(), checkpoint.toString())
+              .getOperatorStates()) {
+        String name =
+            operator
+                .getOperatorUid()
+                .or(operator::getOperatorName)
+                .orElse(operator.getOperatorID().toString());
+        sizes.merge(name, operator.getStateSize(), Long::sum);
+      }
+      return sizes;
     }
   }
 
