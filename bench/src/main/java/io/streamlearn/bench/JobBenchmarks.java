@@ -49,10 +49,20 @@ public final class JobBenchmarks {
         throw new IllegalArgumentException("No benchmark " + name + ": one of " + ALL.keySet());
       }
     }
+    List<String> failed = new ArrayList<>();
     try (JobHarness harness = JobHarness.start(StreamlearnConfig.parseOverrides(options))) {
       for (String name : only) {
         long start = System.nanoTime();
-        Map<String, Figure> figures = ALL.get(name).run(harness, scale);
+        Map<String, Figure> figures;
+        try {
+          figures = ALL.get(name).run(harness, scale);
+        } catch (Exception e) {
+          // The others still run: one broken benchmark should not cost the whole run's figures.
+          System.err.println(name + " failed:");
+          e.printStackTrace();
+          failed.add(name);
+          continue;
+        }
         figures.forEach(
             (figure, value) ->
                 System.out.printf(
@@ -65,6 +75,9 @@ public final class JobBenchmarks {
         System.out.printf(Locale.ROOT, "%s took %.0f s%n", name, (System.nanoTime() - start) / 1e9);
         ResultsFile.merge(results, figures);
       }
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException("Benchmarks failed: " + failed);
     }
   }
 }
