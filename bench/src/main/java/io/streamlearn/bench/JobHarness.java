@@ -33,7 +33,7 @@ import org.apache.flink.util.FileUtils;
  */
 final class JobHarness implements AutoCloseable {
 
-  private static final Duration READ_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration READ_TIMEOUT = Duration.ofMinutes(6);
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
   private static final long SAMPLE_SEED = 7;
 
@@ -150,7 +150,7 @@ final class JobHarness implements AutoCloseable {
   /**
    * The first {@code expected} predictions on the job's predictions topic, read committed.
    *
-   * @throws IllegalStateException if fewer arrive within 3 min
+   * @throws IllegalStateException if fewer arrive within 6 min
    */
   List<Prediction> predictions(Job job, int expected) {
     List<Prediction> predictions =
