@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,8 +60,14 @@ final class ResultsFile {
     return figures;
   }
 
-  /** Two decimals are what a ratio needs; latencies in ms and bytes lose nothing that matters. */
+  /**
+   * Two decimals, which is what a ratio needs; three significant digits below 1, so that a small
+   * figure such as the job over Kafka's own consumer does not round to 0.01.
+   */
   private static double rounded(double value) {
-    return Math.round(value * 100) / 100.0;
+    if (Math.abs(value) >= 1 || value == 0 || !Double.isFinite(value)) {
+      return Math.round(value * 100) / 100.0;
+    }
+    return new BigDecimal(value).round(new MathContext(3)).doubleValue();
   }
 }

@@ -1,6 +1,7 @@
 package io.streamlearn.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,8 @@ public final class ResultsTable {
     return met ? "yes" : "no";
   }
 
+  /** The value as the results file holds it, without trailing zeros. */
   private static String number(double value) {
-    return String.format(Locale.ROOT, "%.2f", value);
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }
