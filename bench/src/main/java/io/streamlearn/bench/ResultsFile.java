@@ -1,11 +1,15 @@
 package io.streamlearn.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,11 +29,45 @@ final class ResultsFile {
         Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
     ObjectNode all = root.withObjectProperty("figures");
     figures.forEach(
-        (name, figure) ->
-            all.putObject(name)
-                .put("value", Math.round(figure.value() * 100) / 100.0)
-                .put("target", figure.target())
-                .put("better", figure.better()));
+        (name, figure) -> {
+          ObjectNode entry = all.putObject(name).put("value", rounded(figure.value()));
+          if (figure.hasTarget()) {
+            entry.put("target", figure.target());
+          } else {
+            entry.putNull("target");
+          }
+          entry.put("better", figure.better());
+        });
     JSON.writeValue(file.toFile(), root);
+  }
+
+  /** Every figure in the file, in its order. */
+  static Map<String, Figure> read(Path file) throws IOException {
+    Map<String, Figure> figures = new LinkedHashMap<>();
+    JsonNode all = JSON.readTree(file.toFile()).path("figures");
+    all.fields()
+        .forEachRemaining(
+            entry -> {
+              JsonNode figure = entry.getValue();
+              JsonNode target = figure.path("target");
+              figures.put(
+                  entry.getKey(),
+                  new Figure(
+                      figure.path("value").asDouble(),
+                      target.isNumber() ? target.asDouble() : Double.NaN,
+                      figure.path("better").asText()));
+            });
+    return figures;
+  }
+
+  /**
+   * Two decimals, which is what a ratio needs; three significant digits below 1, so that a small
+   * figure such as the job over Kafka's own consumer does not round to 0.01.
+   */
+  private static double rounded(double value) {
+    if (Math.abs(value) >= 1 || value == 0 || !Double.isFinite(value)) {
+      return Math.round(value * 100) / 100.0;
+    }
+    return new BigDecimal(value).round(new MathContext(3)).doubleValue();
   }
 }

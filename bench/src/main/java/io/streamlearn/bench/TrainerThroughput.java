@@ -84,7 +84,7 @@ public final class TrainerThroughput {
     network.init();
     List<DataSet> data = new ArrayList<>(batches.size());
     for (List<LabeledSample> batch : batches) {
-      data.add(dataSet(batch));
+      data.add(dataSet(batch, FEATURES, 2));
     }
     long start = System.nanoTime();
     for (DataSet batch : data) {
@@ -123,12 +123,13 @@ public final class TrainerThroughput {
     }
   }
 
-  private static DataSet dataSet(List<LabeledSample> batch) {
-    INDArray features = Nd4j.zeros(DataType.FLOAT, batch.size(), FEATURES);
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch.size(), 2);
+  /** A batch of labeled samples as DL4J trains on it: features and one-hot labels. */
+  static DataSet dataSet(List<LabeledSample> batch, int featureCount, int classes) {
+    INDArray features = Nd4j.zeros(DataType.FLOAT, batch.size(), featureCount);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch.size(), classes);
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
-      for (int column = 0; column < FEATURES; column++) {
+      for (int column = 0; column < featureCount; column++) {
         features.putScalar(row, column, sample.getFeatures().get(column));
       }
       labels.putScalar(row, sample.getLabel(), 1.0);

@@ -1,0 +1,284 @@
+package io.streamlearn.bench;
+
+import io.streamlearn.bench.JobHarness.Job;
+import io.streamlearn.pipeline.generate.StandardStream;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code latency_p99_ms} and {@code freshness_p99_over_interval}, from one live run: 3 keys of the
+ * hyperplane stream (10 features, the default 10-32-2 MLP with Adam), batch 16, at-least-once
+ * predictions, job.checkpoint-interval 2 s and a model checkpoint per key every second
+ * (model.checkpoint.interval 1 s).
+ *
+ * <p>First the same job runs {@code --until-end} over a backlog: its samples/s from first to last
+ * prediction is the maximum sustained rate. Then the job runs live while samples are produced at
+ * half that rate, each record stamped with its produce time, and a consumer (read committed) notes
+ * when each prediction and each model checkpoint arrives.
+ *
+ * <ul>
+ *   <li>latency: produce time to the arrival of the sample's prediction;
+ *   <li>freshness: produce time to the arrival of the key's first committed model checkpoint
+ *       trained on the sample (samplesSeen past it), over job.checkpoint-interval + 1 s.
+ * </ul>
+ */
+final class LatencyAndFreshness implements JobBenchmark {
+
+  private static final int KEYS = 3;
+  private static final int BATCH = 16;
+  private static final int FEATURES = 10;
+  private static final int BACKLOG = 8_000;
+  private static final double LIVE_SECONDS = 20;
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
+  private static final Duration MODEL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration ARRIVAL_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Samples whose predictions are awaited before timing starts: the job is up and warm. */
+  private static final int WARM_UP = KEYS * BATCH * 8;
+
+  @Override
+  public Map<String, Figure> run(JobHarness harness, double scale) throws Exception {
+    Map<String, String> options =
+        Map.of(
+            "model.features", String.valueOf(FEATURES),
+            "batch.size", String.valueOf(BATCH),
+            "kafka.predictions.delivery-guarantee", "at-least-once",
+            "job.checkpoint-interval", seconds(CHECKPOINT_INTERVAL),
+            "model.checkpoint.interval", seconds(MODEL_CHECKPOINT_INTERVAL));
+    Job backlog = harness.job("latency-max", options);
+    int backlogSamples = JobBenchmark.scaled(BACKLOG, scale, 20 * BATCH);
+    harness.produce(
+        backlog, JobHarness.samples(StandardStream.HYPERPLANE, KEYS, FEATURES, backlogSamples));
+    harness.runUntilEnd(backlog);
+    double maxRate = JobHarness.samplesPerSecond(harness.predictions(backlog, backlogSamples));
+    double rate = maxRate / 2;
+
+    Job live = harness.job("latency", options);
+    Map<String, Long> producedAt;
+    try (Arrivals arrivals = new Arrivals(harness.bootstrapServers(), live)) {
+      var run = harness.runLive(live);
+      try (KafkaProducer<byte[], byte[]> producer = producer(harness.bootstrapServers())) {
+        Iterator<LabeledSample> samples =
+            JobHarness.stream(StandardStream.HYPERPLANE, KEYS, FEATURES);
+        send(producer, live, samples, WARM_UP, Double.POSITIVE_INFINITY);
+        arrivals.awaitPredictions(WARM_UP);
+        int timed = (int) Math.round(rate * LIVE_SECONDS * scale);
+        producedAt = send(producer, live, samples, timed, rate);
+        arrivals.awaitPredictions(WARM_UP + timed);
+        // Time for the last samples' models to be published and committed.
+        Thread.sleep(CHECKPOINT_INTERVAL.plus(MODEL_CHECKPOINT_INTERVAL).plusSeconds(2).toMillis());
+      } finally {
+        harness.stop(live, run);
+      }
+      long[] latencies = arrivals.latencies(producedAt);
+      long[] freshness = arrivals.freshness(producedAt);
+      double freshnessBound = CHECKPOINT_INTERVAL.plusSeconds(1).toMillis();
+      System.out.printf(
+          Locale.ROOT,
+          "%d keys, batch %d: max %,.0f samples/s (backlog of %,d), live at %,.0f samples/s for"
+              + " %,d samples%n  latency ms: p50 %d, p99 %d, max %d%n  freshness ms: p50 %d, p99"
+              + " %d, max %d (%d samples never in a committed model checkpoint)%n",
+          KEYS,
+          BATCH,
+          maxRate,
+          backlogSamples,
+          rate,
+          producedAt.size(),
+          percentile(latencies, 0.5),
+          percentile(latencies, 0.99),
+          percentile(latencies, 1),
+          percentile(freshness, 0.5),
+          percentile(freshness, 0.99),
+          percentile(freshness, 1),
+          Arrays.stream(freshness).filter(value -> value == Long.MAX_VALUE).count());
+      Map<String, Figure> figures = new LinkedHashMap<>();
+      figures.put("latency_p99_ms", Figure.atMost(percentile(latencies, 0.99), 50));
+      figures.put(
+          "freshness_p99_over_interval",
+          Figure.atMost(percentile(freshness, 0.99) / freshnessBound, 1));
+      return figures;
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /**
+   * Sends {@code count} samples at {@code rate} per second, each record stamped with the time it is
+   * sent, and returns the stamps by sample id.
+   */
+  private static Map<String, Long> send(
+      KafkaProducer<byte[], byte[]> producer,
+      Job job,
+      Iterator<LabeledSample> samples,
+      int count,
+      double rate)
+      throws InterruptedException {
+    WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
+    Map<String, Long> producedAt = new HashMap<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      LabeledSample sample = samples.next();
+      long now = System.currentTimeMillis();
+      producer.send(
+          new ProducerRecord<>(
+              job.samples(),
+              null,
+              now,
+              sample.getKey().getBytes(StandardCharsets.UTF_8),
+              codec.encode(sample)));
+      producedAt.put(sample.getId(), now);
+    }
+    producer.flush();
+    return producedAt;
+  }
+
+  /** The {@code fraction} percentile (nearest rank) of the values. */
+  private static long percentile(long[] values, double fraction) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(fraction * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toSeconds() + " s";
+  }
+
+  /**
+   * A consumer thread reading the job's predictions and model checkpoints read-committed as they
+   * arrive, noting each one's arrival time.
+   */
+  private static final class Arrivals implements AutoCloseable {
+    private final Map<String, Long> predictionArrivals = new ConcurrentHashMap<>();
+
+    /** Per key: samplesSeen and arrival time of each model checkpoint, in arrival order. */
+    private final Map<String, List<long[]>> checkpointArrivals = new ConcurrentHashMap<>();
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread thread;
+    private volatile RuntimeException failure;
+
+    Arrivals(String bootstrapServers, Job job) {
+      thread = new Thread(() -> read(bootstrapServers, job), "arrivals");
+      thread.start();
+    }
+
+    private void read(String bootstrapServers, Job job) {
+      WireCodec<Prediction> predictions = WireCodec.predictions();
+      WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          KafkaConnectors.committedConsumer(bootstrapServers)) {
+        List<TopicPartition> partitions =
+            List.of(
+                new TopicPartition(job.predictions(), 0), new TopicPartition(job.checkpoints(), 0));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        while (!closed.get()) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+            long now = System.currentTimeMillis();
+            if (record.topic().equals(job.predictions())) {
+              Prediction prediction = KafkaConnectors.decode(predictions, record);
+              predictionArrivals.putIfAbsent(prediction.getSampleId(), now);
+            } else {
+              ModelCheckpoint checkpoint = KafkaConnectors.decode(checkpoints, record);
+              checkpointArrivals
+                  .computeIfAbsent(checkpoint.getKey(), key -> new ArrayList<>())
+                  .add(new long[] {checkpoint.getSamplesSeen(), now});
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    void awaitPredictions(int count) throws InterruptedException {
+      long deadline = System.nanoTime() + ARRIVAL_TIMEOUT.toNanos();
+      while (predictionArrivals.size() < count) {
+        if (failure != null) {
+          throw failure;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              predictionArrivals.size()
+                  + " of "
+                  + count
+                  + " predictions within "
+                  + ARRIVAL_TIMEOUT);
+        }
+        Thread.sleep(20);
+      }
+    }
+
+    long[] latencies(Map<String, Long> producedAt) {
+      return producedAt.entrySet().stream()
+          .mapToLong(sample -> predictionArrivals.get(sample.getKey()) - sample.getValue())
+          .toArray();
+    }
+
+    /**
+     * Per sample: produce time to the first model checkpoint of its key trained on it; {@code
+     * Long.MAX_VALUE} if none arrived. A sample id is {@code <key>-<n>}, n counting the key's
+     * samples from 0, so the model trained on it has seen more than n samples.
+     */
+    long[] freshness(Map<String, Long> producedAt) {
+      return producedAt.entrySet().stream()
+          .mapToLong(
+              sample -> {
+                String id = sample.getKey();
+                int dash = id.lastIndexOf('-');
+                long n = Long.parseLong(id.substring(dash + 1));
+                return checkpointArrivals.getOrDefault(id.substring(0, dash), List.of()).stream()
+                    .filter(checkpoint -> checkpoint[0] > n)
+                    .mapToLong(checkpoint -> checkpoint[1] - sample.getValue())
+                    .findFirst()
+                    .orElse(Long.MAX_VALUE);
+              })
+          .toArray();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      closed.set(true);
+      thread.join();
+    }
+  }
+}

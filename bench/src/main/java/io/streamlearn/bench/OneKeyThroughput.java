@@ -1,0 +1,132 @@
+package io.streamlearn.bench;
+
+import io.streamlearn.bench.JobHarness.Job;
+import io.streamlearn.pipeline.generate.StandardStream;
+import io.streamlearn.pipeline.kafka.KafkaConnectors;
+import io.streamlearn.schemas.LabeledSample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One key, batch 64, the waveform stream (21 features, 3 classes) and an MLP 21-32-16-3 with the
+ * job's defaults otherwise, samples already in the samples topic. The job runs with {@code
+ * --until-end} and is timed from its first prediction to its last (their prediction times). Two
+ * ceilings, measured in the same JVM on the same records:
+ *
+ * <ul>
+ *   <li>{@code one_key_vs_bare_dl4j}: a bare DL4J loop that scores each batch of 64 ({@code
+ *       output}, the scores copied out) and then fits it, with the network the job's configuration
+ *       builds; the better of a loop before and one after the job.
+ *   <li>{@code job_vs_kafka_consumer} (report only): a plain KafkaConsumer reading the samples
+ *       topic read-committed, timed from its first record to its last.
+ * </ul>
+ */
+final class OneKeyThroughput implements JobBenchmark {
+
+  private static final int SAMPLES = 30_000;
+  private static final int BATCH = 64;
+  private static final int FEATURES = 21;
+  private static final int CLASSES = 3;
+  private static final Duration READ_TIMEOUT = Duration.ofMinutes(1);
+
+  @Override
+  public Map<String, Figure> run(JobHarness harness, double scale) throws Exception {
+    int count = JobBenchmark.scaled(SAMPLES, scale, 10 * BATCH);
+    Job job =
+        harness.job(
+            "one-key",
+            Map.of(
+                "model.features", String.valueOf(FEATURES),
+                "model.classes", String.valueOf(CLASSES),
+                "model.hidden-layers", "32,16",
+                "batch.size", String.valueOf(BATCH)));
+    List<LabeledSample> samples = JobHarness.samples(StandardStream.WAVEFORM, 1, FEATURES, count);
+    harness.produce(job, samples);
+
+    List<DataSet> batches = batches(samples);
+    double bareBefore =
+        bareDl4jSamplesPerSecond(
+            new MultiLayerNetwork(JobHarness.config(job).modelConfiguration()), batches);
+    harness.runUntilEnd(job);
+    double jobRate = JobHarness.samplesPerSecond(harness.predictions(job, count));
+    double bareAfter =
+        bareDl4jSamplesPerSecond(
+            new MultiLayerNetwork(JobHarness.config(job).modelConfiguration()), batches);
+    double bare = Math.max(bareBefore, bareAfter);
+    double consumer = consumerSamplesPerSecond(harness.bootstrapServers(), job.samples(), count);
+    System.out.printf(
+        Locale.ROOT,
+        "one key, batch %d, %,d samples: job %,.0f samples/s, bare DL4J %,.0f samples/s (before"
+            + " %,.0f, after %,.0f), KafkaConsumer %,.0f samples/s%n",
+        BATCH,
+        count,
+        jobRate,
+        bare,
+        bareBefore,
+        bareAfter,
+        consumer);
+    return Map.of(
+        "one_key_vs_bare_dl4j", Figure.atLeast(jobRate / bare, 0.9),
+        "job_vs_kafka_consumer", Figure.reportOnly(jobRate / consumer));
+  }
+
+  /** The samples cut into batches of 64 in their order, as the job cuts one key's samples. */
+  private static List<DataSet> batches(List<LabeledSample> samples) {
+    List<DataSet> batches = new ArrayList<>();
+    for (int from = 0; from < samples.size(); from += BATCH) {
+      List<LabeledSample> batch = samples.subList(from, Math.min(samples.size(), from + BATCH));
+      batches.add(TrainerThroughput.dataSet(batch, FEATURES, CLASSES));
+    }
+    return batches;
+  }
+
+  /** Scores each batch, copies the scores out, then takes one gradient step on it. */
+  private static double bareDl4jSamplesPerSecond(MultiLayerNetwork network, List<DataSet> batches) {
+    network.init();
+    long samples = 0;
+    long start = System.nanoTime();
+    for (DataSet batch : batches) {
+      network.output(batch.getFeatures(), false).ravel().toFloatVector();
+      network.fit(batch);
+      samples += batch.numExamples();
+    }
+    return samples / seconds(start);
+  }
+
+  /** A KafkaConsumer reading the topic from its beginning, first record to last. */
+  private static double consumerSamplesPerSecond(String bootstrapServers, String topic, int count) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        KafkaConnectors.committedConsumer(bootstrapServers)) {
+      List<TopicPartition> partition = List.of(new TopicPartition(topic, 0));
+      consumer.assign(partition);
+      consumer.seekToBeginning(partition);
+      long start = 0;
+      int read = 0;
+      int atStart = 0;
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (read < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(read + " of " + count + " records read from " + topic);
+        }
+        int polled = consumer.poll(Duration.ofMillis(100)).count();
+        if (read == 0 && polled > 0) {
+          start = System.nanoTime();
+          atStart = polled;
+        }
+        read += polled;
+      }
+      return (read - atStart) / seconds(start);
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
