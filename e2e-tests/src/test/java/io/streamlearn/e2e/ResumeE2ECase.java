@@ -52,9 +52,7 @@ class ResumeE2ECase {
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    if (run != null && run.isAlive()) {
-      run.destroyForcibly().waitFor();
-    }
+    BinStreamlearn.kill(run);
     if (kafka != null) {
       kafka.close();
     }
@@ -230,17 +228,10 @@ class ResumeE2ECase {
   }
 
   private Process start(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(Jvm.buildProperty("streamlearn.bin")).normalize().toString());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(workDir.resolve(name + ".out").toFile())
-        .start();
+    return BinStreamlearn.start(workDir, name, args);
   }
 
   private String output(String name) throws IOException {
-    return Files.readString(workDir.resolve(name + ".out"));
+    return BinStreamlearn.output(workDir, name);
   }
 }

@@ -7,6 +7,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_GROUP_ID;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_MAX_RECORD_BYTES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PREDICTIONS_DELIVERY_GUARANTEE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PROPERTIES_FILE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_LABELS;
@@ -39,12 +40,14 @@ import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
+import java.nio.file.Path;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -89,7 +92,7 @@ public final class KafkaJob {
   static KafkaSource<SourceRecord> samplesSource(
       StreamlearnConfig config, boolean stopAtLatestOffsets) {
     return KafkaConnectors.samplesSource(
-        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        kafkaClientSettings(config),
         config.get(KAFKA_TOPIC_SAMPLES),
         config.get(KAFKA_GROUP_ID),
         stopAtLatestOffsets);
@@ -106,10 +109,20 @@ public final class KafkaJob {
       return null;
     }
     return KafkaConnectors.samplesSource(
+        kafkaClientSettings(config), topic, config.get(KAFKA_GROUP_ID), stopAtLatestOffsets);
+  }
+
+  /**
+   * The configuration's Kafka cluster and the client settings of its kafka.properties-file, which
+   * every Kafka client of the job and of the command line that runs it uses.
+   *
+   * @throws IllegalArgumentException if the properties file cannot be read
+   */
+  public static KafkaClientSettings kafkaClientSettings(StreamlearnConfig config) {
+    String propertiesFile = config.get(KAFKA_PROPERTIES_FILE);
+    return KafkaClientSettings.of(
         config.get(KAFKA_BOOTSTRAP_SERVERS),
-        topic,
-        config.get(KAFKA_GROUP_ID),
-        stopAtLatestOffsets);
+        propertiesFile == null ? null : Path.of(propertiesFile));
   }
 
   /** The Kafka sinks the configuration names: predictions, checkpoints, dead letters, metrics. */
@@ -150,7 +163,7 @@ public final class KafkaJob {
       DeliveryGuarantee guarantee) {
     String topic = config.get(topicOption);
     return KafkaConnectors.sink(
-        config.get(KAFKA_BOOTSTRAP_SERVERS),
+        kafkaClientSettings(config),
         topic,
         codec,
         keyOf,

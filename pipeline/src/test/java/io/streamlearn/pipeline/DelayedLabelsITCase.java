@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
@@ -103,7 +104,7 @@ class DelayedLabelsITCase {
       orphans.add(label("ghost-" + i, "key-0", 1));
     }
     KafkaConnectors.produce(
-        KAFKA.bootstrapServers(),
+        KafkaClientSettings.of(KAFKA.bootstrapServers()),
         KafkaJobFixture.LABELS,
         concat(lateLabels, orphans),
         WireCodec.sampleLabels(),

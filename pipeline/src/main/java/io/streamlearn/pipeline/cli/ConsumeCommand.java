@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import io.streamlearn.pipeline.report.MetricsFile;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -39,7 +41,9 @@ import picocli.CommandLine.ParameterException;
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic metrics --type metrics"
           + " --max 100000 --output metrics.jsonl",
       "  bin/streamlearn consume --bootstrap-servers localhost:9092 --topic dead-letters"
-          + " --type dead-letters"
+          + " --type dead-letters",
+      "  bin/streamlearn consume --bootstrap-servers kafka:9094 --kafka-properties client.properties"
+          + " --topic predictions"
     })
 final class ConsumeCommand extends Subcommand {
 
@@ -60,6 +64,8 @@ final class ConsumeCommand extends Subcommand {
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers.")
   String bootstrapServers;
+
+  @Mixin KafkaPropertiesOption kafkaProperties;
 
   @Option(names = "--topic", required = true, description = "Topic to read.")
   String topic;
@@ -96,7 +102,7 @@ final class ConsumeCommand extends Subcommand {
     if (output != null && type != RecordType.metrics) {
       throw new ParameterException(spec.commandLine(), "--output is for --type metrics only");
     }
-    try (KafkaPreflight kafka = KafkaPreflight.connect(bootstrapServers)) {
+    try (KafkaPreflight kafka = KafkaPreflight.connect(kafka())) {
       kafka.requireTopics(List.of(topic), "");
     }
     switch (type) {
@@ -123,7 +129,7 @@ final class ConsumeCommand extends Subcommand {
    * holds only records.
    */
   private <T> List<T> read(WireCodec<T> codec) {
-    List<T> records = KafkaConnectors.readAll(bootstrapServers, topic, codec, max, timeout);
+    List<T> records = KafkaConnectors.readAll(kafka(), topic, codec, max, timeout);
     if (records.size() < max) {
       err()
           .println(
@@ -137,6 +143,10 @@ final class ConsumeCommand extends Subcommand {
                   + timeout);
     }
     return records;
+  }
+
+  private KafkaClientSettings kafka() {
+    return kafkaProperties.settings(bootstrapServers);
   }
 
   private <T> void print(List<T> records, Function<T, String> format) {

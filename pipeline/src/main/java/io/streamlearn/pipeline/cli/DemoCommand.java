@@ -14,6 +14,7 @@ import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class DemoCommand extends Subcommand {
     KafkaJob.define(env, config);
     try (DemoMonitor monitor =
         new DemoMonitor(
-            broker.bootstrapServers(),
+            KafkaClientSettings.of(broker.bootstrapServers()),
             config.get(KAFKA_TOPIC_PREDICTIONS),
             config.get(KAFKA_TOPIC_CHECKPOINTS),
             config.get(KAFKA_TOPIC_METRICS))) {

@@ -1,10 +1,10 @@
 package io.streamlearn.pipeline.cli;
 
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_GROUP_ID;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_LABELS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 
+import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,11 +30,11 @@ final class InputOffsets implements AutoCloseable {
   InputOffsets(StreamlearnConfig config) {
     this.admin =
         Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.get(KAFKA_BOOTSTRAP_SERVERS),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) TIMEOUT.toMillis()));
+            KafkaJob.kafkaClientSettings(config)
+                .clientConfig(
+                    Map.of(
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        (int) TIMEOUT.toMillis())));
     this.group = config.get(KAFKA_GROUP_ID);
     topics.add(config.get(KAFKA_TOPIC_SAMPLES));
     if (config.get(KAFKA_TOPIC_LABELS) != null) {

@@ -1,6 +1,5 @@
 package io.streamlearn.pipeline.cli;
 
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_LABELS;
@@ -8,6 +7,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METR
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
 
+import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import java.io.PrintWriter;
@@ -69,7 +69,7 @@ final class JobTopics {
             config.get(KAFKA_TOPIC_CHECKPOINTS),
             config.get(KAFKA_TOPIC_DEAD_LETTERS),
             config.get(KAFKA_TOPIC_METRICS));
-    try (KafkaPreflight kafka = KafkaPreflight.connect(config.get(KAFKA_BOOTSTRAP_SERVERS))) {
+    try (KafkaPreflight kafka = KafkaPreflight.connect(KafkaJob.kafkaClientSettings(config))) {
       if (create) {
         List<String> all = new ArrayList<>(inputs);
         all.addAll(outputs);

@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.cli;
 
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import io.streamlearn.schemas.LabeledSample;
@@ -53,12 +54,16 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --csv iris.csv --key iris"
           + " --label-column species",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --generate 10000"
-          + " --unlabeled-fraction 0.3 --label-delay PT10S"
+          + " --unlabeled-fraction 0.3 --label-delay PT10S",
+      "  bin/streamlearn produce --bootstrap-servers kafka:9094 --kafka-properties client.properties"
+          + " --generate 10000"
     })
 final class ProduceCommand extends Subcommand {
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers.")
   String bootstrapServers;
+
+  @Mixin KafkaPropertiesOption kafkaProperties;
 
   @Option(
       names = "--topic",
@@ -121,8 +126,9 @@ final class ProduceCommand extends Subcommand {
       throw new IllegalArgumentException(
           "--unlabeled-fraction must be in [0, 1] and --label-delay not negative");
     }
-    try (KafkaPreflight kafka = KafkaPreflight.connect(bootstrapServers)) {
-      kafka.requireTopics(
+    KafkaClientSettings kafka = kafkaProperties.settings(bootstrapServers);
+    try (KafkaPreflight preflight = KafkaPreflight.connect(kafka)) {
+      preflight.requireTopics(
           unlabeledFraction > 0 ? List.of(topic, labelsTopic) : List.of(topic),
           ": create it first (kafka-topics.sh --create, or 'run --create-topics' for a job's"
               + " topics)");
@@ -134,7 +140,7 @@ final class ProduceCommand extends Subcommand {
             StreamSupport.stream(samples.spliterator(), false)
                 .map(sample -> withholdLabel(sample, random, withheld))
                 .iterator();
-    KafkaConnectors.produce(bootstrapServers, topic, sent);
+    KafkaConnectors.produce(kafka, topic, sent);
     out().println("Wrote " + count + " samples to " + topic);
     if (!withheld.isEmpty()) {
       out().println("Writing the labels of " + withheld.size() + " of them in " + labelDelay);
@@ -142,7 +148,7 @@ final class ProduceCommand extends Subcommand {
       Thread.sleep(labelDelay.toMillis());
       Instant now = Instant.now();
       KafkaConnectors.produce(
-          bootstrapServers,
+          kafka,
           labelsTopic,
           withheld.stream().map(label -> label.setLabelTime(now).build()).toList(),
           WireCodec.sampleLabels(),

@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.cli;
 
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.pipeline.kafka.KafkaPreflight;
 import io.streamlearn.pipeline.report.LearningCurveReport;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -53,6 +55,8 @@ final class ReportCommand extends Subcommand {
     @Option(names = "--input", paramLabel = "FILE", description = "Read a saved metrics file.")
     Path input;
   }
+
+  @Mixin KafkaPropertiesOption kafkaProperties;
 
   @Option(
       names = "--topic",
@@ -113,10 +117,10 @@ final class ReportCommand extends Subcommand {
     if (source.input != null) {
       return MetricsFile.read(source.input);
     }
-    try (KafkaPreflight kafka = KafkaPreflight.connect(source.bootstrapServers)) {
-      kafka.requireTopics(List.of(topic), "");
+    KafkaClientSettings kafka = kafkaProperties.settings(source.bootstrapServers);
+    try (KafkaPreflight preflight = KafkaPreflight.connect(kafka)) {
+      preflight.requireTopics(List.of(topic), "");
     }
-    return KafkaConnectors.readAll(
-        source.bootstrapServers, topic, WireCodec.metricsEvents(), max, timeout);
+    return KafkaConnectors.readAll(kafka, topic, WireCodec.metricsEvents(), max, timeout);
   }
 }

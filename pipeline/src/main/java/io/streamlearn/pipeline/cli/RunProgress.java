@@ -1,13 +1,14 @@
 package io.streamlearn.pipeline.cli;
 
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METRICS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
 
+import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.pipeline.progress.KeyVersions;
 import java.io.PrintWriter;
@@ -34,6 +35,7 @@ final class RunProgress implements AutoCloseable {
   private static final Duration CATCH_UP = Duration.ofSeconds(15);
 
   private final StreamlearnConfig config;
+  private final KafkaClientSettings kafka;
   private final PrintWriter out;
   private final boolean quiet;
   private final long started = System.nanoTime();
@@ -43,6 +45,7 @@ final class RunProgress implements AutoCloseable {
 
   RunProgress(StreamlearnConfig config, PrintWriter out, boolean quiet) {
     this.config = config;
+    this.kafka = KafkaJob.kafkaClientSettings(config);
     this.out = out;
     this.quiet = quiet;
   }
@@ -167,7 +170,7 @@ final class RunProgress implements AutoCloseable {
       }
       monitor =
           new DemoMonitor(
-              config.get(KAFKA_BOOTSTRAP_SERVERS),
+              kafka,
               config.get(KAFKA_TOPIC_PREDICTIONS),
               config.get(KAFKA_TOPIC_CHECKPOINTS),
               config.get(KAFKA_TOPIC_METRICS));
@@ -176,8 +179,7 @@ final class RunProgress implements AutoCloseable {
   }
 
   private boolean outputTopicsExist() {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        KafkaConnectors.committedConsumer(config.get(KAFKA_BOOTSTRAP_SERVERS))) {
+    try (KafkaConsumer<byte[], byte[]> consumer = KafkaConnectors.committedConsumer(kafka)) {
       Set<String> topics = consumer.listTopics(Duration.ofSeconds(10)).keySet();
       return topics.containsAll(outputTopics());
     }

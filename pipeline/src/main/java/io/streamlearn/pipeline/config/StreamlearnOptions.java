@@ -26,6 +26,17 @@ public final class StreamlearnOptions {
           .noDefaultValue()
           .withDescription("Kafka brokers to connect to, as host:port pairs separated by commas.");
 
+  public static final ConfigOption<String> KAFKA_PROPERTIES_FILE =
+      ConfigOptions.key("kafka.properties-file")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Kafka client properties file (as Kafka's own tools take with --command-config) with"
+                  + " the settings the cluster asks of its clients, such as security.protocol,"
+                  + " sasl.mechanism and sasl.jaas.config; every Kafka client of the job and of"
+                  + " run uses them. Read by run when it starts; unset: plaintext, no"
+                  + " authentication (see docs/operations.md, Authentication).");
+
   public static final ConfigOption<String> KAFKA_GROUP_ID =
       ConfigOptions.key("kafka.group-id")
           .stringType()
@@ -420,6 +431,7 @@ public final class StreamlearnOptions {
   private static final List<ConfigOption<?>> ALL =
       List.of(
           KAFKA_BOOTSTRAP_SERVERS,
+          KAFKA_PROPERTIES_FILE,
           KAFKA_GROUP_ID,
           KAFKA_TOPIC_SAMPLES,
           KAFKA_TOPIC_LABELS,
@@ -480,6 +492,7 @@ public final class StreamlearnOptions {
     return !option.hasDefaultValue()
         && !option.equals(MODEL_CONFIGURATION_FILE)
         && !option.equals(KAFKA_TOPIC_LABELS)
+        && !option.equals(KAFKA_PROPERTIES_FILE)
         && !InputShapes.DIMENSIONS.contains(option);
   }
 }

@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.demo;
 
+import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.MetricsEventKind;
@@ -41,13 +42,13 @@ public final class DemoMonitor implements AutoCloseable {
   private volatile RuntimeException failure;
 
   public DemoMonitor(
-      String bootstrapServers,
+      KafkaClientSettings kafka,
       String predictionsTopic,
       String checkpointsTopic,
       String metricsTopic) {
     this.predictionsTopic = predictionsTopic;
     this.checkpointsTopic = checkpointsTopic;
-    this.consumer = KafkaConnectors.committedConsumer(bootstrapServers);
+    this.consumer = KafkaConnectors.committedConsumer(kafka);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : List.of(predictionsTopic, checkpointsTopic, metricsTopic)) {
       consumer

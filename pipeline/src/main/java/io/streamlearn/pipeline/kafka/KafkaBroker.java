@@ -38,6 +38,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * log directory) and {@code broker.log} (everything the child prints). A broker started again on
  * the same directory (on new ports) keeps the topics and records of the one before; {@link
  * #restart()} starts it again on the same ports as well.
+ *
+ * <p>Clients connect without authentication on {@link #bootstrapServers()}. A broker started with
+ * {@link #startWithSaslUser} also has a SASL_PLAINTEXT listener, {@link #saslBootstrapServers()},
+ * that accepts one user and password with the PLAIN mechanism, for tests of what clients with right
+ * and wrong credentials see.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -49,6 +54,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 60;
   private static final String LOOPBACK = "127.0.0.1";
   private static final String SERVER_PROPERTIES = "server.properties";
+  private static final int NO_PORT = 0;
 
   /** Sends all of the child's logging to its stdout, which {@link #start} appends to broker.log. */
   private static final String LOG4J_TO_STDOUT =
@@ -67,18 +73,20 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path workDir;
   private final Path logFile;
   private final int brokerPort;
+  private final int saslPort;
   private final String bootstrapServers;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Admin admin;
 
-  private KafkaBroker(Process process, Path workDir, Path logFile, int brokerPort) {
+  private KafkaBroker(Process process, Path workDir, Path logFile, int brokerPort, int saslPort) {
     this.process = process;
     // The child treats the end of its stdin as the parent's death: hold the pipe open, never write.
     this.parentAliveSignal = process.getOutputStream();
     this.workDir = workDir;
     this.logFile = logFile;
     this.brokerPort = brokerPort;
+    this.saslPort = saslPort;
     this.bootstrapServers = LOOPBACK + ":" + brokerPort;
     this.shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -102,13 +110,31 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker start(Path workDir, String serverProperties)
       throws IOException, InterruptedException {
+    return start(workDir, NO_PORT, serverProperties);
+  }
+
+  /**
+   * Starts a broker like {@link #start(Path, String)} with a second listener, {@link
+   * #saslBootstrapServers()}: SASL_PLAINTEXT, mechanism PLAIN, where {@code user} authenticates
+   * with {@code password} and nobody else does. The plaintext listener stays as it is, for the
+   * broker's own clients and for setting up tests.
+   */
+  public static KafkaBroker startWithSaslUser(
+      Path workDir, String user, String password, String serverProperties)
+      throws IOException, InterruptedException {
+    return start(
+        workDir, freeLoopbackPort(), saslListenerProperties(user, password) + serverProperties);
+  }
+
+  private static KafkaBroker start(Path workDir, int saslPort, String serverProperties)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     int brokerPort = freeLoopbackPort();
     Files.writeString(
         workDir.resolve(SERVER_PROPERTIES),
-        serverProperties(workDir.resolve("data"), brokerPort, freeLoopbackPort())
+        serverProperties(workDir.resolve("data"), brokerPort, freeLoopbackPort(), saslPort)
             + serverProperties);
-    return launch(workDir, brokerPort);
+    return launch(workDir, brokerPort, saslPort);
   }
 
   /**
@@ -121,7 +147,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public KafkaBroker restart() throws IOException, InterruptedException {
     close();
-    KafkaBroker restarted = launch(workDir, brokerPort);
+    KafkaBroker restarted = launch(workDir, brokerPort, saslPort);
     try {
       restarted.awaitPartitionLeaders();
       return restarted;
@@ -132,7 +158,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /** Starts the broker that {@code workDir}'s server.properties describes. */
-  private static KafkaBroker launch(Path workDir, int brokerPort)
+  private static KafkaBroker launch(Path workDir, int brokerPort, int saslPort)
       throws IOException, InterruptedException {
     Path log4jConfig = workDir.resolve("log4j2-broker.properties");
     Files.writeString(log4jConfig, LOG4J_TO_STDOUT);
@@ -153,7 +179,7 @@ public final class KafkaBroker implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .start();
-    KafkaBroker broker = new KafkaBroker(process, workDir, logFile, brokerPort);
+    KafkaBroker broker = new KafkaBroker(process, workDir, logFile, brokerPort, saslPort);
     try {
       broker.awaitReady(brokerPort);
       return broker;
@@ -165,6 +191,18 @@ public final class KafkaBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The SASL_PLAINTEXT listener of a broker started with {@link #startWithSaslUser}.
+   *
+   * @throws IllegalStateException if this broker has none
+   */
+  public String saslBootstrapServers() {
+    if (saslPort == NO_PORT) {
+      throw new IllegalStateException("this broker was started without a SASL listener");
+    }
+    return LOOPBACK + ":" + saslPort;
   }
 
   /** The broker's JVM, so callers can tell whether it still runs. */
@@ -321,16 +359,19 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static String serverProperties(Path logDir, int brokerPort, int controllerPort) {
+  private static String serverProperties(
+      Path logDir, int brokerPort, int controllerPort, int saslPort) {
+    String saslListener = saslPort == NO_PORT ? "" : ",SASL://" + LOOPBACK + ":" + saslPort;
     String template =
         """
         process.roles=broker,controller
         node.id=1
         controller.quorum.voters=1@%1$s:%3$d
-        listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d
-        advertised.listeners=PLAINTEXT://%1$s:%2$d
+        listeners=PLAINTEXT://%1$s:%2$d,CONTROLLER://%1$s:%3$d%5$s
+        advertised.listeners=PLAINTEXT://%1$s:%2$d%5$s
         controller.listener.names=CONTROLLER
-        listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+        inter.broker.listener.name=PLAINTEXT
+        listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT
         log.dirs=%4$s
         # One broker: internal topics cannot have more replicas, or the group and transaction
         # coordinators never become available.
@@ -352,7 +393,21 @@ public final class KafkaBroker implements AutoCloseable {
         brokerPort,
         controllerPort,
         // Properties files read backslashes as escapes: write the path with forward slashes.
-        logDir.toAbsolutePath().toString().replace('\\', '/'));
+        logDir.toAbsolutePath().toString().replace('\\', '/'),
+        saslListener);
+  }
+
+  /**
+   * The SASL listener's settings: PLAIN, with Kafka's own login module checking the one user's
+   * password (user_NAME="PASSWORD" is how it lists the users it accepts).
+   */
+  private static String saslListenerProperties(String user, String password) {
+    return """
+        listener.name.sasl.sasl.enabled.mechanisms=PLAIN
+        listener.name.sasl.plain.sasl.jaas.config=\
+          org.apache.kafka.common.security.plain.PlainLoginModule required user_%s="%s";
+        """
+        .formatted(user, password);
   }
 
   /**

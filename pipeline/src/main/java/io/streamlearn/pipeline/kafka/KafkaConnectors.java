@@ -52,10 +52,11 @@ public final class KafkaConnectors {
    */
   @SuppressWarnings("deprecation") // committedOffsets takes no other reset type in 5.0.0-2.2
   public static KafkaSource<SourceRecord> samplesSource(
-      String bootstrapServers, String topic, String groupId, boolean boundedAtLatest) {
+      KafkaClientSettings kafka, String topic, String groupId, boolean boundedAtLatest) {
     KafkaSourceBuilder<SourceRecord> builder =
         KafkaSource.<SourceRecord>builder()
-            .setBootstrapServers(bootstrapServers)
+            .setProperties(kafka.properties())
+            .setBootstrapServers(kafka.bootstrapServers())
             .setTopics(topic)
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -79,7 +80,7 @@ public final class KafkaConnectors {
    *     exceeds that, and every transaction then fails.
    */
   public static <T> KafkaSink<T> sink(
-      String bootstrapServers,
+      KafkaClientSettings kafka,
       String topic,
       SerializableSupplier<WireCodec<T>> codecFactory,
       SerializableFunction<T, String> keyOf,
@@ -88,7 +89,8 @@ public final class KafkaConnectors {
       Duration transactionTimeout) {
     KafkaSinkBuilder<T> builder =
         KafkaSink.<T>builder()
-            .setBootstrapServers(bootstrapServers)
+            .setKafkaProducerConfig(kafka.properties())
+            .setBootstrapServers(kafka.bootstrapServers())
             .setRecordSerializer(new WireCodecRecordSerializer<>(topic, codecFactory, keyOf))
             .setDeliveryGuarantee(guarantee);
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -106,20 +108,24 @@ public final class KafkaConnectors {
    * open or aborted transactions. It has no group, commits nothing and creates no topic; assign it
    * partitions.
    */
-  public static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
+  public static KafkaConsumer<byte[], byte[]> committedConsumer(KafkaClientSettings kafka) {
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            READ_COMMITTED,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            // Reading a topic must never create it, whatever the broker's auto.create.topics.
-            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-            false),
+        kafka.clientConfig(
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                READ_COMMITTED,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // Reading a topic must never create it, whatever the broker's auto.create.topics.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false)),
         new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
+  }
+
+  /** A committed consumer of a cluster that needs no client settings, such as a test's broker. */
+  public static KafkaConsumer<byte[], byte[]> committedConsumer(String bootstrapServers) {
+    return committedConsumer(KafkaClientSettings.of(bootstrapServers));
   }
 
   /**
@@ -131,15 +137,15 @@ public final class KafkaConnectors {
    * @throws IllegalArgumentException if the topic does not exist
    */
   public static <T> List<T> readAll(
-      String bootstrapServers, String topic, WireCodec<T> codec, int expected, Duration timeout) {
-    try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(bootstrapServers)) {
+      KafkaClientSettings kafka, String topic, WireCodec<T> codec, int expected, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(kafka)) {
       // Assigned partitions, no consumer group: nothing to rebalance and no offsets left behind.
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(info -> new TopicPartition(topic, info.partition()))
               .toList();
       if (partitions.isEmpty()) {
-        throw new IllegalArgumentException("No topic " + topic + " on " + bootstrapServers);
+        throw new IllegalArgumentException("No topic " + topic + " on " + kafka.bootstrapServers());
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -155,6 +161,12 @@ public final class KafkaConnectors {
     }
   }
 
+  /** Reads a topic of a cluster that needs no client settings, as {@link #readAll} does. */
+  public static <T> List<T> readAll(
+      String bootstrapServers, String topic, WireCodec<T> codec, int expected, Duration timeout) {
+    return readAll(KafkaClientSettings.of(bootstrapServers), topic, codec, expected, timeout);
+  }
+
   /**
    * Writes samples in Avro single-object encoding, keyed by model key, and returns once all are
    * acknowledged by the broker. Idempotent with {@code acks=all}, so retries neither lose nor
@@ -163,30 +175,32 @@ public final class KafkaConnectors {
    * @throws KafkaException if a record could not be written
    */
   public static void produce(
+      KafkaClientSettings kafka, String topic, Iterable<LabeledSample> samples) {
+    produce(kafka, topic, samples, WireCodec.labeledSamples(), LabeledSample::getKey);
+  }
+
+  /** Writes samples to a cluster that needs no client settings, such as a test's broker. */
+  public static void produce(
       String bootstrapServers, String topic, Iterable<LabeledSample> samples) {
-    produce(bootstrapServers, topic, samples, WireCodec.labeledSamples(), LabeledSample::getKey);
+    produce(KafkaClientSettings.of(bootstrapServers), topic, samples);
   }
 
   /**
-   * Writes records in Avro single-object encoding, keyed by model key, like {@link #produce(String,
-   * String, Iterable)} writes samples.
+   * Writes records in Avro single-object encoding, keyed by model key, like {@link
+   * #produce(KafkaClientSettings, String, Iterable)} writes samples.
    *
    * @throws KafkaException if a record could not be written
    */
   public static <T> void produce(
-      String bootstrapServers,
+      KafkaClientSettings kafka,
       String topic,
       Iterable<T> records,
       WireCodec<T> codec,
       Function<T, String> keyOf) {
     Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
+        kafka.clientConfig(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {

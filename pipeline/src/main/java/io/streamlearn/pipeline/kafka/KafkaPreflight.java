@@ -53,12 +53,13 @@ public final class KafkaPreflight implements AutoCloseable {
   }
 
   /**
-   * Checks that {@code bootstrapServers} lead to a Kafka cluster this client can use, and keeps an
-   * admin client open on it for the topic checks.
+   * Checks that the bootstrap servers lead to a Kafka cluster that a client with these settings can
+   * use (its credentials included), and keeps an admin client open on it for the topic checks.
    *
    * @throws KafkaUnavailableException naming the servers and what failed with each
    */
-  public static KafkaPreflight connect(String bootstrapServers) {
+  public static KafkaPreflight connect(KafkaClientSettings kafka) {
+    String bootstrapServers = kafka.bootstrapServers();
     List<String> failures = new ArrayList<>();
     boolean anyReachable = false;
     for (String server : bootstrapServers.split(",")) {
@@ -75,15 +76,14 @@ public final class KafkaPreflight implements AutoCloseable {
     }
     Admin admin =
         Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                "streamlearn-preflight",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) CHECK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) CHECK_TIMEOUT.toMillis()));
+            kafka.clientConfig(
+                Map.of(
+                    AdminClientConfig.CLIENT_ID_CONFIG,
+                    "streamlearn-preflight",
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                    (int) CHECK_TIMEOUT.toMillis(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    (int) CHECK_TIMEOUT.toMillis())));
     KafkaPreflight preflight = new KafkaPreflight(bootstrapServers, admin);
     try {
       preflight.checkAdvertisedBrokers();

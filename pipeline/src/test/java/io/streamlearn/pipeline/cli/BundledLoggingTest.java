@@ -13,6 +13,7 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory;
+import org.apache.logging.log4j.core.filter.AbstractFilterable;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.message.SimpleMessage;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,21 @@ class BundledLoggingTest {
             .count();
     assertThat(passed).isBetween(1L, 10L);
     assertThat(passes(kafka, event(Level.ERROR, "an error after the burst"))).isTrue();
+  }
+
+  @Test
+  void thePreflightChecksClientsAreLeftOutSinceTheCommandSaysWhatTheyMet() throws IOException {
+    AbstractFilterable stderr = (AbstractFilterable) bundledConfiguration().getAppender("stderr");
+    String failure =
+        " Connection to node -1 (localhost/127.0.0.1:9094) failed authentication due to:"
+            + " Authentication failed: Invalid username or password";
+
+    assertThat(
+            stderr.isFiltered(
+                event(Level.ERROR, "[AdminClient clientId=streamlearn-preflight]" + failure)))
+        .isTrue();
+    assertThat(stderr.isFiltered(event(Level.ERROR, "[Producer clientId=producer-1]" + failure)))
+        .isFalse();
   }
 
   private static boolean passes(LoggerConfig logger, LogEvent event) {

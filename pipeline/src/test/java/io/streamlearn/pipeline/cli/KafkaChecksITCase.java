@@ -83,34 +83,23 @@ class KafkaChecksITCase {
   @Test
   void produceNamesAnUnknownHostInOneLineWithinThirtySeconds() throws Exception {
     Path hosts = Files.writeString(workDir.resolve("hosts"), "127.0.0.1 localhost\n");
-    Process process =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-Djdk.net.hosts.file=" + hosts,
-                "-cp",
-                System.getProperty("java.class.path"),
-                StreamlearnCommand.class.getName(),
-                "produce",
-                "--bootstrap-servers",
-                "kafka.example.invalid:9092",
-                "--generate",
-                "100")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      CompletableFuture<String> err =
-          CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      assertThat(process.waitFor(FAIL_FAST.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-      assertThat(process.exitValue()).isEqualTo(1);
-      assertThat(err.get().lines())
-          .singleElement()
-          .isEqualTo(
-              "streamlearn produce: Kafka at kafka.example.invalid:9092 cannot be reached:"
-                  + " kafka.example.invalid:9092: unknown host kafka.example.invalid");
-    } finally {
-      process.destroyForcibly();
-    }
+    Result result =
+        Cli.streamlearnInItsOwnJvm(
+            FAIL_FAST,
+            List.of("-Djdk.net.hosts.file=" + hosts),
+            "produce",
+            "--bootstrap-servers",
+            "kafka.example.invalid:9092",
+            "--generate",
+            "100");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err().lines())
+        .singleElement()
+        .isEqualTo(
+            "streamlearn produce: Kafka at kafka.example.invalid:9092 cannot be reached:"
+                + " kafka.example.invalid:9092: unknown host kafka.example.invalid");
   }
 
   @Test
@@ -347,13 +336,5 @@ class KafkaChecksITCase {
 
   private static String servers() {
     return KAFKA.broker().bootstrapServers();
-  }
-
-  private static String readAll(java.io.InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

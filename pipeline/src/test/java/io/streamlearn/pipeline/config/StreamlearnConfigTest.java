@@ -451,6 +451,7 @@ class StreamlearnConfigTest {
             .map(ConfigOption::key)
             .filter(key -> !key.equals("model.configuration-file"))
             .filter(key -> !key.equals("kafka.topic.labels"))
+            .filter(key -> !key.equals("kafka.properties-file"))
             .filter(key -> !key.startsWith("model.input.") || key.equals("model.input.type"))
             .toList();
     assertThat(map.keySet())

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
   private final String serverProperties;
+  private final String saslUser;
+  private final String saslPassword;
   private Path workDir;
   private KafkaBroker broker;
 
@@ -25,13 +27,31 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
   /** A broker with these lines of server properties overriding its settings. */
   public KafkaBrokerExtension(String serverProperties) {
+    this(serverProperties, null, null);
+  }
+
+  private KafkaBrokerExtension(String serverProperties, String saslUser, String saslPassword) {
     this.serverProperties = serverProperties;
+    this.saslUser = saslUser;
+    this.saslPassword = saslPassword;
+  }
+
+  /**
+   * A broker with a SASL_PLAINTEXT listener as well, where {@code user} authenticates with {@code
+   * password} (see {@link KafkaBroker#startWithSaslUser}).
+   */
+  public static KafkaBrokerExtension withSaslUser(
+      String user, String password, String serverProperties) {
+    return new KafkaBrokerExtension(serverProperties, user, password);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     workDir = Files.createTempDirectory("kafka-broker-it");
-    broker = KafkaBroker.start(workDir, serverProperties);
+    broker =
+        saslUser == null
+            ? KafkaBroker.start(workDir, serverProperties)
+            : KafkaBroker.startWithSaslUser(workDir, saslUser, saslPassword, serverProperties);
   }
 
   /** Stops the broker, also when a test or the start failed, and removes its directory. */

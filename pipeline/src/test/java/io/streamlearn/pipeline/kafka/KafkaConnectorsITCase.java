@@ -69,13 +69,14 @@ class KafkaConnectorsITCase {
     env.enableCheckpointing(500);
     SingleOutputStreamOperator<Prediction> predictions =
         env.fromSource(
-                KafkaConnectors.samplesSource(bootstrap, "samples", "connectors-it", true),
+                KafkaConnectors.samplesSource(
+                    KafkaClientSettings.of(bootstrap), "samples", "connectors-it", true),
                 WatermarkStrategy.noWatermarks(),
                 "samples")
             .process(new EchoPredictions());
     predictions.sinkTo(
         KafkaConnectors.sink(
-            bootstrap,
+            KafkaClientSettings.of(bootstrap),
             "predictions",
             WireCodec::predictions,
             Prediction::getKey,
