@@ -17,9 +17,18 @@ final class GraphKeyModel extends Dl4jKeyModel {
   private final ComputationGraph graph;
 
   GraphKeyModel(String configurationJson, ModelShape shape, int stepsPerBatch) {
+    this(initialized(configurationJson), configurationJson, shape, stepsPerBatch);
+  }
+
+  /** Keys start from {@code graph}'s parameters. */
+  GraphKeyModel(ComputationGraph graph, ModelShape shape, int stepsPerBatch) {
+    this(graph, graph.getConfiguration().toJson(), shape, stepsPerBatch);
+  }
+
+  private GraphKeyModel(
+      ComputationGraph graph, String configurationJson, ModelShape shape, int stepsPerBatch) {
     super(configurationJson, shape, stepsPerBatch);
-    ComputationGraphConfiguration configuration =
-        ComputationGraphConfiguration.fromJson(configurationJson);
+    ComputationGraphConfiguration configuration = graph.getConfiguration();
     if (configuration.getNetworkInputs().size() != 1
         || configuration.getNetworkOutputs().size() != 1) {
       throw new IllegalArgumentException(
@@ -29,9 +38,15 @@ final class GraphKeyModel extends Dl4jKeyModel {
               + configuration.getNetworkOutputs().size()
               + " outputs");
     }
-    this.graph = new ComputationGraph(configuration);
-    this.graph.init();
+    this.graph = graph;
     initialized();
+  }
+
+  private static ComputationGraph initialized(String configurationJson) {
+    ComputationGraph graph =
+        new ComputationGraph(ComputationGraphConfiguration.fromJson(configurationJson));
+    graph.init();
+    return graph;
   }
 
   @Override

@@ -1,5 +1,12 @@
 package io.streamlearn.operators;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -22,9 +29,44 @@ public final class KeyModels {
         : new MultiLayerKeyModel(configurationJson, shape, stepsPerBatch);
   }
 
-  /** The model the trainer settings configure. */
+  /** The model the trainer settings configure, starting from their initial model if any. */
   public static KeyModel create(TrainerSettings settings) {
-    return create(settings.modelConfigurationJson(), settings.shape(), settings.stepsPerBatch());
+    return settings.initialModel() == null
+        ? create(settings.modelConfigurationJson(), settings.shape(), settings.stepsPerBatch())
+        : fromSerialized(settings.initialModel(), settings.shape(), settings.stepsPerBatch());
+  }
+
+  /**
+   * A model whose keys start from a network in DL4J's ModelSerializer zip format, a layer stack or
+   * a graph, with its parameters and a fresh optimizer state. Call it on the task thread.
+   */
+  public static KeyModel fromSerialized(byte[] modelZip, ModelShape shape, int stepsPerBatch) {
+    try {
+      return isGraph(configurationOf(modelZip))
+          ? new GraphKeyModel(
+              ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(modelZip), false),
+              shape,
+              stepsPerBatch)
+          : new MultiLayerKeyModel(
+              ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(modelZip), false),
+              shape,
+              stepsPerBatch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the initial model", e);
+    }
+  }
+
+  /** The network configuration JSON that a ModelSerializer zip holds. */
+  public static String configurationOf(byte[] modelZip) throws IOException {
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(modelZip))) {
+      for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+        if (entry.getName().equals(ModelSerializer.CONFIGURATION_JSON)) {
+          return new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    throw new IOException(
+        "not a DL4J ModelSerializer zip: no " + ModelSerializer.CONFIGURATION_JSON);
   }
 
   /**

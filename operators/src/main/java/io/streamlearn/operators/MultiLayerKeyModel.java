@@ -13,10 +13,26 @@ final class MultiLayerKeyModel extends Dl4jKeyModel {
   private final MultiLayerNetwork network;
 
   MultiLayerKeyModel(String configurationJson, ModelShape shape, int stepsPerBatch) {
+    this(initialized(configurationJson), configurationJson, shape, stepsPerBatch);
+  }
+
+  /** Keys start from {@code network}'s parameters. */
+  MultiLayerKeyModel(MultiLayerNetwork network, ModelShape shape, int stepsPerBatch) {
+    this(network, network.getLayerWiseConfigurations().toJson(), shape, stepsPerBatch);
+  }
+
+  private MultiLayerKeyModel(
+      MultiLayerNetwork network, String configurationJson, ModelShape shape, int stepsPerBatch) {
     super(configurationJson, shape, stepsPerBatch);
-    this.network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
-    this.network.init();
+    this.network = network;
     initialized();
+  }
+
+  private static MultiLayerNetwork initialized(String configurationJson) {
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+    network.init();
+    return network;
   }
 
   @Override

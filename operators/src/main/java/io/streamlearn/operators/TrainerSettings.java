@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param drift the per-key drift detector and what a detection does
  * @param delayedLabels how labels that arrive after their samples are joined and trained
  * @param stepsPerBatch gradient steps each training batch gets
+ * @param initialModel where every new key's model starts: a DL4J ModelSerializer zip of the network
+ *     {@code modelConfigurationJson} describes, or null for the configuration's seeded weights
  */
 public record TrainerSettings(
     String modelConfigurationJson,
@@ -25,8 +27,31 @@ public record TrainerSettings(
     int metricsWindow,
     DriftSettings drift,
     DelayedLabels delayedLabels,
-    int stepsPerBatch)
+    int stepsPerBatch,
+    byte[] initialModel)
     implements Serializable {
+
+  /** Settings whose keys start from the configuration's seeded weights. */
+  public TrainerSettings(
+      String modelConfigurationJson,
+      ModelShape shape,
+      int checkpointEverySteps,
+      Duration checkpointInterval,
+      int metricsWindow,
+      DriftSettings drift,
+      DelayedLabels delayedLabels,
+      int stepsPerBatch) {
+    this(
+        modelConfigurationJson,
+        shape,
+        checkpointEverySteps,
+        checkpointInterval,
+        metricsWindow,
+        drift,
+        delayedLabels,
+        stepsPerBatch,
+        null);
+  }
 
   /**
    * Settings with the default label time-to-live, joined samples training in batches of 64, and one

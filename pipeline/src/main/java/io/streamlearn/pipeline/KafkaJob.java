@@ -200,7 +200,8 @@ public final class KafkaJob {
                 config.get(LABELS_TIME_TO_LIVE),
                 config.get(BATCH_SIZE),
                 config.get(BATCH_MAX_DELAY)),
-            config.get(MODEL_STEPS_PER_BATCH)),
+            config.get(MODEL_STEPS_PER_BATCH),
+            config.initialModel()),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),

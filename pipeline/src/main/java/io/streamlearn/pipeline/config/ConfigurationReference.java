@@ -18,9 +18,8 @@ public final class ConfigurationReference {
 
   /** Rewrites docs/configuration.md; run from the repository root. */
   static final String REGENERATE_COMMAND =
-      "mvn -B -q -pl pipeline compile exec:java"
-          + " -Dexec.mainClass=io.streamlearn.pipeline.config.ConfigurationReference"
-          + " -Dexec.args=docs/configuration.md";
+      "mvn -B -q -pl pipeline -am package -DskipTests && java -cp pipeline/target/streamlearn.jar"
+          + " io.streamlearn.pipeline.config.ConfigurationReference docs/configuration.md";
 
   private static final String INTRO =
       """

@@ -31,6 +31,7 @@ final class CrossOptionRules {
       Configuration flinkPassThrough,
       Problems problems) {
     checkConfigurationFileExcludesCompactSpec(values, rawByKey, problems);
+    InitialModelRules.check(values, rawByKey, problems);
     InputShapes.check(values, problems);
     checkModelCheckpointsAreOn(values, problems);
     checkTransactionsOutliveCheckpointInterval(values, problems);

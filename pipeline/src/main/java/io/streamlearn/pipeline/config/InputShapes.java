@@ -93,12 +93,15 @@ final class InputShapes {
               + features
               + "; they must be equal");
     }
-    if (!values.contains(MODEL_CONFIGURATION_FILE)) {
+    if (!values.contains(MODEL_CONFIGURATION_FILE)
+        && !values.contains(StreamlearnOptions.MODEL_INITIAL)) {
       problems.add(
           MODEL_INPUT_TYPE,
           kind
               + " needs "
               + MODEL_CONFIGURATION_FILE.key()
+              + " or "
+              + StreamlearnOptions.MODEL_INITIAL.key()
               + ": the compact model.* keys build dense networks, which take vectors");
     }
   }

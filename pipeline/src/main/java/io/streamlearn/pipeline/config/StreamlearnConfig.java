@@ -39,10 +39,15 @@ public final class StreamlearnConfig {
   /** The network as DL4J JSON: a MultiLayerConfiguration's or a ComputationGraphConfiguration's. */
   private final String model;
 
-  private StreamlearnConfig(Configuration values, Configuration flinkPassThrough, String model) {
+  /** Where new keys start (model.initial, as a ModelSerializer zip); null: seeded weights. */
+  private final byte[] initialModel;
+
+  private StreamlearnConfig(
+      Configuration values, Configuration flinkPassThrough, String model, byte[] initialModel) {
     this.values = values;
     this.flinkPassThrough = flinkPassThrough;
     this.model = model;
+    this.initialModel = initialModel;
   }
 
   /**
@@ -122,6 +127,15 @@ public final class StreamlearnConfig {
   }
 
   /**
+   * The model.initial network every new key starts from, adapted as model.initial.* says, in DL4J's
+   * ModelSerializer zip format; its configuration is {@link #modelConfigurationJson()}. Null when
+   * model.initial is not set.
+   */
+  public byte[] initialModel() {
+    return initialModel;
+  }
+
+  /**
    * The network configuration of a layer stack. Each call returns a new copy because a
    * MultiLayerNetwork keeps and mutates its configuration (iteration and epoch counts), and
    * networks must not share one.
@@ -147,10 +161,13 @@ public final class StreamlearnConfig {
    */
   public Map<String, String> toMap() {
     boolean networkFromFile = values.contains(MODEL_CONFIGURATION_FILE);
+    boolean networkFromInitial = values.contains(StreamlearnOptions.MODEL_INITIAL);
     Map<String, String> map = new LinkedHashMap<>();
     for (ConfigOption<?> option : StreamlearnOptions.all()) {
       Object value = values.get(option);
-      boolean replacedByFile = networkFromFile && ModelFactory.COMPACT_SPEC.contains(option);
+      boolean replacedByFile =
+          networkFromFile && ModelFactory.COMPACT_SPEC.contains(option)
+              || networkFromInitial && InitialModels.REPLACED_KEYS.contains(option);
       if (value != null && !replacedByFile) {
         map.put(option.key(), OptionValues.format(value));
       }
@@ -188,9 +205,28 @@ public final class StreamlearnConfig {
     Configuration flinkPassThrough = Configuration.fromMap(passThrough);
     OptionConstraints.check(values, known, problems);
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
+    if (values.contains(StreamlearnOptions.MODEL_INITIAL)) {
+      InitialModels.InitialModel initial = loadInitialModelUnlessInputsAreInvalid(values, problems);
+      problems.throwIfAny();
+      return new StreamlearnConfig(
+          values, flinkPassThrough, initial.configurationJson(), initial.modelZip());
+    }
     String model = buildModelUnlessInputsAreInvalid(values, problems);
     problems.throwIfAny();
-    return new StreamlearnConfig(values, flinkPassThrough, model);
+    return new StreamlearnConfig(values, flinkPassThrough, model, null);
+  }
+
+  private static InitialModels.InitialModel loadInitialModelUnlessInputsAreInvalid(
+      Configuration values, Problems problems) {
+    if (problems.concernAny(ModelFactory.INPUTS) || problems.concernAny(InitialModels.KEYS)) {
+      return null;
+    }
+    try {
+      return InitialModels.load(values);
+    } catch (ConfigException e) {
+      problems.addAll(e);
+      return null;
+    }
   }
 
   private static String buildModelUnlessInputsAreInvalid(Configuration values, Problems problems) {

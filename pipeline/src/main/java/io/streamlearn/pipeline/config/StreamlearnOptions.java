@@ -280,6 +280,51 @@ public final class StreamlearnOptions {
                   + " RnnOutputLayer) with nOut model.classes (CLASSIFICATION) or 1"
                   + " (REGRESSION).");
 
+  public static final ConfigOption<String> MODEL_INITIAL =
+      ConfigOptions.key("model.initial")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Path to the model every new key starts from, instead of freshly initialized"
+                  + " weights: a DL4J ModelSerializer zip (MultiLayerNetwork or"
+                  + " ComputationGraph) or a Keras HDF5 file (Sequential or functional, imported"
+                  + " with DL4J's Keras import), read while the configuration loads. It defines"
+                  + " the network: model.configuration-file and the compact model.* keys must not"
+                  + " be set. Its first layer must take model.input (channels-first, as the"
+                  + " trainer feeds it); its output must give model.classes scores (or 1 for"
+                  + " REGRESSION) unless model.initial.replace-output is true. A model that ends"
+                  + " without a loss (as Keras models do) gets a loss layer for model.task.");
+
+  public static final ConfigOption<Integer> MODEL_INITIAL_FREEZE_LAYERS =
+      ConfigOptions.key("model.initial.freeze-layers")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Number of the initial model's first layers (in order; a graph's in topological"
+                  + " order, with everything they depend on) whose parameters never train (DL4J"
+                  + " FrozenLayer). Must be less than the model's layer count and must not reach"
+                  + " the layer model.initial.replace-output replaces.");
+
+  public static final ConfigOption<Boolean> MODEL_INITIAL_REPLACE_OUTPUT =
+      ConfigOptions.key("model.initial.replace-output")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Replace the initial model's output (its last layer with parameters and the"
+                  + " parameterless layers after it) with a new, seeded (model.seed) output layer"
+                  + " of model.classes softmax scores with MCXENT loss, or 1 output with MSE for"
+                  + " REGRESSION, taking the replaced layer's inputs: for a model trained on other"
+                  + " classes.");
+
+  public static final ConfigOption<Double> MODEL_INITIAL_LEARNING_RATE =
+      ConfigOptions.key("model.initial.learning-rate")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "Learning rate of the initial model's layers that train (all but the frozen ones),"
+                  + " with the updater the model comes with (Adam when it has none). Unset: the"
+                  + " model's own learning rate.");
+
   public static final ConfigOption<Integer> MODEL_STEPS_PER_BATCH =
       ConfigOptions.key("model.steps-per-batch")
           .intType()
@@ -460,6 +505,10 @@ public final class StreamlearnOptions {
           MODEL_L2,
           MODEL_SEED,
           MODEL_CONFIGURATION_FILE,
+          MODEL_INITIAL,
+          MODEL_INITIAL_FREEZE_LAYERS,
+          MODEL_INITIAL_REPLACE_OUTPUT,
+          MODEL_INITIAL_LEARNING_RATE,
           MODEL_STEPS_PER_BATCH,
           MODEL_CHECKPOINT_EVERY_STEPS,
           MODEL_CHECKPOINT_INTERVAL,
@@ -491,6 +540,8 @@ public final class StreamlearnOptions {
   static boolean isRequired(ConfigOption<?> option) {
     return !option.hasDefaultValue()
         && !option.equals(MODEL_CONFIGURATION_FILE)
+        && !option.equals(MODEL_INITIAL)
+        && !option.equals(MODEL_INITIAL_LEARNING_RATE)
         && !option.equals(KAFKA_TOPIC_LABELS)
         && !option.equals(KAFKA_PROPERTIES_FILE)
         && !InputShapes.DIMENSIONS.contains(option);

@@ -452,6 +452,8 @@ class StreamlearnConfigTest {
             .filter(key -> !key.equals("model.configuration-file"))
             .filter(key -> !key.equals("kafka.topic.labels"))
             .filter(key -> !key.equals("kafka.properties-file"))
+            .filter(key -> !key.equals("model.initial"))
+            .filter(key -> !key.equals("model.initial.learning-rate"))
             .filter(key -> !key.startsWith("model.input.") || key.equals("model.input.type"))
             .toList();
     assertThat(map.keySet())
