@@ -135,6 +135,14 @@ public final class StreamlearnConfig {
     return MultiLayerConfiguration.fromJson(model);
   }
 
+  /**
+   * Whether the keys' models train fused ({@link StreamlearnOptions#TRAINER_MODE}): {@code fused},
+   * or {@code auto} and the model is one the fused trainer trains. Builds the network once.
+   */
+  public boolean fusedTraining() {
+    return TrainerModes.fused(values, model);
+  }
+
   /** How the features of a sample are laid out for the network (model.input.*). */
   public InputShape inputShape() {
     return InputShapes.of(values);
@@ -189,6 +197,7 @@ public final class StreamlearnConfig {
     OptionConstraints.check(values, known, problems);
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
     String model = buildModelUnlessInputsAreInvalid(values, problems);
+    TrainerModes.check(values, model, problems);
     problems.throwIfAny();
     return new StreamlearnConfig(values, flinkPassThrough, model);
   }
