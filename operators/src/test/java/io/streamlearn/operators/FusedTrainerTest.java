@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.drift.DriftReaction;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,48 @@ class FusedTrainerTest {
       }
     }
     assertThat(publishedVersions(fused)).isEqualTo(publishedVersions(perKey));
+  }
+
+  @Test
+  void aDriftBoostRaisesOnlyItsKeysRateInTheFusedStepAsOnThePerKeyPath() throws Exception {
+    // Key a's labels flip after 1,600 samples: its detector fires and boosts its next two steps
+    // fourfold, in fused steps it shares with key b, which must train at the configured rate.
+    TrainerSettings settings =
+        new TrainerSettings(
+            MODEL,
+            SHAPE,
+            100,
+            Duration.ZERO,
+            200,
+            new DriftSettings(
+                DetectorType.PAGE_HINKLEY, DriftReaction.BOOST_LEARNING_RATE, 4, 2, 100));
+    var perKey = trainers.open(settings);
+    var fused = trainers.openFused(settings, 2, Duration.ZERO);
+    List<LabeledSample> a = new ArrayList<>(separable("a", 2_400, 5));
+    for (int n = 1_600; n < a.size(); n++) {
+      a.set(n, LabeledSample.newBuilder(a.get(n)).setLabel(1 - a.get(n).getLabel()).build());
+    }
+    List<LabeledSample> b = separable("b", 2_400, 6);
+
+    for (int start = 0; start < a.size(); start += BATCH) {
+      for (List<LabeledSample> samples : List.of(a, b)) {
+        perKey.processElement1(samples.subList(start, start + BATCH), 0);
+        fused.processElement1(samples.subList(start, start + BATCH), 0);
+      }
+    }
+    endInput(fused);
+    endInput(perKey);
+
+    assertThat(driftEvents(fused))
+        .isNotEmpty()
+        .isEqualTo(driftEvents(perKey))
+        .allSatisfy(event -> assertThat(event).startsWith("a@"));
+    for (String key : List.of("a", "b")) {
+      assertAgree(
+          "parameters of " + key,
+          ArrayBytes.decode(modelState(fused, key).getParameters()).toFloatVector(),
+          ArrayBytes.decode(modelState(perKey, key).getParameters()).toFloatVector());
+    }
   }
 
   @Test
@@ -335,6 +379,17 @@ class FusedTrainerTest {
     byte[] parameters = new byte[state.getParameters().remaining()];
     state.getParameters().duplicate().get(parameters);
     return parameters;
+  }
+
+  /** Each drift event as key@position:reaction. */
+  private static List<String> driftEvents(TrainerHarness harness) {
+    var records = harness.getSideOutput(TrainerOutputs.DRIFT_EVENTS);
+    return records == null
+        ? List.of()
+        : records.stream()
+            .map(StreamRecord::getValue)
+            .map(e -> e.getKey() + "@" + e.getPosition() + ":" + e.getReaction())
+            .toList();
   }
 
   private static List<String> publishedVersions(TrainerHarness harness) {
