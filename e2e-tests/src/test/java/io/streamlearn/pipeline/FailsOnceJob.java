@@ -2,18 +2,22 @@ package io.streamlearn.pipeline;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
+import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
+import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 
 /**
@@ -48,28 +52,33 @@ public final class FailsOnceJob {
         KafkaJob.labelsSource(config, false),
         KafkaJob.sinks(config),
         KafkaJob.pipelineSettings(config),
-        settings -> new FailsOnceTrainer(settings, failAfterSteps));
+        failingTrainers(failAfterSteps));
     JobClient job = env.executeAsync(config.get(JOB_NAME));
     System.out.println("Submitted job " + job.getJobID());
   }
 
-  /** The production trainer, throwing in its first attempt as {@link FailsOnceJob} says. */
-  static final class FailsOnceTrainer extends OnlineTrainer implements CheckpointListener {
+  /** Makes the failing trainer of either mode. */
+  private static TrainerFactory failingTrainers(int failAfterSteps) {
+    return new TrainerFactory(
+        settings -> new FailsOncePerKey(settings, new FailsOnce(failAfterSteps)),
+        (settings, fuseKeys, maxDelay) ->
+            new FailsOnceFused(settings, fuseKeys, maxDelay, new FailsOnce(failAfterSteps)));
+  }
+
+  /** When to throw: in the first attempt, {@code failAfterSteps} batches after a checkpoint. */
+  private static final class FailsOnce implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     private final int failAfterSteps;
     private transient int stepsAfterCheckpoint;
     private transient boolean checkpointCompleted;
 
-    FailsOnceTrainer(TrainerSettings settings, int failAfterSteps) {
-      super(settings);
+    FailsOnce(int failAfterSteps) {
       this.failAfterSteps = failAfterSteps;
     }
 
-    @Override
-    public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
-        throws Exception {
-      super.processElement1(batch, ctx, out);
-      if (!checkpointCompleted || getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
+    void batchTrained(int attempt) {
+      if (!checkpointCompleted || attempt > 0) {
         return;
       }
       if (++stepsAfterCheckpoint >= failAfterSteps) {
@@ -78,9 +87,55 @@ public final class FailsOnceJob {
       }
     }
 
+    void checkpointCompleted() {
+      checkpointCompleted = true;
+    }
+  }
+
+  /** The production per-key trainer, throwing in its first attempt as {@link FailsOnce} says. */
+  private static final class FailsOncePerKey extends OnlineTrainer implements CheckpointListener {
+
+    private final FailsOnce failure;
+
+    FailsOncePerKey(TrainerSettings settings, FailsOnce failure) {
+      super(settings);
+      this.failure = failure;
+    }
+
+    @Override
+    public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
+        throws Exception {
+      super.processElement1(batch, ctx, out);
+      failure.batchTrained(getRuntimeContext().getTaskInfo().getAttemptNumber());
+    }
+
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-      checkpointCompleted = true;
+      failure.checkpointCompleted();
+    }
+  }
+
+  /** The production fused trainer, throwing in its first attempt as {@link FailsOnce} says. */
+  private static final class FailsOnceFused extends FusedTrainer {
+    private static final long serialVersionUID = 1L;
+
+    private final FailsOnce failure;
+
+    FailsOnceFused(TrainerSettings settings, int fuseKeys, Duration maxDelay, FailsOnce failure) {
+      super(settings, fuseKeys, maxDelay);
+      this.failure = failure;
+    }
+
+    @Override
+    public void processElement1(StreamRecord<List<LabeledSample>> element) throws Exception {
+      super.processElement1(element);
+      failure.batchTrained(getRuntimeContext().getTaskInfo().getAttemptNumber());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+      super.notifyCheckpointComplete(checkpointId);
+      failure.checkpointCompleted();
     }
   }
 }

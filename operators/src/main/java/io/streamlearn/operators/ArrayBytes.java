@@ -2,6 +2,7 @@ package io.streamlearn.operators;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,72 @@ final class ArrayBytes {
     float[] floats = new float[values.remaining() / Float.BYTES];
     values.asFloatBuffer().get(floats);
     return Nd4j.createFromArray(floats).reshape(1, floats.length);
+  }
+
+  /**
+   * Encoded vectors of one length and type as the rows of one [rows, length] array, in one copy.
+   */
+  static INDArray stack(List<ByteBuffer> encoded, long length) {
+    int width = Math.toIntExact(length);
+    if (!encoded.isEmpty() && typeOf(encoded.get(0)) == DOUBLE) {
+      double[] values = new double[encoded.size() * width];
+      for (int row = 0; row < encoded.size(); row++) {
+        values(encoded.get(row), DOUBLE, width).asDoubleBuffer().get(values, row * width, width);
+      }
+      return Nd4j.createFromArray(values).reshape(encoded.size(), width);
+    }
+    float[] values = new float[encoded.size() * width];
+    for (int row = 0; row < encoded.size(); row++) {
+      values(encoded.get(row), FLOAT, width).asFloatBuffer().get(values, row * width, width);
+    }
+    return Nd4j.createFromArray(values).reshape(encoded.size(), width);
+  }
+
+  /** Each row of a [rows, length] array encoded as {@link #encode} does, from one copy. */
+  static ByteBuffer[] encodeRows(INDArray rows) {
+    int count = (int) rows.rows();
+    int width = (int) rows.columns();
+    ByteBuffer[] encoded = new ByteBuffer[count];
+    if (rows.dataType() == DataType.DOUBLE) {
+      double[] values = rows.dup('c').ravel().toDoubleVector();
+      for (int row = 0; row < count; row++) {
+        ByteBuffer bytes = allocate(1 + width * Double.BYTES).put(DOUBLE);
+        bytes.asDoubleBuffer().put(values, row * width, width);
+        encoded[row] = ByteBuffer.wrap(bytes.array());
+      }
+      return encoded;
+    }
+    float[] values = rows.dup('c').ravel().toFloatVector();
+    for (int row = 0; row < count; row++) {
+      ByteBuffer bytes = allocate(1 + width * Float.BYTES).put(FLOAT);
+      bytes.asFloatBuffer().put(values, row * width, width);
+      encoded[row] = ByteBuffer.wrap(bytes.array());
+    }
+    return encoded;
+  }
+
+  private static byte typeOf(ByteBuffer encoded) {
+    return encoded.get(encoded.position());
+  }
+
+  /** The values after the type byte, checked to be {@code width} values of {@code type}. */
+  private static ByteBuffer values(ByteBuffer encoded, byte type, int width) {
+    ByteBuffer bytes = encoded.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    byte actual = bytes.get();
+    ByteBuffer values = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
+    int size = type == DOUBLE ? Double.BYTES : Float.BYTES;
+    if (actual != type || values.remaining() != width * size) {
+      throw new IllegalStateException(
+          "Expected "
+              + width
+              + " values of type "
+              + (char) type
+              + ", got "
+              + values.remaining()
+              + " bytes of type "
+              + (char) actual);
+    }
+    return values;
   }
 
   private static ByteBuffer allocate(int size) {

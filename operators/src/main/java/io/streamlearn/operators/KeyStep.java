@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * served), and the completed sample trains with the key's next step.
  *
  * <p>{@link #onBatch} is {@link #score} then {@link #train}: a trainer that fits many keys' models
- * at once can score each key, fit them together, and hand each key's outcome to {@link #stepped}.
+ * at once ({@link FusedTrainer}) scores each key, takes its {@link #trainingOf training samples},
+ * fits them together, and hands each key's outcome to {@link #stepped(KeyModelState, List,
+ * SteppedElsewhere, KeyContext, long)} and {@link #keep}.
  */
 public final class KeyStep {
 
@@ -66,6 +68,15 @@ public final class KeyStep {
 
   /** A scored batch of the current key, and the samples it will train on. */
   public record Scored(KeyModelState state, List<LabeledSample> training) {}
+
+  /**
+   * A training step of the current key's model that another trainer took outside the loaded model
+   * (a fused step of many keys): the key's new parameters and optimizer state, encoded as {@link
+   * KeyModelState} holds them (unused when the step diverged), its loss and the key's share of the
+   * step's time.
+   */
+  public record SteppedElsewhere(
+      boolean finite, ByteBuffer parameters, ByteBuffer updaterState, double loss, long nanos) {}
 
   /**
    * Creates the step's state, metrics and drift detection in the operator's runtime context; call
@@ -143,12 +154,31 @@ public final class KeyStep {
    * labels came since the last step, and writes the key's state.
    */
   public void train(Scored scored, KeyContext ctx) throws Exception {
-    List<LabeledSample> training = new ArrayList<>(scored.training());
-    training.addAll(labelJoin.drainTrainable());
+    List<LabeledSample> training = trainingOf(scored);
     if (!training.isEmpty()) {
       train(scored.state(), training, ctx, ctx.timers().currentProcessingTime());
     }
-    modelState.update(scored.state());
+    keep(scored.state());
+  }
+
+  /**
+   * What a scored batch of the current key trains on: its labeled samples, then the samples whose
+   * delayed labels came since the key's last step, which are handed out once.
+   */
+  public List<LabeledSample> trainingOf(Scored scored) throws Exception {
+    List<LabeledSample> training = new ArrayList<>(scored.training());
+    training.addAll(labelJoin.drainTrainable());
+    return training;
+  }
+
+  /** Writes the current key's model state: after its step, or after a batch with none. */
+  public void keep(KeyModelState state) throws IOException {
+    modelState.update(state);
+  }
+
+  /** The factor on the learning rate of the current key's next step (its drift reaction's). */
+  public double learningRateFactor() throws IOException {
+    return drift.learningRateFactor();
   }
 
   /** Joins a label that came after its sample; trains when enough joined samples wait. */
@@ -214,18 +244,56 @@ public final class KeyStep {
   public void stepped(
       KeyModelState state, List<LabeledSample> samples, boolean finite, KeyContext ctx, long now)
       throws IOException {
+    if (finite) {
+      model.store(state);
+    }
+    recordStep(state, samples, finite, model.lastStepNanos(), model.lastLoss(), true, ctx, now);
+  }
+
+  /**
+   * Records the outcome of a training step of the current key that was taken outside the loaded
+   * model, as {@link #stepped(KeyModelState, List, boolean, KeyContext, long)} does for one of the
+   * loaded model: the step's parameters and optimizer state become the key's, or, diverged, are
+   * dropped. The model is loaded with them only to publish them.
+   */
+  public void stepped(
+      KeyModelState state,
+      List<LabeledSample> samples,
+      SteppedElsewhere step,
+      KeyContext ctx,
+      long now)
+      throws IOException {
+    if (step.finite()) {
+      state.setParameters(step.parameters());
+      state.setUpdaterState(step.updaterState());
+    }
+    recordStep(state, samples, step.finite(), step.nanos(), step.loss(), false, ctx, now);
+  }
+
+  /**
+   * Counts a step whose parameters and optimizer state are in {@code state} already, unless it
+   * diverged: then the key keeps its previous model and the samples are dead-lettered.
+   */
+  private void recordStep(
+      KeyModelState state,
+      List<LabeledSample> samples,
+      boolean finite,
+      long stepNanos,
+      double loss,
+      boolean modelLoaded,
+      KeyContext ctx,
+      long now)
+      throws IOException {
     drift.stepTaken(finite);
     if (!finite) {
       rejectDivergedBatch(samples, state.getVersion(), ctx, now);
       return;
     }
-    model.store(state);
     state.setVersion(state.getVersion() + 1);
     state.setSteps(state.getSteps() + model.stepsPerBatch());
     state.setSamplesSeen(state.getSamplesSeen() + samples.size());
-    trainerMetrics.stepTook(
-        model.lastStepNanos(), samples.size(), model.lastLoss(), state.getVersion());
-    schedulePublication(state, ctx, now);
+    trainerMetrics.stepTook(stepNanos, samples.size(), loss, state.getVersion());
+    schedulePublication(state, modelLoaded, ctx, now);
   }
 
   /** This subtask's delayed-label join, whose counters tests read. */
@@ -248,10 +316,14 @@ public final class KeyStep {
   }
 
   /** Publishes now if the step count says so, else makes sure a timer will. */
-  private void schedulePublication(KeyModelState state, KeyContext ctx, long now) {
+  private void schedulePublication(
+      KeyModelState state, boolean modelLoaded, KeyContext ctx, long now) {
     long stepsSincePublished = state.getVersion() - Math.max(state.getPublishedVersion(), 0);
     int everySteps = settings.checkpointEverySteps();
     if (everySteps > 0 && stepsSincePublished >= everySteps) {
+      if (!modelLoaded) {
+        model.load(state);
+      }
       publish(state, ctx, now);
       return;
     }

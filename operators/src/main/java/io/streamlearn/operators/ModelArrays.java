@@ -46,6 +46,45 @@ final class ModelArrays {
   }
 
   /**
+   * Several keys' batches of vector samples, each of {@code rows} samples, as one {@code [keys,
+   * rows, features]} array: what a fused step of many keys takes.
+   */
+  static INDArray stackedFeatures(List<List<LabeledSample>> batches, int rows, int width) {
+    float[] values = new float[batches.size() * rows * width];
+    int at = 0;
+    for (List<LabeledSample> batch : batches) {
+      for (LabeledSample sample : batch) {
+        List<Float> features = sample.getFeatures();
+        for (int column = 0; column < width; column++) {
+          values[at++] = features.get(column);
+        }
+      }
+    }
+    return Nd4j.createFromArray(values).reshape(batches.size(), rows, width);
+  }
+
+  /**
+   * The {@link #labels} of several keys' batches of {@code rows} samples: {@code [keys, rows,
+   * outputs]}.
+   */
+  static INDArray stackedLabels(List<List<LabeledSample>> batches, int rows, ModelShape shape) {
+    int outputs = shape.outputs();
+    float[] values = new float[batches.size() * rows * outputs];
+    int at = 0;
+    for (List<LabeledSample> batch : batches) {
+      for (LabeledSample sample : batch) {
+        if (shape.isClassification()) {
+          values[at + sample.getLabel()] = 1;
+        } else {
+          values[at] = sample.getTarget().floatValue();
+        }
+        at += outputs;
+      }
+    }
+    return Nd4j.createFromArray(values).reshape(batches.size(), rows, outputs);
+  }
+
+  /**
    * Rows of a {@code [samples, outputs]} array. One copy of the whole matrix, split here:
    * INDArray.toFloatMatrix() copies row by row, each row through several native calls, which cost
    * as much as the training step of a small net.

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -309,8 +308,7 @@ class OnlineTrainerTest {
   }
 
   private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {
-    var records = harness.getSideOutput(TrainerOutputs.CHECKPOINTS);
-    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    return harness.checkpoints();
   }
 
   private static List<Prediction> lastPredictions(TrainerHarness harness, int count) {

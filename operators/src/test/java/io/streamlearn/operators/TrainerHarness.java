@@ -1,11 +1,14 @@
 package io.streamlearn.operators;
 
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
@@ -17,10 +20,17 @@ final class TrainerHarness
         String, List<LabeledSample>, SampleLabel, Prediction> {
 
   TrainerHarness(OnlineTrainer trainer) throws Exception {
-    super(
-        new KeyedCoProcessOperator<>(trainer),
-        batch -> batch.get(0).getKey(),
-        SampleLabel::getKey,
-        Types.STRING);
+    this(new KeyedCoProcessOperator<>(trainer));
+  }
+
+  TrainerHarness(TwoInputStreamOperator<List<LabeledSample>, SampleLabel, Prediction> trainer)
+      throws Exception {
+    super(trainer, batch -> batch.get(0).getKey(), SampleLabel::getKey, Types.STRING);
+  }
+
+  /** The model checkpoints published so far. */
+  List<ModelCheckpoint> checkpoints() {
+    var records = getSideOutput(TrainerOutputs.CHECKPOINTS);
+    return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
 }

@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -11,7 +12,17 @@ final class TrainerHarnesses implements AfterEachCallback {
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   TrainerHarness open(TrainerSettings settings) throws Exception {
-    var harness = new TrainerHarness(new OnlineTrainer(settings));
+    return open(new TrainerHarness(new OnlineTrainer(settings)));
+  }
+
+  /** A harness of the fused trainer. */
+  TrainerHarness openFused(TrainerSettings settings, int fuseKeys, Duration maxDelay)
+      throws Exception {
+    return open(new TrainerHarness(new FusedTrainer(settings, fuseKeys, maxDelay)));
+  }
+
+  /** Opens a harness that is closed after the test. */
+  TrainerHarness open(TrainerHarness harness) throws Exception {
     opened.add(harness);
     harness.open();
     return harness;

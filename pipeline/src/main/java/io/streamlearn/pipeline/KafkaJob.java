@@ -31,6 +31,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLL
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.TRAINER_FUSE_KEYS;
 
 import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.DriftSettings;
@@ -208,6 +209,8 @@ public final class KafkaJob {
             config.get(METRICS_SNAPSHOT_INTERVAL),
             config.get(METRICS_SNAPSHOT_EVERY),
             config.get(METRICS_DRIFT_DETECTOR),
-            shape.isClassification()));
+            shape.isClassification()),
+        config.fusedTraining(),
+        config.get(TRAINER_FUSE_KEYS));
   }
 }

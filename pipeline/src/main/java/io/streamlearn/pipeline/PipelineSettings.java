@@ -14,13 +14,17 @@ import java.time.Duration;
  * @param maxBatchDelay longest wait for a batch to fill (zero: count only)
  * @param trainer model, checkpoint and metrics settings of the trainer
  * @param evaluation windows, snapshot interval and drift detector of the metrics topic
+ * @param fused whether the keys' models train fused ({@code FusedTrainer}) rather than per key
+ * @param fuseKeys fused: how many keys' batches wait before they train in one step
  */
 public record PipelineSettings(
     int maxRecordBytes,
     int batchSize,
     Duration maxBatchDelay,
     TrainerSettings trainer,
-    EvaluationSettings evaluation)
+    EvaluationSettings evaluation,
+    boolean fused,
+    int fuseKeys)
     implements Serializable {
 
   public ModelShape shape() {

@@ -1,13 +1,13 @@
 package io.streamlearn.pipeline;
 
 import io.streamlearn.operators.DeadLetters;
+import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.LabelDecoder;
 import io.streamlearn.operators.MiniBatcher;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerOutputs;
-import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.operators.evaluation.PrequentialEvaluator;
 import io.streamlearn.schemas.LabeledSample;
@@ -15,12 +15,12 @@ import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.ConnectedStreams;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -43,6 +43,8 @@ public final class StreamlearnJob {
 
   private static final String JOB_SCOPE = "job";
 
+  private static final String TRAINER_NAME = "predict then train";
+
   private StreamlearnJob() {}
 
   /** The topology without delayed labels: every sample comes with its label, or never gets one. */
@@ -51,7 +53,7 @@ public final class StreamlearnJob {
       Source<SourceRecord, ?, ?> source,
       PipelineSinks sinks,
       PipelineSettings settings) {
-    defineWorkflow(env, source, null, sinks, settings, OnlineTrainer::new);
+    defineWorkflow(env, source, null, sinks, settings, TrainerFactory.STANDARD);
   }
 
   /** The topology with a source of labels for samples that came without them. */
@@ -61,14 +63,13 @@ public final class StreamlearnJob {
       Source<SourceRecord, ?, ?> labelSource,
       PipelineSinks sinks,
       PipelineSettings settings) {
-    defineWorkflow(env, source, labelSource, sinks, settings, OnlineTrainer::new);
+    defineWorkflow(env, source, labelSource, sinks, settings, TrainerFactory.STANDARD);
   }
 
   /**
-   * The topology with the trainer that {@code trainerFactory} makes. A test seam: integration tests
-   * pass a subclass of {@link OnlineTrainer} that throws after a given number of steps, to prove
-   * recovery through the real topology, sinks and state backends. Production code uses the public
-   * overloads, which always train with {@link OnlineTrainer} itself.
+   * The topology with the trainers that {@code trainers} makes: {@link FusedTrainer} when the
+   * settings say the keys' models train fused, {@link OnlineTrainer} otherwise. A test seam (see
+   * {@link TrainerFactory}); the public overloads use the standard trainers.
    *
    * @param labelSource the labels topic, or null when there is none
    */
@@ -78,7 +79,7 @@ public final class StreamlearnJob {
       Source<SourceRecord, ?, ?> labelSource,
       PipelineSinks sinks,
       PipelineSettings settings,
-      Function<TrainerSettings, ? extends OnlineTrainer> trainerFactory) {
+      TrainerFactory trainers) {
     SingleOutputStreamOperator<LabeledSample> samples =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "samples")
             .uid("samples-source")
@@ -107,14 +108,25 @@ public final class StreamlearnJob {
     // still partitioned by key, but keyBy rather than a forward edge: unaligned checkpoint barriers
     // do not overtake the batches queued on a forward edge, so under backpressure no checkpoint
     // would complete. Each key's batches come from one subtask, in order, either way.
-    SingleOutputStreamOperator<Prediction> predictions =
+    ConnectedStreams<List<LabeledSample>, SampleLabel> trainerInputs =
         batches
             .keyBy(batch -> batch.get(0).getKey(), Types.STRING)
-            .connect(labels.keyBy(SampleLabel::getKey, Types.STRING))
-            .process(trainerFactory.apply(settings.trainer()))
-            .returns(new AvroTypeInfo<>(Prediction.class))
+            .connect(labels.keyBy(SampleLabel::getKey, Types.STRING));
+    AvroTypeInfo<Prediction> predictionType = new AvroTypeInfo<>(Prediction.class);
+    // Both trainers keep the same keyed state and timers, under the same names and uid.
+    SingleOutputStreamOperator<Prediction> predictions =
+        (settings.fused()
+                ? trainerInputs.transform(
+                    TRAINER_NAME,
+                    predictionType,
+                    trainers
+                        .fused()
+                        .make(settings.trainer(), settings.fuseKeys(), settings.maxBatchDelay()))
+                : trainerInputs
+                    .process(trainers.perKey().apply(settings.trainer()))
+                    .returns(predictionType))
             .uid("predict-then-train")
-            .name("predict then train");
+            .name(TRAINER_NAME);
 
     predictions.sinkTo(sinks.predictions()).uid("predictions-sink").name("predictions");
     predictions

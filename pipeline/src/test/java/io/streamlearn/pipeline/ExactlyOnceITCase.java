@@ -9,6 +9,7 @@ import static io.streamlearn.pipeline.InjectedFailures.Point.BEFORE_COMMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.InjectedFailures.Failure;
+import io.streamlearn.pipeline.config.TrainerMode;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
@@ -16,6 +17,7 @@ import io.streamlearn.schemas.LabeledSample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +25,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DL4J. Runs that fail and recover, or that stop with a savepoint and resume at another
  * parallelism, must end exactly where a failure-free run over the same input ends: the same
  * committed predictions, each sample counted once, the same published versions and final models
- * equal bit for bit.
+ * equal bit for bit. Each test runs with the per-key trainer and with the fused one, each compared
+ * with a failure-free run of its own mode (the two modes agree within float rounding, not bit for
+ * bit).
  */
 class ExactlyOnceITCase {
 
@@ -65,19 +68,36 @@ class ExactlyOnceITCase {
   @TempDir static Path workDir;
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   private static List<LabeledSample> samples;
-  private static RunOutputs failureFree;
+
+  /** Each trainer mode's run without failures: every failing run of the mode must end as it. */
+  private static final Map<TrainerMode, RunOutputs> FAILURE_FREE = new EnumMap<>(TrainerMode.class);
 
   @BeforeAll
-  static void runOnceWithoutFailures() throws Exception {
+  static void produceSamples() throws Exception {
     samples = generateSamples();
     // Kafka's default partitioner sends all samples of a key to one partition, in order.
     KAFKA.broker().createTopic(SAMPLES_TOPIC, 2);
     KafkaConnectors.produce(KAFKA.broker().bootstrapServers(), SAMPLES_TOPIC, samples);
+  }
 
-    PipelineRun run = new PipelineRun(KAFKA.broker(), "failure-free", SAMPLES_TOPIC, TRAINING);
-    run.createTopics().runToEndOfInput();
-    failureFree = run.outputs();
-    assertEachSampleCountedOnce(failureFree, samples);
+  /** The trainers compared: the per-key one, and the fused one, which steps keys together. */
+  static Stream<TrainerMode> trainerModes() {
+    return Stream.of(TrainerMode.PER_KEY, TrainerMode.FUSED);
+  }
+
+  /** The run without failures of a trainer mode, run the first time a test asks for it. */
+  private static RunOutputs failureFree(TrainerMode mode) throws Exception {
+    RunOutputs outputs = FAILURE_FREE.get(mode);
+    if (outputs == null) {
+      PipelineRun run =
+          new PipelineRun(KAFKA.broker(), "failure-free-" + mode, SAMPLES_TOPIC, TRAINING)
+              .set("trainer.mode", mode.toString());
+      run.createTopics().runToEndOfInput();
+      outputs = run.outputs();
+      assertEachSampleCountedOnce(outputs, samples);
+      FAILURE_FREE.put(mode, outputs);
+    }
+    return outputs;
   }
 
   /** Failures injected into one run; step counts include the steps replayed after a restart. */
@@ -110,20 +130,25 @@ class ExactlyOnceITCase {
     }
   }
 
-  static Stream<Arguments> scenariosOnEachStateBackend() {
-    return Arrays.stream(Scenario.values())
+  static Stream<Arguments> scenariosOnEachStateBackendWithEachTrainer() {
+    return trainerModes()
         .flatMap(
-            scenario ->
-                Arrays.stream(StateBackend.values())
-                    .map(backend -> Arguments.of(scenario, backend)));
+            mode ->
+                Arrays.stream(Scenario.values())
+                    .flatMap(
+                        scenario ->
+                            Arrays.stream(StateBackend.values())
+                                .map(backend -> Arguments.of(scenario, backend, mode))));
   }
 
-  @ParameterizedTest(name = "{0} on {1}")
-  @MethodSource("scenariosOnEachStateBackend")
-  void recoversToTheFailureFreeResult(Scenario scenario, StateBackend backend) throws Exception {
-    String name = (scenario + "-" + backend).toLowerCase(Locale.ROOT).replace('_', '-');
+  @ParameterizedTest(name = "{0} on {1}, {2} trainer")
+  @MethodSource("scenariosOnEachStateBackendWithEachTrainer")
+  void recoversToTheFailureFreeResult(Scenario scenario, StateBackend backend, TrainerMode mode)
+      throws Exception {
+    String name =
+        (scenario + "-" + backend + "-" + mode).toLowerCase(Locale.ROOT).replace('_', '-');
     InjectedFailures failures = InjectedFailures.plan(name, scenario.failures);
-    PipelineRun run = failingRun(name).set("flink.state.backend.type", backend.type);
+    PipelineRun run = failingRun(name, mode).set("flink.state.backend.type", backend.type);
 
     run.createTopics().runToEndOfInput();
 
@@ -137,15 +162,18 @@ class ExactlyOnceITCase {
         .allMatch(stateClass -> stateClass.startsWith(backend.stateClassPrefix));
     RunOutputs outputs = run.outputs();
     assertEachSampleCountedOnce(outputs, samples);
-    assertTrainedAs(failureFree, outputs);
+    assertTrainedAs(failureFree(mode), outputs);
   }
 
-  @Test
-  void atLeastOncePredictionsAreRepeatedAfterAFailureAsExactCopies() throws Exception {
-    String name = "at-least-once-predictions";
+  @ParameterizedTest(name = "{0} trainer")
+  @MethodSource("trainerModes")
+  void atLeastOncePredictionsAreRepeatedAfterAFailureAsExactCopies(TrainerMode mode)
+      throws Exception {
+    String name = "at-least-once-predictions-" + mode;
     InjectedFailures failures =
         InjectedFailures.plan(name, List.of(new Failure(AFTER_TRAINING_STEP, 40)));
-    PipelineRun run = failingRun(name).set("kafka.predictions.delivery-guarantee", "at-least-once");
+    PipelineRun run =
+        failingRun(name, mode).set("kafka.predictions.delivery-guarantee", "at-least-once");
 
     run.createTopics().runToEndOfInput();
 
@@ -157,24 +185,26 @@ class ExactlyOnceITCase {
     assertRepeatedPredictionsAreCopies(outputs);
     // Model checkpoints are written exactly once whatever the predictions' guarantee.
     assertEachSampleCountedOnce(outputs.firstPredictionOfEachSample(), samples);
-    assertTrainedAs(failureFree, outputs.firstPredictionOfEachSample());
+    assertTrainedAs(failureFree(mode), outputs.firstPredictionOfEachSample());
   }
 
-  @Test
-  void resumesFromASavepointAtAnotherParallelismWithoutRepeatingAVersionOrAPrediction()
-      throws Exception {
-    String topic = "samples-in-two-parts";
+  @ParameterizedTest(name = "{0} trainer")
+  @MethodSource("trainerModes")
+  void resumesFromASavepointAtAnotherParallelismWithoutRepeatingAVersionOrAPrediction(
+      TrainerMode mode) throws Exception {
+    String topic = "samples-in-two-parts-" + mode;
     KAFKA.broker().createTopic(topic, 2);
     // 25 full batches per key and 3 samples left waiting in the batcher's state at the savepoint.
     List<LabeledSample> firstPart = samples.subList(0, KEYS * 203);
     List<LabeledSample> secondPart = samples.subList(firstPart.size(), samples.size());
     Path savepoints = workDir.resolve("savepoints");
-    String name = "rescaled";
+    String name = "rescaled-" + mode;
     InjectedFailures observed = InjectedFailures.plan(name, List.of());
     PipelineRun run =
         new PipelineRun(KAFKA.broker(), name, topic, TRAINING)
+            .set("trainer.mode", mode.toString())
             .set("job.parallelism", "1")
-            .trainer(settings -> new FailingTrainer(settings, name))
+            .trainers(FailingTrainer.factory(name))
             .createTopics();
 
     KafkaConnectors.produce(KAFKA.broker().bootstrapServers(), topic, firstPart);
@@ -195,19 +225,20 @@ class ExactlyOnceITCase {
     assertThat(observed.restoredCheckpoints()).as("savepoints restored").hasSize(1);
     RunOutputs outputs = run.outputs();
     assertEachSampleCountedOnce(outputs, samples);
-    assertTrainedAs(failureFree, outputs);
+    assertTrainedAs(failureFree(mode), outputs);
   }
 
   /**
    * A run that fails as its {@link InjectedFailures} plan says, in the trainer or in the
    * predictions sink's committer.
    */
-  private static PipelineRun failingRun(String name) {
+  private static PipelineRun failingRun(String name, TrainerMode mode) {
     return new PipelineRun(KAFKA.broker(), name, SAMPLES_TOPIC, TRAINING)
+        .set("trainer.mode", mode.toString())
         // The run's whole input is queued in network buffers from the start, and an aligned
         // barrier waits behind all of it: no checkpoint would complete before the end of input.
         .set("flink.execution.checkpointing.unaligned.enabled", "true")
-        .trainer(settings -> new FailingTrainer(settings, name))
+        .trainers(FailingTrainer.factory(name))
         .sinks(sinks -> FailingCommitSink.failingPredictionCommits(sinks, name));
   }
 

@@ -7,30 +7,19 @@ import io.streamlearn.schemas.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The production trainer, failing where its run's {@link InjectedFailures} plan says: after a
- * training step (every batch of these tests is labeled, so each batch is one step) or when its task
- * hears that a checkpoint completed. It reports its attempt, parallelism, restored checkpoint and
- * state backend to the plan.
+ * The production per-key trainer, failing where its run's {@link InjectedFailures} plan says: after
+ * a training step or when its task hears that a checkpoint completed. It reports its attempt,
+ * parallelism, restored checkpoint and state backend to the plan. {@link #factory} makes it, or
+ * {@link FailingFusedTrainer} for fused runs.
  */
 final class FailingTrainer extends OnlineTrainer
     implements CheckpointListener, CheckpointedFunction {
-
-  /**
-   * A pause after each step, so that a run of a few hundred steps lasts several checkpoint
-   * intervals however fast the machine is, and failures fall between checkpoints.
-   */
-  private static final long PACE_MILLIS = 20;
-
-  private static final ValueStateDescriptor<Integer> BACKEND_PROBE =
-      new ValueStateDescriptor<>("state-backend-probe", Types.INT);
 
   private final String runName;
 
@@ -39,30 +28,31 @@ final class FailingTrainer extends OnlineTrainer
     this.runName = runName;
   }
 
+  /** Failing trainers of both modes for the run named {@code runName}. */
+  static TrainerFactory factory(String runName) {
+    return new TrainerFactory(
+        settings -> new FailingTrainer(settings, runName),
+        (settings, fuseKeys, maxDelay) ->
+            new FailingFusedTrainer(settings, fuseKeys, maxDelay, runName));
+  }
+
   @Override
   public void initializeState(FunctionInitializationContext context) {
-    InjectedFailures failures = InjectedFailures.of(runName);
-    context.getRestoredCheckpointId().ifPresent(failures::restoredFrom);
-    // Keyed state objects are the backend's own classes: HeapValueState, RocksDBValueState.
-    failures.stateHeldBy(
-        context.getKeyedStateStore().getState(BACKEND_PROBE).getClass().getSimpleName());
+    InjectedFailures.of(runName)
+        .initialized(context.getRestoredCheckpointId(), context.getKeyedStateStore());
   }
 
   @Override
   public void open(OpenContext openContext) {
     super.open(openContext);
-    InjectedFailures.of(runName)
-        .started(
-            getRuntimeContext().getTaskInfo().getAttemptNumber(),
-            getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+    InjectedFailures.of(runName).opened(getRuntimeContext().getTaskInfo());
   }
 
   @Override
   public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
       throws Exception {
     super.processElement1(batch, ctx, out);
-    InjectedFailures.of(runName).afterTrainingStep();
-    Thread.sleep(PACE_MILLIS);
+    InjectedFailures.of(runName).batchTrained();
   }
 
   @Override

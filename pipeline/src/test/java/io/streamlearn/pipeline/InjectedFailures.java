@@ -6,8 +6,13 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * The failures a test injects into one job run, and what the run's tasks report back: attempts,
@@ -45,6 +50,12 @@ final class InjectedFailures {
 
   private static final Map<String, InjectedFailures> BY_RUN = new ConcurrentHashMap<>();
 
+  /** A pause after each batch a trainer takes (see {@link #batchTrained}). */
+  private static final long PACE_MILLIS = 20;
+
+  private static final ValueStateDescriptor<Integer> BACKEND_PROBE =
+      new ValueStateDescriptor<>("state-backend-probe", Types.INT);
+
   private final Deque<Failure> pending;
   private final List<String> fired = new ArrayList<>();
   private final List<Integer> stepsAtCheckpoints = new ArrayList<>();
@@ -75,6 +86,32 @@ final class InjectedFailures {
       throw new IllegalStateException("No failures planned for run " + runName);
     }
     return plan;
+  }
+
+  /**
+   * A trainer subtask's state was initialized: records the checkpoint it restored, if any, and the
+   * class of a keyed state object, which names the state backend (HeapValueState,
+   * RocksDBValueState).
+   */
+  void initialized(OptionalLong restoredCheckpoint, KeyedStateStore keyedState) {
+    restoredCheckpoint.ifPresent(this::restoredFrom);
+    stateHeldBy(keyedState.getState(BACKEND_PROBE).getClass().getSimpleName());
+  }
+
+  /** A trainer subtask opened: records its attempt and the job's parallelism. */
+  void opened(TaskInfo task) {
+    started(task.getAttemptNumber(), task.getNumberOfParallelSubtasks());
+  }
+
+  /**
+   * A trainer subtask took a batch (every batch of these tests is labeled, so each batch is one
+   * step): fails if the plan says so, then pauses, so that a run of a few hundred steps lasts
+   * several checkpoint intervals however fast the machine is, and failures fall between
+   * checkpoints.
+   */
+  void batchTrained() throws InterruptedException {
+    afterTrainingStep();
+    Thread.sleep(PACE_MILLIS);
   }
 
   synchronized void afterTrainingStep() {

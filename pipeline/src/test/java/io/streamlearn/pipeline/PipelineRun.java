@@ -1,7 +1,5 @@
 package io.streamlearn.pipeline;
 
-import io.streamlearn.operators.OnlineTrainer;
-import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.StreamlearnOptions;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
@@ -12,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,7 +29,7 @@ final class PipelineRun {
   private final KafkaBroker broker;
   private final String name;
   private final Map<String, String> options = new HashMap<>();
-  private Function<TrainerSettings, ? extends OnlineTrainer> trainerFactory = OnlineTrainer::new;
+  private TrainerFactory trainers = TrainerFactory.STANDARD;
   private UnaryOperator<PipelineSinks> sinkDecorator = UnaryOperator.identity();
 
   /**
@@ -65,8 +62,8 @@ final class PipelineRun {
     return this;
   }
 
-  PipelineRun trainer(Function<TrainerSettings, ? extends OnlineTrainer> factory) {
-    this.trainerFactory = factory;
+  PipelineRun trainers(TrainerFactory factory) {
+    this.trainers = factory;
     return this;
   }
 
@@ -157,7 +154,7 @@ final class PipelineRun {
         KafkaJob.labelsSource(config, stopAtLatestOffsets),
         sinkDecorator.apply(KafkaJob.sinks(config)),
         KafkaJob.pipelineSettings(config),
-        trainerFactory);
+        trainers);
     return env;
   }
 

@@ -23,7 +23,7 @@ abstract sealed class BlockUpdater {
   /** Values of updater state per parameter. */
   abstract int stateSize();
 
-  abstract void apply(INDArray gradient, INDArray state, int[] iterations, int epoch);
+  abstract void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch);
 
   static BlockUpdater of(IUpdater configuration) {
     if (configuration instanceof Sgd sgd) {
@@ -48,12 +48,6 @@ abstract sealed class BlockUpdater {
             + " is not one of Sgd, Nesterovs, Adam, RmsProp and AdaGrad");
   }
 
-  static INDArray learningRates(
-      IUpdater configuration, int[] iterations, int epoch, INDArray like) {
-    return KeyColumns.of(
-        iterations, like.dataType(), it -> configuration.getLearningRate(it, epoch));
-  }
-
   /**
    * The columns {@code [index * n, (index + 1) * n)} of the state: one of its per-parameter parts.
    */
@@ -74,8 +68,8 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray state, int[] iterations, int epoch) {
-      gradient.muliColumnVector(learningRates(configuration, iterations, epoch, gradient));
+    void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch) {
+      gradient.muliColumnVector(keys.learningRates(configuration, epoch));
     }
   }
 
@@ -92,11 +86,9 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray velocity, int[] iterations, int epoch) {
-      INDArray learningRate = learningRates(configuration, iterations, epoch, gradient);
-      INDArray momentum =
-          KeyColumns.of(
-              iterations, gradient.dataType(), it -> configuration.currentMomentum(it, epoch));
+    void apply(INDArray gradient, INDArray velocity, KeyColumns keys, int epoch) {
+      INDArray learningRate = keys.learningRates(configuration, epoch);
+      INDArray momentum = keys.of(it -> configuration.currentMomentum(it, epoch));
       // v' = mu v - lr g; update = mu v - (1 + mu) v'
       INDArray previous = velocity.mulColumnVector(momentum);
       velocity.assign(previous.sub(gradient.mulColumnVector(learningRate)));
@@ -117,7 +109,7 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray state, int[] iterations, int epoch) {
+    void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch) {
       long n = gradient.columns();
       INDArray m = part(state, 0, n);
       INDArray v = part(state, 1, n);
@@ -127,10 +119,8 @@ abstract sealed class BlockUpdater {
       m.muli(beta1).addi(gradient.mul(1 - beta1));
       v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
       INDArray stepSize =
-          KeyColumns.of(
-              iterations,
-              gradient.dataType(),
-              it -> biasCorrectedRate(configuration.getLearningRate(it, epoch), it, epsilon));
+          keys.ofLearningRate(
+              configuration, epoch, (rate, it) -> biasCorrectedRate(rate, it, epsilon));
       gradient.assign(m).muliColumnVector(stepSize).divi(Transforms.sqrt(v, true).addi(epsilon));
     }
 
@@ -156,11 +146,10 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray meanSquare, int[] iterations, int epoch) {
+    void apply(INDArray gradient, INDArray meanSquare, KeyColumns keys, int epoch) {
       double decay = configuration.getRmsDecay();
       meanSquare.muli(decay).addi(gradient.mul(gradient).muli(1 - decay));
-      scaleByRootOf(
-          meanSquare, configuration.getEpsilon(), gradient, configuration, iterations, epoch);
+      scaleByRootOf(meanSquare, configuration.getEpsilon(), gradient, configuration, keys, epoch);
     }
   }
 
@@ -177,10 +166,10 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray history, int[] iterations, int epoch) {
+    void apply(INDArray gradient, INDArray history, KeyColumns keys, int epoch) {
       history.addi(gradient.mul(gradient));
       double epsilon = configuration.getEpsilon() == 0 ? 1e-7 : configuration.getEpsilon();
-      scaleByRootOf(history, epsilon, gradient, configuration, iterations, epoch);
+      scaleByRootOf(history, epsilon, gradient, configuration, keys, epoch);
     }
   }
 
@@ -190,10 +179,10 @@ abstract sealed class BlockUpdater {
       double epsilon,
       INDArray gradient,
       IUpdater configuration,
-      int[] iterations,
+      KeyColumns keys,
       int epoch) {
     gradient
-        .muliColumnVector(learningRates(configuration, iterations, epoch, gradient))
+        .muliColumnVector(keys.learningRates(configuration, epoch))
         .divi(Transforms.sqrt(accumulated, true).addi(epsilon));
   }
 }

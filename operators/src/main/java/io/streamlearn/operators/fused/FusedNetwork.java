@@ -1,6 +1,7 @@
 package io.streamlearn.operators.fused;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Trainable;
@@ -183,7 +184,26 @@ public final class FusedNetwork {
       int[] iterations,
       INDArray features,
       INDArray labels) {
+    double[] configuredRates = new double[iterations.length];
+    Arrays.fill(configuredRates, 1.0);
+    return step(parameters, updaterState, iterations, configuredRates, features, labels);
+  }
+
+  /**
+   * {@link #step(INDArray, INDArray, int[], INDArray, INDArray)} with each key's learning rate
+   * multiplied by its {@code learningRateFactors} entry, as a key's drift reaction asks: the factor
+   * scales the rate wherever DL4J uses it (the updater, Adam's bias-corrected step, weight decay
+   * that applies the rate), and nothing else.
+   */
+  public double[] step(
+      INDArray parameters,
+      INDArray updaterState,
+      int[] iterations,
+      double[] learningRateFactors,
+      INDArray features,
+      INDArray labels) {
     long keys = parameters.rows();
+    KeyColumns columns = new KeyColumns(iterations, learningRateFactors, parameters.dataType());
     long rows = features.size(1);
     List<INDArray> inputs = new ArrayList<>(stages.size());
     List<INDArray> preActivations = new ArrayList<>(stages.size());
@@ -202,7 +222,7 @@ public final class FusedNetwork {
     double[] scores = scores(output, flatLabels, outputPreActivation, keys, rows);
     for (UpdaterSpan span : spans) {
       for (RegularizedRange range : span.parameters()) {
-        range.addScores(parameters, iterations, EPOCH, scores);
+        range.addScores(parameters, columns, EPOCH, scores);
       }
     }
     INDArray delta =
@@ -238,7 +258,7 @@ public final class FusedNetwork {
       gradient.divi(rows);
     }
     for (UpdaterSpan span : spans) {
-      span.apply(parameters, gradient, updaterState, iterations, EPOCH);
+      span.apply(parameters, gradient, updaterState, columns, EPOCH);
     }
     parameters.subi(gradient);
     return scores;

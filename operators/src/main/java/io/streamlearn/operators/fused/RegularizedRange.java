@@ -31,11 +31,10 @@ record RegularizedRange(long start, long end, List<Regularization> regularizatio
 
   /** L2: into the gradient of the block, before its updater runs. */
   void beforeUpdater(
-      INDArray parameters, INDArray gradient, long blockStart, int[] iterations, int epoch) {
+      INDArray parameters, INDArray gradient, long blockStart, KeyColumns keys, int epoch) {
     for (Regularization regularization : regularizations) {
       if (regularization instanceof L2Regularization l2) {
-        INDArray coefficient =
-            KeyColumns.of(iterations, gradient.dataType(), it -> l2.getL2().valueAt(it, epoch));
+        INDArray coefficient = keys.of(it -> l2.getL2().valueAt(it, epoch));
         addScaled(parameters, gradient, blockStart, coefficient);
       }
     }
@@ -47,17 +46,16 @@ record RegularizedRange(long start, long end, List<Regularization> regularizatio
       INDArray update,
       long blockStart,
       IUpdater updater,
-      int[] iterations,
+      KeyColumns keys,
       int epoch) {
     for (Regularization regularization : regularizations) {
       if (regularization instanceof WeightDecay decay) {
         INDArray coefficient =
-            KeyColumns.of(
-                iterations,
-                update.dataType(),
-                it ->
-                    decay.getCoeff().valueAt(it, epoch)
-                        * (decay.isApplyLR() ? updater.getLearningRate(it, epoch) : 1.0));
+            keys.ofLearningRate(
+                updater,
+                epoch,
+                (rate, it) ->
+                    decay.getCoeff().valueAt(it, epoch) * (decay.isApplyLR() ? rate : 1.0));
         addScaled(parameters, update, blockStart, coefficient);
       }
     }
@@ -68,7 +66,7 @@ record RegularizedRange(long start, long end, List<Regularization> regularizatio
    * decay alike, as DL4J adds it to the score of a step: taken before the step changes the
    * parameters.
    */
-  void addScores(INDArray parameters, int[] iterations, int epoch, double[] scores) {
+  void addScores(INDArray parameters, KeyColumns keys, int epoch, double[] scores) {
     if (regularizations.isEmpty()) {
       return;
     }
@@ -78,8 +76,8 @@ record RegularizedRange(long start, long end, List<Regularization> regularizatio
       for (int key = 0; key < scores.length; key++) {
         double coefficient =
             regularization instanceof L2Regularization l2
-                ? l2.getL2().valueAt(iterations[key], epoch)
-                : ((WeightDecay) regularization).getCoeff().valueAt(iterations[key], epoch);
+                ? l2.getL2().valueAt(keys.iteration(key), epoch)
+                : ((WeightDecay) regularization).getCoeff().valueAt(keys.iteration(key), epoch);
         scores[key] += 0.5 * coefficient * squares[key];
       }
     }

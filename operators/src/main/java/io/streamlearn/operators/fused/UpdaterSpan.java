@@ -27,22 +27,22 @@ record UpdaterSpan(
       INDArray parameterValues,
       INDArray gradient,
       INDArray updaterState,
-      int[] iterations,
+      KeyColumns keys,
       int epoch) {
     INDArray blockGradient =
         gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(parameterStart, parameterEnd));
     for (RegularizedRange range : parameters) {
-      range.beforeUpdater(parameterValues, blockGradient, parameterStart, iterations, epoch);
+      range.beforeUpdater(parameterValues, blockGradient, parameterStart, keys, epoch);
     }
     // Plain SGD keeps no state: DL4J then has no updater state array at all.
     INDArray blockState =
         stateEnd > stateStart
             ? updaterState.get(NDArrayIndex.all(), NDArrayIndex.interval(stateStart, stateEnd))
             : null;
-    updater.apply(blockGradient, blockState, iterations, epoch);
+    updater.apply(blockGradient, blockState, keys, epoch);
     for (RegularizedRange range : parameters) {
       range.afterUpdater(
-          parameterValues, blockGradient, parameterStart, configuration, iterations, epoch);
+          parameterValues, blockGradient, parameterStart, configuration, keys, epoch);
     }
   }
 }

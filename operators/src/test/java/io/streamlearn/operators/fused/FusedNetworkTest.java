@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -204,7 +205,39 @@ class FusedNetworkTest {
     REGRESSION
   }
 
+  @Test
+  void eachKeysLearningRateFactorTrainsAsDl4jWithThatMultipleOfTheRate() {
+    // Adam's bias-corrected step and weight decay both apply the learning rate: both must scale.
+    IntFunction<MultiLayerConfiguration> withRate =
+        factor ->
+            base(new Adam(0.002 * factor))
+                .weightDecay(1e-2)
+                .list()
+                .layer(dense(FEATURES, 16, Activation.RELU))
+                .layer(output(LossFunction.MCXENT, 16, 2, Activation.SOFTMAX))
+                .build();
+    double[] factors = new double[KEYS];
+    for (int key = 0; key < KEYS; key++) {
+      factors[key] = 1 + key;
+    }
+    assertTrainsAsDl4j(withRate.apply(1), key -> withRate.apply(1 + key), factors, Task.CLASSES);
+  }
+
   private static void assertTrainsAsDl4j(MultiLayerConfiguration configuration, Task task) {
+    double[] factors = new double[KEYS];
+    Arrays.fill(factors, 1.0);
+    assertTrainsAsDl4j(configuration, key -> configuration, factors, task);
+  }
+
+  /**
+   * Trains key {@code k} through DL4J with {@code dl4jConfiguration.apply(k)} and through the fused
+   * core with {@code configuration} and learning-rate factor {@code learningRateFactors[k]}.
+   */
+  private static void assertTrainsAsDl4j(
+      MultiLayerConfiguration configuration,
+      IntFunction<MultiLayerConfiguration> dl4jConfiguration,
+      double[] learningRateFactors,
+      Task task) {
     FusedNetwork fused = FusedNetwork.of(configuration);
     int outputs = fused.outputs();
     Random random = new Random(11);
@@ -213,7 +246,7 @@ class FusedNetworkTest {
     for (int key = 0; key < KEYS; key++) {
       // Keys start from different weights, and the first keys have trained a few steps already:
       // their learning rates and Adam's bias correction are at other iterations than the rest.
-      MultiLayerNetwork network = new MultiLayerNetwork(configuration.clone());
+      MultiLayerNetwork network = new MultiLayerNetwork(dl4jConfiguration.apply(key).clone());
       network.init();
       INDArray offsets = gaussian(random, network.params().shape()).muli(0.1);
       network.setParams(network.params().add(offsets));
@@ -241,6 +274,7 @@ class FusedNetworkTest {
               parameters,
               updaterState,
               iterations,
+              learningRateFactors,
               Nd4j.stack(0, batches.stream().map(DataSet::getFeatures).toArray(INDArray[]::new)),
               Nd4j.stack(0, batches.stream().map(DataSet::getLabels).toArray(INDArray[]::new)));
       for (int key = 0; key < KEYS; key++) {

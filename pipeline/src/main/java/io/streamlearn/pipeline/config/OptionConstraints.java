@@ -30,6 +30,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_WIDT
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_L2;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LEARNING_RATE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.TRAINER_FUSE_KEYS;
 
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,7 @@ final class OptionConstraints {
               atMost(BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT)),
           Range.of(KAFKA_MAX_RECORD_BYTES, atLeast(1)),
           Range.of(BATCH_SIZE, atLeast(1)),
+          Range.of(TRAINER_FUSE_KEYS, atLeast(1)),
           Range.of(BATCH_MAX_DELAY, atLeast(Duration.ZERO)),
           Range.of(LABELS_TIME_TO_LIVE, greaterThan(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),

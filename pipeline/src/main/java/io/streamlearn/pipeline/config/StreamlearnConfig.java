@@ -149,6 +149,14 @@ public final class StreamlearnConfig {
     return MultiLayerConfiguration.fromJson(model);
   }
 
+  /**
+   * Whether the keys' models train fused ({@link StreamlearnOptions#TRAINER_MODE}): {@code fused},
+   * or {@code auto} and the model is one the fused trainer trains. Builds the network once.
+   */
+  public boolean fusedTraining() {
+    return TrainerModes.fused(values, model);
+  }
+
   /** How the features of a sample are laid out for the network (model.input.*). */
   public InputShape inputShape() {
     return InputShapes.of(values);
@@ -212,6 +220,7 @@ public final class StreamlearnConfig {
           values, flinkPassThrough, initial.configurationJson(), initial.modelZip());
     }
     String model = buildModelUnlessInputsAreInvalid(values, problems);
+    TrainerModes.check(values, model, problems);
     problems.throwIfAny();
     return new StreamlearnConfig(values, flinkPassThrough, model, null);
   }

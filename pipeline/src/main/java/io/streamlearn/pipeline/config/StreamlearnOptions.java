@@ -334,6 +334,30 @@ public final class StreamlearnOptions {
                   + " from each sample at that many times the training cost; the model version"
                   + " still grows by 1 per batch, the checkpoint's steps by this many.");
 
+  public static final ConfigOption<TrainerMode> TRAINER_MODE =
+      ConfigOptions.key("trainer.mode")
+          .enumType(TrainerMode.class)
+          .defaultValue(TrainerMode.AUTO)
+          .withDescription(
+              "How keys' models train. per-key: one DL4J fit per key's mini-batch. fused: the"
+                  + " mini-batches of many keys (trainer.fuse-keys) train together in one batched"
+                  + " step, each key's by DL4J's arithmetic (equal to per-key within float"
+                  + " rounding); it takes a MultiLayerConfiguration"
+                  + " of DenseLayers and an OutputLayer on a VECTOR input with the updaters SGD,"
+                  + " NESTEROVS, ADAM, RMSPROP or ADAGRAD (docs/training.md lists what fuses), and"
+                  + " a model it cannot train is refused before the job starts, naming the reason."
+                  + " auto: fused when the model allows it, per-key otherwise.");
+
+  public static final ConfigOption<Integer> TRAINER_FUSE_KEYS =
+      ConfigOptions.key("trainer.fuse-keys")
+          .intType()
+          .defaultValue(256)
+          .withDescription(
+              "Fused trainer: how many keys' scored mini-batches wait before they train in one"
+                  + " step. They also train when batch.max-delay has passed since the first of"
+                  + " them came (0: no time limit), before each Flink checkpoint, at the end of"
+                  + " input, and before a waiting key's next batch, label or timer.");
+
   public static final ConfigOption<Integer> MODEL_CHECKPOINT_EVERY_STEPS =
       ConfigOptions.key("model.checkpoint.every-steps")
           .intType()
@@ -510,6 +534,8 @@ public final class StreamlearnOptions {
           MODEL_INITIAL_REPLACE_OUTPUT,
           MODEL_INITIAL_LEARNING_RATE,
           MODEL_STEPS_PER_BATCH,
+          TRAINER_MODE,
+          TRAINER_FUSE_KEYS,
           MODEL_CHECKPOINT_EVERY_STEPS,
           MODEL_CHECKPOINT_INTERVAL,
           METRICS_WINDOW,

@@ -97,6 +97,35 @@ class ModelInputTest {
   }
 
   @Test
+  void autoTrainsADenseNetworkFusedAndAnLstmPerKey() throws IOException {
+    assertThat(load(required()).fusedTraining()).isTrue();
+    assertThat(load(required("trainer.mode", "per-key")).fusedTraining()).isFalse();
+    assertThat(
+            load(required(
+                    "model.configuration-file", file(lstm(4)),
+                    "model.input.type", "sequence",
+                    "model.input.timesteps", "4",
+                    "model.input.channels", "4"))
+                .fusedTraining())
+        .isFalse();
+  }
+
+  @Test
+  void rejectsFusedTrainingOfAModelItCannotTrainNamingTheReason() throws IOException {
+    assertThat(
+            problemsOf(
+                required(
+                    "trainer.mode", "FUSED",
+                    "model.configuration-file", file(lstm(4)),
+                    "model.input.type", "sequence",
+                    "model.input.timesteps", "4",
+                    "model.input.channels", "4")))
+        .containsExactly(
+            "trainer.mode: fused cannot train this model: only vector inputs are fused, not"
+                + " SEQUENCE; set per-key or auto to train it per key");
+  }
+
+  @Test
   void rejectsAnLstmWhoseNInIsNotTheChannels() throws IOException {
     String file = file(lstm(4));
 

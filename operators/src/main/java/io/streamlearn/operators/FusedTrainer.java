@@ -1,0 +1,327 @@
+package io.streamlearn.operators;
+
+import io.streamlearn.operators.fused.FusedNetwork;
+import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.SampleLabel;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The fused trainer: the same per-key step as {@link OnlineTrainer} ({@link KeyStep}), except that
+ * the training steps of many keys are taken together, as one {@link FusedNetwork} step.
+ *
+ * <p>Each key's batch (input 1) is scored at once under its key: its predictions go out with the
+ * version of the model that made them, as on the per-key path. The scored batch then waits, in
+ * memory, until {@code fuseKeys} keys have one waiting, {@code maxDelay} has passed since the first
+ * of them came (zero: no time limit), a checkpoint barrier is about to be sent ({@link
+ * #prepareSnapshotPreBarrier}), or the input ends. Then one fused step trains every waiting key
+ * (one step per batch size: keys' batches of different sizes cannot share one), and each key's
+ * result goes through {@link KeyStep#stepped} under that key, which stores it, counts it, publishes
+ * it when due and rolls a diverged key back on its own.
+ *
+ * <p>Nothing waits at a checkpoint, so checkpoints hold only what the per-key trainer holds, in the
+ * same keyed state and timers (the same names), and a restored job repeats no step and loses none.
+ * A key's second batch, a label or a timer of a waiting key first steps the waiting keys, so each
+ * key sees its batches, labels and timers in order, exactly as on the per-key path. Samples that
+ * delayed labels complete train with the key's next batch, as on the per-key path; when enough of
+ * them wait without a batch they train through the per-key model ({@link KeyStep#onLabel}).
+ *
+ * <p>Which key steps with which others changes nothing a key learns: a key's row of a fused step is
+ * computed by the same operations whatever the other rows are, so a replay after a failure gives
+ * each key bitwise the same model.
+ */
+public class FusedTrainer extends AbstractStreamOperator<Prediction>
+    implements TwoInputStreamOperator<List<LabeledSample>, SampleLabel, Prediction>,
+        Triggerable<String, VoidNamespace>,
+        BoundedMultiInput {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The name {@link OnlineTrainer}'s operator gives its timers: both trainers share state. */
+  private static final String TIMERS = "user-timers";
+
+  private final TrainerSettings settings;
+  private final int fuseKeys;
+  private final long maxDelayMillis;
+
+  private transient KeyStep step;
+  private transient FusedNetwork network;
+  private transient TimerService timers;
+  private transient KeyContext keyContext;
+
+  /** Scored batches waiting for the fused step, by key, in the order they came. */
+  private transient Map<String, Waiting> waiting;
+
+  private transient ScheduledFuture<?> deadline;
+
+  /** Timestamp of what is emitted now: the input record's or the timer's; null for none. */
+  private transient Long timestamp;
+
+  /** A key's scored batch that waits to train. */
+  private record Waiting(
+      KeyModelState state,
+      List<LabeledSample> training,
+      double learningRateFactor,
+      Long timestamp) {}
+
+  /**
+   * @param fuseKeys how many keys' batches to collect before one fused step
+   * @param maxDelay longest a scored batch waits for its step; zero: no limit but the others
+   */
+  public FusedTrainer(TrainerSettings settings, int fuseKeys, Duration maxDelay) {
+    if (fuseKeys < 1) {
+      throw new IllegalArgumentException("fuse-keys must be at least 1, got " + fuseKeys);
+    }
+    this.settings = settings;
+    this.fuseKeys = fuseKeys;
+    this.maxDelayMillis = maxDelay.toMillis();
+  }
+
+  /**
+   * Why this trainer cannot train a network configuration (DL4J JSON) on samples of {@code input},
+   * or null when it can. Call it where ND4J may run: it builds the network once to read its layout.
+   */
+  public static String notFusableReason(String configurationJson, InputShape input) {
+    if (KeyModels.isGraph(configurationJson)) {
+      return "a ComputationGraph configuration is not fused, only a MultiLayerConfiguration";
+    }
+    if (input.kind() != InputShape.Kind.VECTOR) {
+      return "only vector inputs are fused, not " + input.kind();
+    }
+    return FusedNetwork.notFusableReason(MultiLayerConfiguration.fromJson(configurationJson));
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    // open() runs on the task thread, like every element, timer and barrier: ND4J stays there.
+    InternalTimerService<VoidNamespace> timerService =
+        getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+    timers = new SimpleTimerService(timerService);
+    step = new KeyStep(getRuntimeContext(), settings, KeyModels.create(settings));
+    network = FusedNetwork.of(MultiLayerConfiguration.fromJson(settings.modelConfigurationJson()));
+    waiting = new LinkedHashMap<>();
+    keyContext = new CurrentKeyContext();
+  }
+
+  @Override
+  public void processElement1(StreamRecord<List<LabeledSample>> element) throws Exception {
+    String key = (String) getCurrentKey();
+    stepIfWaiting(key);
+    timestamp = element.hasTimestamp() ? element.getTimestamp() : null;
+    KeyStep.Scored scored = step.score(element.getValue(), keyContext);
+    List<LabeledSample> training = step.trainingOf(scored);
+    if (training.isEmpty()) {
+      step.keep(scored.state());
+      return;
+    }
+    waiting.put(key, new Waiting(scored.state(), training, step.learningRateFactor(), timestamp));
+    if (waiting.size() >= fuseKeys) {
+      stepWaiting();
+    } else if (deadline == null && maxDelayMillis > 0) {
+      long at = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+      deadline = getProcessingTimeService().registerTimer(at, time -> stepWaiting());
+    }
+  }
+
+  @Override
+  public void processElement2(StreamRecord<SampleLabel> element) throws Exception {
+    stepIfWaiting((String) getCurrentKey());
+    timestamp = element.hasTimestamp() ? element.getTimestamp() : null;
+    step.onLabel(element.getValue(), keyContext);
+  }
+
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    stepIfWaiting(timer.getKey());
+    timestamp = timer.getTimestamp();
+    // Only the end of input brings an event-time timer: the trainer's inputs carry no watermarks.
+    step.onTimer(timer.getTimestamp(), true, keyContext);
+  }
+
+  @Override
+  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    stepIfWaiting(timer.getKey());
+    timestamp = null;
+    step.onTimer(timer.getTimestamp(), false, keyContext);
+  }
+
+  /** The final watermark fires every key's end-of-input timer: waiting batches train first. */
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    if (mark.getTimestamp() == Long.MAX_VALUE) {
+      stepWaiting();
+    }
+    super.processWatermark(mark);
+  }
+
+  /** Before the barrier: a checkpoint then holds every scored batch's step, and no waiting one. */
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    stepWaiting();
+    super.prepareSnapshotPreBarrier(checkpointId);
+  }
+
+  @Override
+  public void endInput(int inputId) throws Exception {
+    stepWaiting();
+  }
+
+  @Override
+  public void finish() throws Exception {
+    stepWaiting();
+    super.finish();
+  }
+
+  /** Keys whose scored batches wait for the fused step, in the order they came. */
+  List<String> waitingKeys() {
+    return List.copyOf(waiting.keySet());
+  }
+
+  /** A key's next input must see its previous batch's step: steps the waiting keys first. */
+  private void stepIfWaiting(String key) throws Exception {
+    if (waiting.containsKey(key)) {
+      stepWaiting();
+      setCurrentKey(key);
+    }
+  }
+
+  /** One fused step for each batch size among the waiting keys, then each key's outcome. */
+  private void stepWaiting() throws Exception {
+    if (deadline != null) {
+      // Cancelling the callback that runs this does not stop it.
+      deadline.cancel(false);
+      deadline = null;
+    }
+    if (waiting.isEmpty()) {
+      return;
+    }
+    Object current = getCurrentKey();
+    Map<Integer, Map<String, Waiting>> bySize = new LinkedHashMap<>();
+    waiting.forEach(
+        (key, batch) ->
+            bySize
+                .computeIfAbsent(batch.training().size(), size -> new LinkedHashMap<>())
+                .put(key, batch));
+    waiting.clear();
+    for (Map.Entry<Integer, Map<String, Waiting>> group : bySize.entrySet()) {
+      stepTogether(group.getKey(), group.getValue());
+    }
+    if (current != null) {
+      setCurrentKey(current);
+    }
+  }
+
+  private void stepTogether(int rows, Map<String, Waiting> keys) throws Exception {
+    List<Waiting> batches = new ArrayList<>(keys.values());
+    int count = batches.size();
+    INDArray parameters =
+        ArrayBytes.stack(
+            batches.stream().map(batch -> batch.state().getParameters()).toList(),
+            network.parameterCount());
+    INDArray updaterState =
+        network.updaterStateSize() == 0
+            ? null
+            : ArrayBytes.stack(
+                batches.stream().map(batch -> batch.state().getUpdaterState()).toList(),
+                network.updaterStateSize());
+    int[] iterations = new int[count];
+    double[] learningRateFactors = new double[count];
+    List<List<LabeledSample>> samples = new ArrayList<>(count);
+    for (int index = 0; index < count; index++) {
+      Waiting batch = batches.get(index);
+      iterations[index] = Math.toIntExact(batch.state().getSteps());
+      learningRateFactors[index] = batch.learningRateFactor();
+      samples.add(batch.training());
+    }
+    INDArray features = ModelArrays.stackedFeatures(samples, rows, network.inputs());
+    INDArray labels = ModelArrays.stackedLabels(samples, rows, settings.shape());
+
+    long started = System.nanoTime();
+    double[] losses = null;
+    for (int repeat = 0; repeat < settings.stepsPerBatch(); repeat++) {
+      losses =
+          network.step(parameters, updaterState, iterations, learningRateFactors, features, labels);
+      for (int index = 0; index < count; index++) {
+        iterations[index]++;
+      }
+    }
+    // A sum is finite only if every term is: one native call tells each key's divergence.
+    double[] parameterSums = parameters.sum(1).toDoubleVector();
+    ByteBuffer[] newParameters = ArrayBytes.encodeRows(parameters);
+    ByteBuffer[] newUpdaterStates =
+        updaterState == null ? null : ArrayBytes.encodeRows(updaterState);
+    long nanosPerKey = (System.nanoTime() - started) / count;
+
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    int index = 0;
+    for (Map.Entry<String, Waiting> entry : keys.entrySet()) {
+      Waiting batch = entry.getValue();
+      setCurrentKey(entry.getKey());
+      timestamp = batch.timestamp();
+      boolean finite = Double.isFinite(losses[index]) && Double.isFinite(parameterSums[index]);
+      step.stepped(
+          batch.state(),
+          batch.training(),
+          new KeyStep.SteppedElsewhere(
+              finite,
+              newParameters[index],
+              newUpdaterStates == null ? ByteBuffer.wrap(new byte[0]) : newUpdaterStates[index],
+              losses[index],
+              nanosPerKey),
+          keyContext,
+          now);
+      step.keep(batch.state());
+      index++;
+    }
+  }
+
+  /** {@link KeyStep}'s view of this operator, for the key that is current when it is called. */
+  private final class CurrentKeyContext implements KeyContext {
+    @Override
+    public String key() {
+      return (String) getCurrentKey();
+    }
+
+    @Override
+    public TimerService timers() {
+      return timers;
+    }
+
+    @Override
+    public void predicted(Prediction prediction) {
+      output.collect(record(prediction));
+    }
+
+    @Override
+    public <T> void output(OutputTag<T> tag, T value) {
+      output.collect(tag, record(value));
+    }
+
+    private <T> StreamRecord<T> record(T value) {
+      return timestamp == null ? new StreamRecord<>(value) : new StreamRecord<>(value, timestamp);
+    }
+  }
+}
