@@ -215,6 +215,7 @@ public final class StreamlearnConfig {
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
     if (values.contains(StreamlearnOptions.MODEL_INITIAL)) {
       InitialModels.InitialModel initial = loadInitialModelUnlessInputsAreInvalid(values, problems);
+      TrainerModes.check(values, initial == null ? null : initial.configurationJson(), problems);
       problems.throwIfAny();
       return new StreamlearnConfig(
           values, flinkPassThrough, initial.configurationJson(), initial.modelZip());
