@@ -32,6 +32,8 @@ final class CrossOptionRules {
       Problems problems) {
     checkConfigurationFileExcludesCompactSpec(values, rawByKey, problems);
     InputShapes.check(values, problems);
+    ModelSpecRules.check(values, problems);
+    TrainingControls.check(values, problems);
     checkModelCheckpointsAreOn(values, problems);
     checkTransactionsOutliveCheckpointInterval(values, problems);
     checkDriftReactionHasADetector(values, problems);

@@ -7,6 +7,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_HEIG
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_TIMESTEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_TYPE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_WIDTH;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 
 import io.streamlearn.operators.InputShape;
 import java.util.List;
@@ -93,13 +94,15 @@ final class InputShapes {
               + features
               + "; they must be equal");
     }
-    if (!values.contains(MODEL_CONFIGURATION_FILE)) {
+    if (!values.contains(MODEL_CONFIGURATION_FILE) && !values.contains(MODEL_LAYERS)) {
       problems.add(
           MODEL_INPUT_TYPE,
           kind
               + " needs "
+              + MODEL_LAYERS.key()
+              + " or "
               + MODEL_CONFIGURATION_FILE.key()
-              + ": the compact model.* keys build dense networks, which take vectors");
+              + ": model.hidden-layers builds dense networks, which take vectors");
     }
   }
 
