@@ -201,6 +201,19 @@ class TrainingControlsTest {
                 + " model.gradient-normalization, but it is None");
   }
 
+  @Test
+  void valuesOutOfRangeAreRefusedBeforeTheNetworkIsBuilt() {
+    assertThat(problemsOf(required("model.dropout", "1")))
+        .containsExactly("model.dropout: 1 is out of range, must be >= 0.0 and < 1.0");
+    assertThat(problemsOf(required("model.updater.beta2", "1.5")))
+        .containsExactly("model.updater.beta2: 1.5 is out of range, must be >= 0.0 and < 1.0");
+    assertThat(
+            problemsOf(
+                required(
+                    "model.learning-rate.schedule", "WARMUP", "model.learning-rate.steps", "0")))
+        .containsExactly("model.learning-rate.steps: 0 is out of range, must be >= 1");
+  }
+
   private static void putIfGiven(Map<String, String> flat, String key, String value) {
     if (value != null) {
       flat.put(key, value);
