@@ -137,7 +137,7 @@ abstract class Dl4jKeyModel implements KeyModel {
     INDArray features = ModelArrays.features(samples, shape.input());
     lastPredicted = samples;
     lastPredictedFeatures = features;
-    return ModelArrays.rows(output(features));
+    return ModelArrays.rows(output(features), shape);
   }
 
   @Override

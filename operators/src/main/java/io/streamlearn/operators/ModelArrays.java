@@ -31,12 +31,17 @@ final class ModelArrays {
     return samplesMajor.permute(input.channelsFirst()).dup('c');
   }
 
-  /** One-hot classes, or the regression targets, of labeled samples: {@code [samples, outputs]}. */
+  /**
+   * One-hot classes, the class itself (0 or 1) for one output probability, or the regression
+   * targets, of labeled samples: {@code [samples, outputs]}.
+   */
   static INDArray labels(List<LabeledSample> samples, ModelShape shape) {
     INDArray labels = Nd4j.zeros(DataType.FLOAT, samples.size(), shape.outputs());
     for (int i = 0; i < samples.size(); i++) {
       LabeledSample sample = samples.get(i);
-      if (shape.isClassification()) {
+      if (shape.oneProbability()) {
+        labels.putScalar(i, 0, sample.getLabel());
+      } else if (shape.isClassification()) {
         labels.putScalar(i, sample.getLabel(), 1.0);
       } else {
         labels.putScalar(i, 0, sample.getTarget());
@@ -89,7 +94,20 @@ final class ModelArrays {
    * INDArray.toFloatMatrix() copies row by row, each row through several native calls, which cost
    * as much as the training step of a small net.
    */
-  static float[][] rows(INDArray output) {
+  static float[][] rows(INDArray output, ModelShape shape) {
+    float[][] rows = rows(output);
+    if (!shape.oneProbability()) {
+      return rows;
+    }
+    // Scored like any two-class model: the probabilities of class 0 and class 1.
+    for (int row = 0; row < rows.length; row++) {
+      float p = rows[row][0];
+      rows[row] = new float[] {1 - p, p};
+    }
+    return rows;
+  }
+
+  private static float[][] rows(INDArray output) {
     float[] flat = output.ravel().toFloatVector();
     int columns = (int) output.columns();
     float[][] rows = new float[(int) output.rows()][];

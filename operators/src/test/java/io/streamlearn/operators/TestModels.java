@@ -61,6 +61,12 @@ final class TestModels {
         .build();
   }
 
+  /** Two features, 8 tanh units, one sigmoid output with binary cross-entropy. */
+  static MultiLayerConfiguration binaryClassifier(IUpdater updater) {
+    return network(
+        updater, 8, Activation.TANH, LossFunctions.LossFunction.XENT, 1, Activation.SIGMOID);
+  }
+
   /** Two features, 4 linear units, one linear output with squared error. */
   static MultiLayerConfiguration linearRegression(IUpdater updater) {
     return network(

@@ -40,7 +40,6 @@ import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.DeadLetter;
@@ -177,9 +176,11 @@ public final class KafkaJob {
   static PipelineSettings pipelineSettings(StreamlearnConfig config) {
     int features = config.get(MODEL_FEATURES);
     ModelShape shape =
-        (config.get(MODEL_TASK) == Task.CLASSIFICATION
-                ? ModelShape.classification(features, config.get(MODEL_CLASSES))
-                : ModelShape.regression(features))
+        (switch (config.get(MODEL_TASK)) {
+              case CLASSIFICATION -> ModelShape.classification(features, config.get(MODEL_CLASSES));
+              case BINARY -> ModelShape.binary(features);
+              case REGRESSION -> ModelShape.regression(features);
+            })
             .withInput(config.inputShape());
     return new PipelineSettings(
         config.get(KAFKA_MAX_RECORD_BYTES),

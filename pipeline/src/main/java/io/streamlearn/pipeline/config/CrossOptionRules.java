@@ -33,6 +33,8 @@ final class CrossOptionRules {
     checkConfigurationFileExcludesCompactSpec(values, rawByKey, problems);
     InitialModelRules.check(values, rawByKey, problems);
     InputShapes.check(values, problems);
+    ModelSpecRules.check(values, problems);
+    TrainingControls.check(values, problems);
     checkModelCheckpointsAreOn(values, problems);
     checkTransactionsOutliveCheckpointInterval(values, problems);
     checkDriftReactionHasADetector(values, problems);

@@ -7,6 +7,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_HEIG
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_TIMESTEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_TYPE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INPUT_WIDTH;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 
 import io.streamlearn.operators.InputShape;
 import java.util.List;
@@ -94,15 +95,18 @@ final class InputShapes {
               + "; they must be equal");
     }
     if (!values.contains(MODEL_CONFIGURATION_FILE)
+        && !values.contains(MODEL_LAYERS)
         && !values.contains(StreamlearnOptions.MODEL_INITIAL)) {
       problems.add(
           MODEL_INPUT_TYPE,
           kind
               + " needs "
+              + MODEL_LAYERS.key()
+              + " or "
               + MODEL_CONFIGURATION_FILE.key()
               + " or "
               + StreamlearnOptions.MODEL_INITIAL.key()
-              + ": the compact model.* keys build dense networks, which take vectors");
+              + ": model.hidden-layers builds dense networks, which take vectors");
     }
   }
 

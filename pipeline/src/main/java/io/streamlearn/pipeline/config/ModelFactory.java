@@ -6,11 +6,10 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_L2;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LEARNING_RATE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LOSS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SEED;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_UPDATER;
 
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
@@ -20,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -36,12 +36,6 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.AdaGrad;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -54,13 +48,11 @@ final class ModelFactory {
 
   /** The keys that describe the network when no configuration file is given. */
   static final List<ConfigOption<?>> COMPACT_SPEC =
-      List.of(
-          MODEL_HIDDEN_LAYERS,
-          MODEL_ACTIVATION,
-          MODEL_UPDATER,
-          MODEL_LEARNING_RATE,
-          MODEL_L2,
-          MODEL_SEED);
+      Stream.concat(
+              Stream.of(
+                  MODEL_HIDDEN_LAYERS, MODEL_LAYERS, MODEL_ACTIVATION, MODEL_LOSS, MODEL_SEED),
+              TrainingControls.KEYS.stream())
+          .toList();
 
   /** Every key the network depends on: it is not built while one of them has a problem. */
   static final List<ConfigOption<?>> INPUTS =
@@ -86,45 +78,57 @@ final class ModelFactory {
   }
 
   private static MultiLayerConfiguration fromCompactSpec(ReadableConfig options) {
-    Activation activation =
-        ActivationNameConstraint.lookup(options.get(MODEL_ACTIVATION)).orElseThrow();
-    NeuralNetConfiguration.ListBuilder layers =
+    NeuralNetConfiguration.Builder network =
         new NeuralNetConfiguration.Builder()
             .seed(options.get(MODEL_SEED))
-            .updater(updater(options.get(MODEL_UPDATER), options.get(MODEL_LEARNING_RATE)))
-            .l2(options.get(MODEL_L2))
             .weightInit(WeightInit.XAVIER)
-            .dataType(DataType.FLOAT)
-            .list();
+            .dataType(DataType.FLOAT);
+    TrainingControls.applyTo(network, options);
+    NeuralNetConfiguration.ListBuilder layers = network.list();
+    List<Map<String, String>> layerList = options.get(MODEL_LAYERS);
+    if (layerList != null) {
+      InputShape input = InputShapes.of(options);
+      LayerList.Layers read = LayerList.read(layerList, input, options);
+      read.hidden().forEach(layers::layer);
+      OutputLayer.Builder output = outputLayer(options);
+      if (read.outputDropout() > 0) {
+        output.dropOut(TrainingControls.retainProbability(read.outputDropout()));
+      }
+      // DL4J infers every nIn, and inserts the reshaping between grids and vectors, from this.
+      return layers.layer(output.build()).setInputType(LayerList.inputType(input)).build();
+    }
+    Activation activation =
+        ActivationNameConstraint.lookup(options.get(MODEL_ACTIVATION)).orElseThrow();
     int inputs = options.get(MODEL_FEATURES);
     for (int width : options.get(MODEL_HIDDEN_LAYERS)) {
       layers.layer(new DenseLayer.Builder().nIn(inputs).nOut(width).activation(activation).build());
       inputs = width;
     }
-    return layers.layer(outputLayer(options, inputs)).build();
+    return layers.layer(outputLayer(options).nIn(inputs).build()).build();
   }
 
-  private static IUpdater updater(UpdaterType type, double learningRate) {
-    return switch (type) {
-      case ADAM -> new Adam(learningRate);
-      case SGD -> new Sgd(learningRate);
-        // The one-argument Nesterovs constructor takes the momentum, not the learning rate.
-      case NESTEROVS -> new Nesterovs(learningRate, Nesterovs.DEFAULT_NESTEROV_MOMENTUM);
-      case ADAGRAD -> new AdaGrad(learningRate);
-      case RMSPROP -> new RmsProp(learningRate);
+  /**
+   * The output layer the task needs: softmax with cross-entropy over the classes, one sigmoid with
+   * binary cross-entropy, or identity outputs with the regression loss.
+   */
+  private static OutputLayer.Builder outputLayer(ReadableConfig options) {
+    return switch (options.get(MODEL_TASK)) {
+      case CLASSIFICATION ->
+          new OutputLayer.Builder(LossFunction.MCXENT)
+              .nOut(options.get(MODEL_CLASSES))
+              .activation(Activation.SOFTMAX);
+      case BINARY ->
+          new OutputLayer.Builder(LossFunction.XENT).nOut(1).activation(Activation.SIGMOID);
+      case REGRESSION ->
+          new OutputLayer.Builder(options.getOptional(MODEL_LOSS).orElse(LossType.MSE).dl4j())
+              .nOut(1)
+              .activation(Activation.IDENTITY);
     };
   }
 
-  private static OutputLayer outputLayer(ReadableConfig options, int inputs) {
-    boolean classification = options.get(MODEL_TASK) == Task.CLASSIFICATION;
-    return new OutputLayer.Builder(classification ? LossFunction.MCXENT : LossFunction.MSE)
-        .nIn(inputs)
-        .nOut(outputs(options))
-        .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY)
-        .build();
-  }
-
-  /** One output per class for classification, a single number for regression. */
+  /**
+   * One output per class for classification, one probability for binary, one number for regression.
+   */
   private static int outputs(ReadableConfig options) {
     return options.get(MODEL_TASK) == Task.CLASSIFICATION ? options.get(MODEL_CLASSES) : 1;
   }
@@ -260,7 +264,7 @@ final class ModelFactory {
   private static String describeOutputs(ReadableConfig options) {
     return options.get(MODEL_TASK) == Task.CLASSIFICATION
         ? MODEL_CLASSES.key() + " is " + options.get(MODEL_CLASSES)
-        : "a " + Task.REGRESSION + " model has 1 output";
+        : "a " + options.get(MODEL_TASK) + " model has 1 output";
   }
 
   private static FeedForwardLayer feedForward(Layer layer, String position, String file) {

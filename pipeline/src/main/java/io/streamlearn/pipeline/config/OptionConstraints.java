@@ -3,6 +3,7 @@ package io.streamlearn.pipeline.config;
 import static io.streamlearn.pipeline.config.Range.atLeast;
 import static io.streamlearn.pipeline.config.Range.atMost;
 import static io.streamlearn.pipeline.config.Range.greaterThan;
+import static io.streamlearn.pipeline.config.Range.lessThan;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_MAX_DELAY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.BATCH_SIZE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_INTERVAL;
@@ -72,6 +73,20 @@ final class OptionConstraints {
           new ActivationNameConstraint(MODEL_ACTIVATION),
           Range.of(MODEL_LEARNING_RATE, greaterThan(0.0)),
           Range.of(MODEL_L2, atLeast(0.0)),
+          Range.of(StreamlearnOptions.MODEL_L1, atLeast(0.0)),
+          Range.of(StreamlearnOptions.MODEL_WEIGHT_DECAY, atLeast(0.0)),
+          Range.of(StreamlearnOptions.MODEL_DROPOUT, atLeast(0.0), lessThan(1.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_BETA1, atLeast(0.0), lessThan(1.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_BETA2, atLeast(0.0), lessThan(1.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_EPSILON, greaterThan(0.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_MOMENTUM, atLeast(0.0), lessThan(1.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_RHO, greaterThan(0.0), lessThan(1.0)),
+          Range.of(StreamlearnOptions.MODEL_UPDATER_WEIGHT_DECAY, atLeast(0.0)),
+          Range.of(StreamlearnOptions.MODEL_LEARNING_RATE_DECAY_RATE, greaterThan(0.0)),
+          Range.of(StreamlearnOptions.MODEL_LEARNING_RATE_STEPS, atLeast(1)),
+          Range.of(StreamlearnOptions.MODEL_LEARNING_RATE_POWER, greaterThan(0.0)),
+          Range.of(StreamlearnOptions.MODEL_LEARNING_RATE_MAX, greaterThan(0.0)),
+          Range.of(StreamlearnOptions.MODEL_GRADIENT_NORMALIZATION_THRESHOLD, greaterThan(0.0)),
           Range.of(MODEL_STEPS_PER_BATCH, atLeast(1)),
           Range.of(MODEL_CHECKPOINT_EVERY_STEPS, atLeast(0)),
           Range.of(MODEL_CHECKPOINT_INTERVAL, atLeast(Duration.ZERO)),

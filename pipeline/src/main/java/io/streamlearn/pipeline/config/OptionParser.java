@@ -37,7 +37,10 @@ final class OptionParser {
 
   private static <T> void parseInto(
       Configuration values, ConfigOption<T> option, String raw, Problems problems) {
-    String flinkText = OptionTypes.isList(option) ? asFlinkList(raw) : raw;
+    // Lists of maps arrive in Flink's own notation (YamlConfigFile writes them so), which keeps
+    // ',' for the entries of each map.
+    String flinkText =
+        OptionTypes.isList(option) && !OptionTypes.isListOfMaps(option) ? asFlinkList(raw) : raw;
     T value;
     try {
       value = Configuration.fromMap(Map.of(option.key(), flinkText)).get(option);
@@ -72,7 +75,10 @@ final class OptionParser {
   private static String expectation(ConfigOption<?> option) {
     String element = scalarExpectation(OptionTypes.valueClass(option));
     return OptionTypes.isList(option)
-        ? "a comma-separated list whose elements are each " + element
+        ? (OptionTypes.isListOfMaps(option)
+                ? "a YAML list of maps, or maps separated by ';', each "
+                : "a comma-separated list whose elements are each ")
+            + element
         : element;
   }
 
@@ -85,6 +91,9 @@ final class OptionParser {
     }
     if (type == Duration.class) {
       return "a duration such as '200 ms', '10 s' or '10 min'";
+    }
+    if (type == Map.class) {
+      return "a map such as type:dense,units:32";
     }
     if (type.isEnum()) {
       return "one of "

@@ -28,11 +28,20 @@ final class OptionTypes {
     return typeOf(option) instanceof ParameterizedType;
   }
 
-  /** The value class, or for a list option the class of its elements. */
+  /**
+   * The value class, or for a list option the class of its elements ({@code Map} for a list of
+   * maps).
+   */
   static Class<?> valueClass(ConfigOption<?> option) {
     Type type = typeOf(option);
+    Type element = type instanceof ParameterizedType list ? list.getActualTypeArguments()[0] : type;
     return (Class<?>)
-        (type instanceof ParameterizedType list ? list.getActualTypeArguments()[0] : type);
+        (element instanceof ParameterizedType generic ? generic.getRawType() : element);
+  }
+
+  /** True for options declared as {@code ConfigOption<List<Map<String, String>>>}. */
+  static boolean isListOfMaps(ConfigOption<?> option) {
+    return isList(option) && valueClass(option) == Map.class;
   }
 
   private static Type typeOf(ConfigOption<?> option) {

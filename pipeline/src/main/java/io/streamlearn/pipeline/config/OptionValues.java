@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
@@ -13,6 +14,9 @@ final class OptionValues {
   static String format(Object value) {
     if (value instanceof Duration duration) {
       return TimeUtils.formatWithHighestUnit(duration);
+    }
+    if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map) {
+      return FlinkText.listOfMaps(list);
     }
     if (value instanceof List<?> list) {
       return list.stream().map(OptionValues::format).collect(Collectors.joining(","));

@@ -58,6 +58,10 @@ final class Range<T extends Comparable<? super T>> implements Constraint {
     return new Bound<>(">", limit, comparison -> comparison > 0);
   }
 
+  static <T extends Comparable<? super T>> Bound<T> lessThan(T limit) {
+    return new Bound<>("<", limit, comparison -> comparison < 0);
+  }
+
   static <T extends Comparable<? super T>> Bound<T> atMost(T limit) {
     return new Bound<>("<=", limit, comparison -> comparison <= 0);
   }

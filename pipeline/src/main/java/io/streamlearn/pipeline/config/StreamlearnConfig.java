@@ -2,6 +2,8 @@ package io.streamlearn.pipeline.config;
 
 import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
@@ -165,7 +167,8 @@ public final class StreamlearnConfig {
   /**
    * The effective configuration as flat keys and text values, defaults included, in the form {@link
    * #fromMap} accepts: fromMap(toMap()) gives an equal configuration. Compact model keys are left
-   * out when a configuration file defines the network, as are unset options without default.
+   * out when a configuration file defines the network, model.hidden-layers when model.layers does,
+   * and unset options without default.
    */
   public Map<String, String> toMap() {
     boolean networkFromFile = values.contains(MODEL_CONFIGURATION_FILE);
@@ -176,7 +179,9 @@ public final class StreamlearnConfig {
       boolean replacedByFile =
           networkFromFile && ModelFactory.COMPACT_SPEC.contains(option)
               || networkFromInitial && InitialModels.REPLACED_KEYS.contains(option);
-      if (value != null && !replacedByFile) {
+      boolean replacedByLayers =
+          option.equals(MODEL_HIDDEN_LAYERS) && values.contains(MODEL_LAYERS);
+      if (value != null && !replacedByFile && !replacedByLayers) {
         map.put(option.key(), OptionValues.format(value));
       }
     }

@@ -7,9 +7,11 @@ import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.drift.DriftReaction;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 
 /**
  * Every Streamlearn configuration option with its type, default and description: the one list that
@@ -174,7 +176,7 @@ public final class StreamlearnOptions {
                   + " model.input.height x model.input.width cells of model.input.channels values,"
                   + " given row by row with each cell's channels together, fed as 4-D [batch,"
                   + " channels, height, width] to Conv2D or pooling first layers. SEQUENCE and"
-                  + " GRID need model.configuration-file.");
+                  + " GRID need model.layers or model.configuration-file.");
 
   public static final ConfigOption<Integer> MODEL_INPUT_TIMESTEPS =
       ConfigOptions.key("model.input.timesteps")
@@ -210,14 +212,18 @@ public final class StreamlearnOptions {
           .defaultValue(Task.CLASSIFICATION)
           .withDescription(
               "CLASSIFICATION predicts one of model.classes labels (softmax output, cross-entropy"
-                  + " loss); REGRESSION predicts one number (identity output, mean squared"
-                  + " error).");
+                  + " loss). BINARY predicts label 0 or 1 with one sigmoid output (binary"
+                  + " cross-entropy); its predictions carry the probabilities of both classes, 1-p"
+                  + " and p. REGRESSION predicts one number, the sample's target (identity output,"
+                  + " model.loss). A sample carries one label or one target, so multi-label and"
+                  + " multi-output regression need a wire format that is not there yet.");
 
   public static final ConfigOption<Integer> MODEL_CLASSES =
       ConfigOptions.key("model.classes")
           .intType()
           .defaultValue(2)
-          .withDescription("Number of classes of a CLASSIFICATION model; unused for REGRESSION.");
+          .withDescription(
+              "Number of classes of a CLASSIFICATION model; BINARY has 2 and REGRESSION none.");
 
   public static final ConfigOption<List<Integer>> MODEL_HIDDEN_LAYERS =
       ConfigOptions.key("model.hidden-layers")
@@ -241,7 +247,11 @@ public final class StreamlearnOptions {
       ConfigOptions.key("model.updater")
           .enumType(UpdaterType.class)
           .defaultValue(UpdaterType.ADAM)
-          .withDescription("Gradient updater (optimizer) that trains the network.");
+          .withDescription(
+              "Gradient updater (optimizer) that trains the network, with its parameters in"
+                  + " model.updater.*. ADAMW is Adam with decoupled weight decay"
+                  + " (model.updater.weight-decay). ADADELTA has no learning rate:"
+                  + " model.learning-rate and its schedule do not apply to it.");
 
   public static final ConfigOption<Double> MODEL_LEARNING_RATE =
       ConfigOptions.key("model.learning-rate")
@@ -262,6 +272,162 @@ public final class StreamlearnOptions {
           .withDescription(
               "Seed of the weight initialization, so that runs of one configuration start from the"
                   + " same weights.");
+
+  public static final ConfigOption<List<Map<String, String>>> MODEL_LAYERS =
+      ConfigOptions.key("model.layers")
+          .mapType()
+          .asList()
+          .noDefaultValue()
+          .withDescription(
+              "The network as a list of layers, input side first, each a map with a type and its"
+                  + " options (see docs/training.md, The layer list): dense, conv1d, conv2d,"
+                  + " subsampling, lstm, simple-rnn, global-pooling, batch-norm, dropout and"
+                  + " output. Their nIn follow from model.input. The output layer comes from"
+                  + " model.task and is added when the list does not end with one. When set,"
+                  + " model.hidden-layers must not be; model.activation is the default activation"
+                  + " of its dense layers. On the command line: --set"
+                  + " 'model.layers=type:dense,units:32;type:dropout,rate:0.2'.");
+
+  public static final ConfigOption<LossType> MODEL_LOSS =
+      ConfigOptions.key("model.loss")
+          .enumType(LossType.class)
+          .noDefaultValue()
+          .withDescription(
+              "Loss of a REGRESSION model: MSE (mean squared error, the default) or MAE (mean"
+                  + " absolute error). DL4J 1.0.0-M2.1 has no Huber loss. Classification tasks"
+                  + " take the loss their output needs and reject this key.");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_BETA1 =
+      ConfigOptions.key("model.updater.beta1")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "ADAM, ADAMW, ADAMAX, NADAM, AMSGRAD: decay of the first moment; unset: DL4J's"
+                  + " default (0.9).");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_BETA2 =
+      ConfigOptions.key("model.updater.beta2")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "ADAM, ADAMW, ADAMAX, NADAM, AMSGRAD: decay of the second moment; unset: DL4J's"
+                  + " default (0.999).");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_EPSILON =
+      ConfigOptions.key("model.updater.epsilon")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "Every updater but SGD and NESTEROVS: the small constant that keeps divisions"
+                  + " finite; unset: DL4J's default for the updater.");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_MOMENTUM =
+      ConfigOptions.key("model.updater.momentum")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription("NESTEROVS: the momentum; unset: DL4J's default (0.9).");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_RHO =
+      ConfigOptions.key("model.updater.rho")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "RMSPROP: decay of the squared-gradient average (DL4J's rmsDecay, default 0.95);"
+                  + " ADADELTA: its rho (default 0.95).");
+
+  public static final ConfigOption<Double> MODEL_UPDATER_WEIGHT_DECAY =
+      ConfigOptions.key("model.updater.weight-decay")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "ADAMW: the decoupled weight decay coefficient, applied with the learning rate"
+                  + " (DL4J's Adam with WeightDecay regularization); unset: 0.01.");
+
+  public static final ConfigOption<LearningRateSchedule> MODEL_LEARNING_RATE_SCHEDULE =
+      ConfigOptions.key("model.learning-rate.schedule")
+          .enumType(LearningRateSchedule.class)
+          .defaultValue(LearningRateSchedule.NONE)
+          .withDescription(
+              "How the learning rate changes with the key's training steps (DL4J schedules of"
+                  + " ScheduleType.ITERATION, so each key follows its own count). With lr ="
+                  + " model.learning-rate and i the step: STEP lr*decay-rate^floor(i/steps);"
+                  + " EXPONENTIAL lr*decay-rate^i; INVERSE lr/(1+decay-rate*i)^power; POLY"
+                  + " lr*(1-i/steps)^power, held after steps; SIGMOID"
+                  + " lr/(1+exp(-decay-rate*(i-steps))); CYCLIC a triangle from lr up to"
+                  + " model.learning-rate.max and back down, every steps steps; WARMUP"
+                  + " lr*(i+1)/steps for the first steps, then lr. POLY and WARMUP take at most"
+                  + " 10000 steps.");
+
+  public static final ConfigOption<Double> MODEL_LEARNING_RATE_DECAY_RATE =
+      ConfigOptions.key("model.learning-rate.decay-rate")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "The gamma of STEP, EXPONENTIAL, INVERSE and SIGMOID schedules; required by"
+                  + " those.");
+
+  public static final ConfigOption<Integer> MODEL_LEARNING_RATE_STEPS =
+      ConfigOptions.key("model.learning-rate.steps")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Training steps of a schedule: between decays (STEP), to the end (POLY), to the"
+                  + " midpoint (SIGMOID), of one cycle (CYCLIC) or of the warm-up (WARMUP);"
+                  + " required by those.");
+
+  public static final ConfigOption<Double> MODEL_LEARNING_RATE_POWER =
+      ConfigOptions.key("model.learning-rate.power")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription("The power of INVERSE and POLY schedules; required by those.");
+
+  public static final ConfigOption<Double> MODEL_LEARNING_RATE_MAX =
+      ConfigOptions.key("model.learning-rate.max")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "CYCLIC: the learning rate at the middle of the cycle; required by CYCLIC.");
+
+  public static final ConfigOption<Double> MODEL_L1 =
+      ConfigOptions.key("model.l1")
+          .doubleType()
+          .defaultValue(0.0)
+          .withDescription("L1 regularization coefficient of the weights; 0 turns it off.");
+
+  public static final ConfigOption<Double> MODEL_WEIGHT_DECAY =
+      ConfigOptions.key("model.weight-decay")
+          .doubleType()
+          .defaultValue(0.0)
+          .withDescription(
+              "Weight decay coefficient of the weights (DL4J's WeightDecay: decoupled from the"
+                  + " loss, scaled by the learning rate); 0 turns it off.");
+
+  public static final ConfigOption<Double> MODEL_DROPOUT =
+      ConfigOptions.key("model.dropout")
+          .doubleType()
+          .defaultValue(0.0)
+          .withDescription(
+              "Probability of dropping each input of the hidden and output layers while training"
+                  + " (inverted dropout; predictions use every input); 0 turns it off. A layer of"
+                  + " model.layers with its own dropout option takes that instead.");
+
+  public static final ConfigOption<GradientNormalization> MODEL_GRADIENT_NORMALIZATION =
+      ConfigOptions.key("model.gradient-normalization")
+          .enumType(GradientNormalization.class)
+          .defaultValue(GradientNormalization.None)
+          .withDescription(
+              "How each layer's gradients are normalized or clipped before the update (DL4J's"
+                  + " GradientNormalization): RenormalizeL2PerLayer, RenormalizeL2PerParamType,"
+                  + " ClipElementWiseAbsoluteValue, ClipL2PerLayer or ClipL2PerParamType, the"
+                  + " clipping ones at model.gradient-normalization.threshold.");
+
+  public static final ConfigOption<Double> MODEL_GRADIENT_NORMALIZATION_THRESHOLD =
+      ConfigOptions.key("model.gradient-normalization.threshold")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "The clipping threshold of the Clip* model.gradient-normalization modes; unset:"
+                  + " 1.0.");
 
   public static final ConfigOption<String> MODEL_CONFIGURATION_FILE =
       ConfigOptions.key("model.configuration-file")
@@ -528,6 +694,24 @@ public final class StreamlearnOptions {
           MODEL_LEARNING_RATE,
           MODEL_L2,
           MODEL_SEED,
+          MODEL_LAYERS,
+          MODEL_LOSS,
+          MODEL_UPDATER_BETA1,
+          MODEL_UPDATER_BETA2,
+          MODEL_UPDATER_EPSILON,
+          MODEL_UPDATER_MOMENTUM,
+          MODEL_UPDATER_RHO,
+          MODEL_UPDATER_WEIGHT_DECAY,
+          MODEL_LEARNING_RATE_SCHEDULE,
+          MODEL_LEARNING_RATE_DECAY_RATE,
+          MODEL_LEARNING_RATE_STEPS,
+          MODEL_LEARNING_RATE_POWER,
+          MODEL_LEARNING_RATE_MAX,
+          MODEL_L1,
+          MODEL_WEIGHT_DECAY,
+          MODEL_DROPOUT,
+          MODEL_GRADIENT_NORMALIZATION,
+          MODEL_GRADIENT_NORMALIZATION_THRESHOLD,
           MODEL_CONFIGURATION_FILE,
           MODEL_INITIAL,
           MODEL_INITIAL_FREEZE_LAYERS,
@@ -570,6 +754,7 @@ public final class StreamlearnOptions {
         && !option.equals(MODEL_INITIAL_LEARNING_RATE)
         && !option.equals(KAFKA_TOPIC_LABELS)
         && !option.equals(KAFKA_PROPERTIES_FILE)
-        && !InputShapes.DIMENSIONS.contains(option);
+        && !InputShapes.DIMENSIONS.contains(option)
+        && !TrainingControls.OPTIONAL.contains(option);
   }
 }

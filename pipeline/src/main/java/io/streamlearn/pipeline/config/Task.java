@@ -4,6 +4,11 @@ package io.streamlearn.pipeline.config;
 public enum Task {
   /** One of {@code model.classes} labels: softmax output, cross-entropy loss. */
   CLASSIFICATION,
-  /** One real number: identity output, mean squared error loss. */
+  /**
+   * Label 0 or 1: one sigmoid output, binary cross-entropy loss. Predictions carry the two class
+   * probabilities, 1 - p and p.
+   */
+  BINARY,
+  /** One real number: identity output, model.loss (mean squared error by default). */
   REGRESSION
 }

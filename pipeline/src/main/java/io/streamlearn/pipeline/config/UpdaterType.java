@@ -9,5 +9,12 @@ public enum UpdaterType {
   SGD,
   NESTEROVS,
   ADAGRAD,
-  RMSPROP
+  RMSPROP,
+  /** Adam with decoupled weight decay: DL4J's Adam plus its WeightDecay regularization. */
+  ADAMW,
+  ADAMAX,
+  NADAM,
+  AMSGRAD,
+  /** Has no learning rate: model.learning-rate and its schedule do not apply. */
+  ADADELTA
 }

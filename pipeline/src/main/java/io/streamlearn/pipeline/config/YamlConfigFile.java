@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,10 @@ final class YamlConfigFile {
       Object value = entry.getValue();
       if (value instanceof Map<?, ?> nested) {
         flatten(key + ".", nested, flat, problems);
+      } else if (value instanceof List<?> list
+          && !list.isEmpty()
+          && list.stream().allMatch(element -> element instanceof Map)) {
+        putOnce(key, listOfMaps(key, list, problems), flat, problems);
       } else if (value instanceof List<?> list) {
         putOnce(key, joinPlainValues(key, list, problems), flat, problems);
       } else if (value != null) {
@@ -100,9 +105,42 @@ final class YamlConfigFile {
     }
   }
 
+  /**
+   * A list of maps, such as model.layers, in Flink's notation for it: each map's entries as
+   * key:value separated by ',', the maps separated by ';', quoted where a value holds one of those.
+   * A list inside an entry (a kernel of [3, 5]) becomes its values separated by ','.
+   */
+  private static String listOfMaps(String key, List<?> maps, Problems problems) {
+    List<Map<String, String>> entries = new ArrayList<>();
+    for (int i = 0; i < maps.size(); i++) {
+      Map<String, String> entry = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> option : ((Map<?, ?>) maps.get(i)).entrySet()) {
+        Object value = option.getValue();
+        if (value instanceof Map) {
+          problems.add(
+              key,
+              "entry "
+                  + (i + 1)
+                  + ", "
+                  + option.getKey()
+                  + ": an option of a list entry is a plain value or a list of them, not a map");
+        } else if (value instanceof List<?> values) {
+          entry.put(String.valueOf(option.getKey()), joinPlainValues(key, values, problems));
+        } else if (value != null) {
+          entry.put(String.valueOf(option.getKey()), value.toString());
+        }
+      }
+      entries.add(entry);
+    }
+    return FlinkText.listOfMaps(entries);
+  }
+
   private static String joinPlainValues(String key, List<?> list, Problems problems) {
     if (list.stream().anyMatch(element -> element instanceof Map || element instanceof List)) {
-      problems.add(key, "a list may hold only plain values such as 32 or relu, not lists or maps");
+      problems.add(
+          key,
+          "a list may hold only plain values such as 32 or relu, or only maps (model.layers), not"
+              + " lists or a mix");
     }
     return list.stream().map(String::valueOf).collect(Collectors.joining(","));
   }

@@ -177,8 +177,8 @@ class ModelInputTest {
                     "model.input.width", "4",
                     "model.input.channels", "1")))
         .containsExactly(
-            "model.input.type: GRID needs model.configuration-file or model.initial: the compact"
-                + " model.* keys build dense networks, which take vectors");
+            "model.input.type: GRID needs model.layers or model.configuration-file or"
+                + " model.initial: model.hidden-layers builds dense networks, which take vectors");
   }
 
   @Test
