@@ -80,6 +80,12 @@ public final class StreamlearnJob {
       PipelineSinks sinks,
       PipelineSettings settings,
       TrainerFactory trainers) {
+    // Without object reuse Flink deep-copies every record (Avro's deepCopy) between chained
+    // operators: each decoded sample, each prediction and each scored batch. No operator of this
+    // topology changes a record it has emitted or received, so the copies only cost time
+    // (bench/README.md: where the job's time goes). The batches the fused trainer keeps waiting
+    // come over a keyBy edge, where Flink deserializes every record anew.
+    env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<LabeledSample> samples =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "samples")
             .uid("samples-source")
