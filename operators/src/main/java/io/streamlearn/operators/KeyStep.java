@@ -65,6 +65,7 @@ public final class KeyStep {
   private final DeadLetters deadLetters;
   private final WireCodec<LabeledSample> sampleCodec;
   private final LabelJoin labelJoin;
+  private final FeatureScaler scaler;
 
   /** A scored batch of the current key, and the samples it will train on. */
   public record Scored(KeyModelState state, List<LabeledSample> training) {}
@@ -96,6 +97,7 @@ public final class KeyStep {
     this.sampleCodec = WireCodec.labeledSamples();
     this.labelJoin =
         new LabelJoin(context, settings.shape(), settings.delayedLabels(), deadLetters);
+    this.scaler = new FeatureScaler(settings.scaling(), settings.shape().features());
   }
 
   /** The key's model state: its name and type are part of the savepoint format. */
@@ -121,8 +123,11 @@ public final class KeyStep {
     }
     model.load(state);
 
-    List<LabeledSample> batch =
+    List<LabeledSample> raw =
         labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
+    // Scaled once, here: what is predicted, trained (by either trainer) and kept waiting for a
+    // delayed label is the same scaled sample.
+    List<LabeledSample> batch = scaler.scaled(state, raw);
     float[][] outputs = model.predict(batch);
     long version = state.getVersion();
     List<LabeledSample> training = new ArrayList<>(batch.size());
@@ -141,6 +146,7 @@ public final class KeyStep {
         labelJoin.awaitLabel(sample, scores, version, ctx.timers(), now);
       }
     }
+    scaler.learn(state, raw.stream().filter(settings.shape()::isLabeled).toList());
     if (!scored.isEmpty()) {
       ctx.output(TrainerOutputs.SCORED, scored);
       drift.observe(Arrays.copyOf(errors, scored.size()));
@@ -370,6 +376,7 @@ public final class KeyStep {
             .setMetrics(
                 PrequentialMetrics.summary(state.getMetrics(), settings.shape().isClassification()))
             .setConfigDigest(model.configDigest())
+            .setScaler(scaler.published(state))
             .build());
     state.setPublishedVersion(state.getVersion());
     state.setPublishedAtMillis(now);

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param stepsPerBatch gradient steps each training batch gets
  * @param initialModel where every new key's model starts: a DL4J ModelSerializer zip of the network
  *     {@code modelConfigurationJson} describes, or null for the configuration's seeded weights
+ * @param scaling how each key's model sees the features ({@link FeatureScaler})
  */
 public record TrainerSettings(
     String modelConfigurationJson,
@@ -28,8 +29,33 @@ public record TrainerSettings(
     DriftSettings drift,
     DelayedLabels delayedLabels,
     int stepsPerBatch,
-    byte[] initialModel)
+    byte[] initialModel,
+    FeatureScaling scaling)
     implements Serializable {
+
+  /** Settings whose models take the raw features. */
+  public TrainerSettings(
+      String modelConfigurationJson,
+      ModelShape shape,
+      int checkpointEverySteps,
+      Duration checkpointInterval,
+      int metricsWindow,
+      DriftSettings drift,
+      DelayedLabels delayedLabels,
+      int stepsPerBatch,
+      byte[] initialModel) {
+    this(
+        modelConfigurationJson,
+        shape,
+        checkpointEverySteps,
+        checkpointInterval,
+        metricsWindow,
+        drift,
+        delayedLabels,
+        stepsPerBatch,
+        initialModel,
+        FeatureScaling.NONE);
+  }
 
   /** Settings whose keys start from the configuration's seeded weights. */
   public TrainerSettings(
@@ -87,6 +113,10 @@ public record TrainerSettings(
     }
     if (drift == null) {
       throw new IllegalArgumentException("drift settings must be set; DetectorType.NONE for none");
+    }
+    if (scaling == null) {
+      throw new IllegalArgumentException(
+          "feature scaling must be set; FeatureScaling.NONE for none");
     }
     if (stepsPerBatch < 1) {
       throw new IllegalArgumentException(

@@ -1,8 +1,10 @@
 package io.streamlearn.operators;
 
 import static io.streamlearn.operators.Samples.keyedState;
+import static io.streamlearn.operators.Samples.labelOf;
 import static io.streamlearn.operators.Samples.sample;
 import static io.streamlearn.operators.Samples.separable;
+import static io.streamlearn.operators.Samples.unlabeled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.operators.drift.DetectorType;
@@ -15,7 +17,6 @@ import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -351,18 +352,5 @@ class DelayedLabelsTest {
   private List<Prediction> lastPredictions(int count) {
     List<Prediction> all = harness.extractOutputValues();
     return all.subList(all.size() - count, all.size());
-  }
-
-  private static List<LabeledSample> unlabeled(List<LabeledSample> samples) {
-    return samples.stream().map(s -> LabeledSample.newBuilder(s).setLabel(null).build()).toList();
-  }
-
-  private static SampleLabel labelOf(LabeledSample sample) {
-    return SampleLabel.newBuilder()
-        .setSampleId(sample.getId())
-        .setKey(sample.getKey())
-        .setLabel(sample.getLabel())
-        .setLabelTime(Instant.ofEpochMilli(5_000))
-        .build();
   }
 }

@@ -1,6 +1,7 @@
 package io.streamlearn.operators;
 
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.SampleLabel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,21 @@ public final class Samples {
         .setFeatures(toList(features))
         .setLabel(label)
         .setEventTime(Instant.ofEpochMilli(1_000L + n))
+        .build();
+  }
+
+  /** The samples as sent without their labels. */
+  static List<LabeledSample> unlabeled(List<LabeledSample> samples) {
+    return samples.stream().map(s -> LabeledSample.newBuilder(s).setLabel(null).build()).toList();
+  }
+
+  /** The delayed label of a sample that was sent without it. */
+  static SampleLabel labelOf(LabeledSample sample) {
+    return SampleLabel.newBuilder()
+        .setSampleId(sample.getId())
+        .setKey(sample.getKey())
+        .setLabel(sample.getLabel())
+        .setLabelTime(Instant.ofEpochMilli(5_000))
         .build();
   }
 

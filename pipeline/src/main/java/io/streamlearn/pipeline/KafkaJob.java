@@ -29,6 +29,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOS
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_REACTION;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SCALING;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.TRAINER_FUSE_KEYS;
@@ -203,7 +204,8 @@ public final class KafkaJob {
                 config.get(BATCH_SIZE),
                 config.get(BATCH_MAX_DELAY)),
             config.get(MODEL_STEPS_PER_BATCH),
-            config.initialModel()),
+            config.initialModel(),
+            config.get(MODEL_SCALING)),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),

@@ -70,7 +70,9 @@ public final class WireCodec<T> {
 
   public static WireCodec<ModelCheckpoint> modelCheckpoints() {
     // Version 1 knew one model format: its messages resolve to the current enum unchanged.
-    return new WireCodec<>(ModelCheckpoint.class, List.of("history/ModelCheckpoint-v1.avsc"));
+    return new WireCodec<>(
+        ModelCheckpoint.class,
+        List.of("history/ModelCheckpoint-v1.avsc", "history/ModelCheckpoint-v2.avsc"));
   }
 
   public static WireCodec<DeadLetter> deadLetters() {

@@ -25,6 +25,8 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WireCodecTest {
 
@@ -154,20 +156,22 @@ class WireCodecTest {
     assertThat(decoded.getTarget()).isNull();
   }
 
-  @Test
-  void readsCheckpointsWrittenWithTheVersionOneSchema() throws Exception {
-    Schema v1;
-    try (InputStream in = WireCodec.class.getResourceAsStream("history/ModelCheckpoint-v1.avsc")) {
-      v1 = new Schema.Parser().parse(in);
+  @ParameterizedTest
+  @ValueSource(strings = {"history/ModelCheckpoint-v1.avsc", "history/ModelCheckpoint-v2.avsc"})
+  void readsCheckpointsWrittenWithAnOlderSchema(String olderSchema) throws Exception {
+    Schema older;
+    try (InputStream in = WireCodec.class.getResourceAsStream(olderSchema)) {
+      older = new Schema.Parser().parse(in);
     }
-    GenericRecord old = checkpoint(v1, "DL4J_MODEL_SERIALIZER_ZIP");
+    GenericRecord old = checkpoint(older, "DL4J_MODEL_SERIALIZER_ZIP");
     byte[] bytes =
-        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
 
     ModelCheckpoint decoded = WireCodec.modelCheckpoints().decode(bytes);
 
     assertThat(decoded.getModelFormat()).isEqualTo(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP);
     assertThat(decoded.getVersion()).isEqualTo(7);
+    assertThat(decoded.getScaler()).as("raw features before version 3").isNull();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.config;
 
 import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.DriftSettings;
+import io.streamlearn.operators.FeatureScaling;
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.drift.DriftReaction;
@@ -500,6 +501,18 @@ public final class StreamlearnOptions {
                   + " from each sample at that many times the training cost; the model version"
                   + " still grows by 1 per batch, the checkpoint's steps by this many.");
 
+  public static final ConfigOption<FeatureScaling> MODEL_SCALING =
+      ConfigOptions.key("model.scaling")
+          .enumType(FeatureScaling.class)
+          .defaultValue(FeatureScaling.NONE)
+          .withDescription(
+              "NONE feeds each key's model the raw features. STANDARD feeds it each feature minus"
+                  + " its running mean, divided by its running population standard deviation (1"
+                  + " while the feature has not varied), both kept per key over the key's labeled"
+                  + " samples: a batch is scaled with the statistics from before it, then its"
+                  + " labeled samples update them. Published checkpoints then carry the scaler"
+                  + " (docs/wire-format.md).");
+
   public static final ConfigOption<TrainerMode> TRAINER_MODE =
       ConfigOptions.key("trainer.mode")
           .enumType(TrainerMode.class)
@@ -718,6 +731,7 @@ public final class StreamlearnOptions {
           MODEL_INITIAL_REPLACE_OUTPUT,
           MODEL_INITIAL_LEARNING_RATE,
           MODEL_STEPS_PER_BATCH,
+          MODEL_SCALING,
           TRAINER_MODE,
           TRAINER_FUSE_KEYS,
           MODEL_CHECKPOINT_EVERY_STEPS,

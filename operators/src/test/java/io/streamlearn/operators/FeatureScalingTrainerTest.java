@@ -1,0 +1,204 @@
+package io.streamlearn.operators;
+
+import static io.streamlearn.operators.Samples.keyedState;
+import static io.streamlearn.operators.Samples.labelOf;
+import static io.streamlearn.operators.Samples.separable;
+import static io.streamlearn.operators.Samples.unlabeled;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
+import io.streamlearn.schemas.StandardScaling;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * model.scaling standard: both trainers serve and train on features scaled with the key's running
+ * statistics, and a published checkpoint's scaler and model reproduce the served scores in plain
+ * DL4J.
+ */
+class FeatureScalingTrainerTest {
+
+  private static final String MODEL = TestModels.classifier(new Adam(0.05)).toJson();
+  private static final ModelShape SHAPE = ModelShape.classification(2, 2);
+
+  @RegisterExtension final TrainerHarnesses trainers = new TrainerHarnesses();
+
+  @Test
+  void keepsWelfordStatisticsOfTheLabeledSamples() throws Exception {
+    var harness = trainers.open(settings(MODEL, 100, 64));
+    List<LabeledSample> stream = offset(separable("a", 48, 1));
+
+    harness.processElement1(stream.subList(0, 32), 0);
+    harness.processElement1(unlabeled(stream.subList(32, 48)), 0);
+
+    var statistics = keyedState(harness, "a", KeyStep.modelDescriptor()).value().getScaler();
+    assertThat(statistics.getCount()).isEqualTo(32);
+    for (int feature = 0; feature < 2; feature++) {
+      double sum = 0;
+      double squares = 0;
+      for (LabeledSample sample : stream.subList(0, 32)) {
+        sum += sample.getFeatures().get(feature);
+      }
+      double mean = sum / 32;
+      for (LabeledSample sample : stream.subList(0, 32)) {
+        squares += Math.pow(sample.getFeatures().get(feature) - mean, 2);
+      }
+      assertThat(statistics.getMean().get(feature)).isCloseTo(mean, within(1e-9));
+      assertThat(statistics.getM2().get(feature)).isCloseTo(squares, within(1e-9));
+    }
+  }
+
+  @Test
+  void thePerKeyTrainersCheckpointReproducesItsServedScoresInPlainDl4j() throws Exception {
+    var harness = trainers.open(settings(MODEL, 1, 64));
+    List<LabeledSample> stream = offset(separable("a", 7 * 16, 2));
+
+    for (int batch = 0; batch < 6; batch++) {
+      harness.processElement1(stream.subList(batch * 16, batch * 16 + 16), 0);
+    }
+    harness.processElement1(stream.subList(96, 112), 0);
+
+    assertReproduced(harness, "a", 6, stream.subList(96, 112));
+  }
+
+  @Test
+  void theFusedTrainersCheckpointReproducesItsServedScoresInPlainDl4j() throws Exception {
+    var harness = trainers.openFused(settings(MODEL, 1, 64), 2, Duration.ZERO);
+    List<LabeledSample> a = offset(separable("a", 7 * 16, 3));
+    List<LabeledSample> b = offset(separable("b", 7 * 16, 4));
+
+    // One batch of each key per fused step: a checkpoint's scaler is what the key's next batch is
+    // scaled with.
+    for (int batch = 0; batch < 7; batch++) {
+      harness.processElement1(a.subList(batch * 16, batch * 16 + 16), 0);
+      harness.processElement1(b.subList(batch * 16, batch * 16 + 16), 0);
+    }
+
+    assertReproduced(harness, "a", 6, a.subList(96, 112));
+    assertReproduced(harness, "b", 6, b.subList(96, 112));
+  }
+
+  @Test
+  void aDelayedLabelTrainsOnTheFeaturesScaledAsTheyWereServed() throws Exception {
+    String sgd = TestModels.classifier(new Sgd(0.5)).toJson();
+    var harness = trainers.open(settings(sgd, 100, 8));
+    List<LabeledSample> stream = offset(separable("a", 64, 5));
+    List<LabeledSample> served = stream.subList(16, 24);
+
+    harness.processElement1(stream.subList(0, 16), 0);
+    KeyModelState afterFirst = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
+    StandardScaling asServed = new FeatureScaler(FeatureScaling.STANDARD, 2).published(afterFirst);
+    harness.processElement1(unlabeled(served), 0);
+    // More labeled samples move the statistics before the delayed labels come.
+    harness.processElement1(stream.subList(24, 64), 0);
+    KeyModelState beforeJoin = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
+    assertThat(new FeatureScaler(FeatureScaling.STANDARD, 2).published(beforeJoin).getMean())
+        .isNotEqualTo(asServed.getMean());
+    // The heap backend hands out the live state object: copy what the join will change.
+    long versionBeforeJoin = beforeJoin.getVersion();
+    INDArray parameters = ArrayBytes.decode(beforeJoin.getParameters()).dup();
+    for (LabeledSample sample : served) {
+      harness.processElement2(labelOf(sample), 0);
+    }
+
+    KeyModelState afterJoin = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
+    assertThat(afterJoin.getVersion()).isEqualTo(versionBeforeJoin + 1);
+    MultiLayerNetwork plain = new MultiLayerNetwork(TestModels.classifier(new Sgd(0.5)));
+    plain.init();
+    plain.setParams(parameters);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, served.size(), 2);
+    for (int row = 0; row < served.size(); row++) {
+      labels.putScalar(row, served.get(row).getLabel(), 1.0);
+    }
+    plain.fit(Nd4j.create(scaledRows(served, asServed)), labels);
+    float[] expected = plain.params().toFloatVector();
+    float[] actual = ArrayBytes.decode(afterJoin.getParameters()).toFloatVector();
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).isCloseTo(expected[i], within(1e-6f));
+    }
+  }
+
+  /**
+   * The key's checkpoint of {@code version}, with its scaler applied as docs/wire-format.md says,
+   * gives the scores served for {@code next} within 1e-6.
+   */
+  private static void assertReproduced(
+      TrainerHarness harness, String key, long version, List<LabeledSample> next) throws Exception {
+    ModelCheckpoint checkpoint =
+        harness.checkpoints().stream()
+            .filter(c -> c.getKey().equals(key) && c.getVersion() == version)
+            .findFirst()
+            .orElseThrow();
+    assertThat(checkpoint.getScaler()).isNotNull();
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new ByteArrayInputStream(checkpoint.getModel().array()), true);
+    INDArray outputs = restored.output(Nd4j.create(scaledRows(next, checkpoint.getScaler())));
+    List<Prediction> served =
+        harness.extractOutputValues().stream().filter(p -> p.getKey().equals(key)).toList();
+    served = served.subList(served.size() - next.size(), served.size());
+    for (int row = 0; row < next.size(); row++) {
+      assertThat(served.get(row).getSampleId()).isEqualTo(next.get(row).getId());
+      assertThat(served.get(row).getModelVersion()).isEqualTo(version);
+      float[] expected = outputs.getRow(row).toFloatVector();
+      for (int output = 0; output < expected.length; output++) {
+        assertThat((double) served.get(row).getScores().get(output))
+            .isCloseTo(expected[output], within(1e-6));
+      }
+    }
+  }
+
+  /** The documented scaling: (x - mean) / std in double, rounded to float. */
+  private static float[][] scaledRows(List<LabeledSample> samples, StandardScaling scaling) {
+    float[][] rows = new float[samples.size()][];
+    for (int row = 0; row < samples.size(); row++) {
+      List<Float> features = samples.get(row).getFeatures();
+      rows[row] = new float[features.size()];
+      for (int i = 0; i < features.size(); i++) {
+        rows[row][i] =
+            (float) ((features.get(i) - scaling.getMean().get(i)) / scaling.getStd().get(i));
+      }
+    }
+    return rows;
+  }
+
+  /** Features far from zero mean and unit deviation, where scaling changes what the model sees. */
+  private static List<LabeledSample> offset(List<LabeledSample> samples) {
+    List<LabeledSample> moved = new ArrayList<>(samples.size());
+    for (LabeledSample sample : samples) {
+      List<Float> features = sample.getFeatures().stream().map(x -> 40f + 8f * x).toList();
+      moved.add(LabeledSample.newBuilder(sample).setFeatures(features).build());
+    }
+    return moved;
+  }
+
+  private static TrainerSettings settings(String model, int everySteps, int joinedBatch) {
+    return new TrainerSettings(
+        model,
+        SHAPE,
+        everySteps,
+        Duration.ofHours(1),
+        200,
+        DriftSettings.alertOnly(DetectorType.ADWIN),
+        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, joinedBatch, Duration.ZERO),
+        1,
+        null,
+        FeatureScaling.STANDARD);
+  }
+}
