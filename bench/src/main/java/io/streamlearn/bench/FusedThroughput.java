@@ -96,7 +96,7 @@ public final class FusedThroughput {
   }
 
   /** Batches of a fixed concept, as flat row-major float arrays. */
-  private static final class BatchPool {
+  static final class BatchPool {
     final float[][] features = new float[BATCH_POOL][BATCH * FEATURES];
     final float[][] labels = new float[BATCH_POOL][BATCH * CLASSES];
 
@@ -185,7 +185,7 @@ public final class FusedThroughput {
     }
   }
 
-  private static final class FusedPath {
+  static final class FusedPath {
     private final FusedNetwork fused;
     private final KeyStates states;
     private final int fuseKeys;

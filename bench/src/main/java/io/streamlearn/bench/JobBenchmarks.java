@@ -15,8 +15,8 @@ import java.util.Map;
  * <p>Usage: {@code JobBenchmarks [--scale F] [--only NAME,...] [--set key=value]...
  * [results.json]}. {@code --scale} multiplies sample counts and durations (0.1 checks that
  * everything works in a fraction of the time; the figures need 1). {@code --only} runs some of
- * them: one-key, state, latency, recovery. {@code --set} adds a job option to every job, for
- * example {@code --set trainer.mode=fused}.
+ * them: one-key, fused-job, state, latency, recovery. {@code --set} adds a job option to every job,
+ * for example {@code --set trainer.mode=fused}.
  */
 public final class JobBenchmarks {
 
@@ -24,6 +24,7 @@ public final class JobBenchmarks {
 
   static {
     ALL.put("one-key", new OneKeyThroughput());
+    ALL.put("fused-job", new FusedJobThroughput());
     ALL.put("state", new StateBytesPerKey());
     ALL.put("latency", new LatencyAndFreshness());
     ALL.put("recovery", new Recovery());
