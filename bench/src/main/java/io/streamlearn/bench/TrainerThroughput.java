@@ -97,14 +97,15 @@ public final class TrainerThroughput {
   private static double operatorBatchesPerSecond(String model, List<List<LabeledSample>> batches)
       throws Exception {
     TrainerSettings settings =
-        new TrainerSettings(
-            model,
-            ModelShape.classification(FEATURES, 2),
-            100,
-            Duration.ofHours(1),
-            1000,
-            // The job's default: each key's detector runs in the trainer.
-            DriftSettings.alertOnly(DetectorType.ADWIN));
+        new TrainerSettings.Builder(
+                model,
+                ModelShape.classification(FEATURES, 2),
+                100,
+                Duration.ofHours(1),
+                1000,
+                // The job's default: each key's detector runs in the trainer.
+                DriftSettings.alertOnly(DetectorType.ADWIN))
+            .build();
     try (KeyedTwoInputStreamOperatorTestHarness<String, List<LabeledSample>, SampleLabel, ?>
         harness =
             new KeyedTwoInputStreamOperatorTestHarness<>(

@@ -118,7 +118,17 @@ abstract class Dl4jKeyModel implements KeyModel {
 
   @Override
   public void load(KeyModelState state) {
-    model().setParams(ArrayBytes.decode(state.getParameters()));
+    INDArray parameters = ArrayBytes.decode(state.getParameters());
+    if (parameters.length() != model().numParams()) {
+      throw new KeyStateMismatchException(
+          "the state holds "
+              + parameters.length()
+              + " parameters, the network of configuration "
+              + configDigest
+              + " has "
+              + model().numParams());
+    }
+    model().setParams(parameters);
     if (state.getUpdaterState().hasRemaining()) {
       setUpdaterState(ArrayBytes.decode(state.getUpdaterState()));
     }

@@ -94,6 +94,10 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     if (fuseKeys < 1) {
       throw new IllegalArgumentException("fuse-keys must be at least 1, got " + fuseKeys);
     }
+    String overridden = notFusableReason(settings.defaultModel(), settings.overrides());
+    if (overridden != null) {
+      throw new IllegalArgumentException(overridden);
+    }
     this.settings = settings;
     this.fuseKeys = fuseKeys;
     this.maxDelayMillis = maxDelay.toMillis();
@@ -111,6 +115,27 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       return "only vector inputs are fused, not " + input.kind();
     }
     return FusedNetwork.notFusableReason(MultiLayerConfiguration.fromJson(configurationJson));
+  }
+
+  /**
+   * Why this trainer cannot train the overrides' models next to the default one, or null when it
+   * can: it steps one network, so an override may change where its keys start (its initial model),
+   * but not the network or the steps per batch.
+   */
+  public static String notFusableReason(ModelSpec defaultModel, List<ModelOverride> overrides) {
+    for (int i = 0; i < overrides.size(); i++) {
+      ModelSpec model = overrides.get(i).model();
+      if (!model.configurationJson().equals(defaultModel.configurationJson())
+          || model.stepsPerBatch() != defaultModel.stepsPerBatch()) {
+        return "override "
+            + i
+            + " ('"
+            + overrides.get(i).pattern()
+            + "') gives its keys another network or steps per batch than the default, and the"
+            + " fused trainer steps one network";
+      }
+    }
+    return null;
   }
 
   @Override

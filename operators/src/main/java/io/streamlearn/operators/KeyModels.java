@@ -29,11 +29,19 @@ public final class KeyModels {
         : new MultiLayerKeyModel(configurationJson, shape, stepsPerBatch);
   }
 
-  /** The model the trainer settings configure, starting from their initial model if any. */
-  public static KeyModel create(TrainerSettings settings) {
-    return settings.initialModel() == null
-        ? create(settings.modelConfigurationJson(), settings.shape(), settings.stepsPerBatch())
-        : fromSerialized(settings.initialModel(), settings.shape(), settings.stepsPerBatch());
+  /**
+   * The models the trainer settings configure, the default one and the overrides', each starting
+   * from its initial model if any. Call it on the task thread.
+   */
+  public static KeyModelChoice create(TrainerSettings settings) {
+    return new KeyModelChoice(settings, spec -> create(spec, settings.shape()));
+  }
+
+  /** The model of a spec for samples of {@code shape}, starting from its initial model if any. */
+  public static KeyModel create(ModelSpec spec, ModelShape shape) {
+    return spec.initialModel() == null
+        ? create(spec.configurationJson(), shape, spec.stepsPerBatch())
+        : fromSerialized(spec.initialModel(), shape, spec.stepsPerBatch());
   }
 
   /**

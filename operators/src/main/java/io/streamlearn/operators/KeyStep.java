@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * operators that run it hold no ND4J types.
  *
  * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
- * the {@link KeyModel} is loaded with them per batch. A step that makes the loss or a parameter NaN
- * or infinite is rolled back: the key keeps its previous model and the batch's labeled samples go
- * to the {@link DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's model is published
- * to {@link TrainerOutputs#CHECKPOINTS} every {@code checkpointEverySteps} steps, at least every
- * {@code checkpointInterval} while it changes, and once more when the input ends.
+ * the key's {@link KeyModel}, which {@link KeyModelChoice} selects by the key at each call, is
+ * loaded with them per batch. A step that makes the loss or a parameter NaN or infinite is rolled
+ * back: the key keeps its previous model and the batch's labeled samples go to the {@link
+ * DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's model is published to {@link
+ * TrainerOutputs#CHECKPOINTS} every {@code checkpointEverySteps} steps, at least every {@code
+ * checkpointInterval} while it changes, and once more when the input ends.
  *
  * <p>Each key's prequential errors feed its drift detector ({@link KeyDriftMonitor}); a detection
  * is answered after the batch is scored and before it trains the model, and published to {@link
@@ -57,7 +58,7 @@ public final class KeyStep {
   private static final long END_OF_INPUT = Long.MAX_VALUE;
 
   private final TrainerSettings settings;
-  private final KeyModel model;
+  private final KeyModelChoice model;
   private final PrequentialMetrics metrics;
   private final KeyDriftMonitor drift;
   private final ValueState<KeyModelState> modelState;
@@ -83,7 +84,7 @@ public final class KeyStep {
    * Creates the step's state, metrics and drift detection in the operator's runtime context; call
    * it in the operator's {@code open}.
    */
-  public KeyStep(RuntimeContext context, TrainerSettings settings, KeyModel model) {
+  public KeyStep(RuntimeContext context, TrainerSettings settings, KeyModelChoice model) {
     this.settings = settings;
     this.model = model;
     this.metrics = new PrequentialMetrics(settings.metricsWindow());
@@ -116,6 +117,7 @@ public final class KeyStep {
    * and answers a drift they revealed. The model stays loaded; the key's state is not written yet.
    */
   public Scored score(List<LabeledSample> arrived, KeyContext ctx) throws Exception {
+    model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
     KeyModelState state = modelState.value();
     if (state == null) {
@@ -189,6 +191,7 @@ public final class KeyStep {
 
   /** Joins a label that came after its sample; trains when enough joined samples wait. */
   public void onLabel(SampleLabel label, KeyContext ctx) throws Exception {
+    model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
     LabelJoin.Joined joined =
         labelJoin.onLabel(label, ctx.timers(), now, letter -> ctx.output(DeadLetters.TAG, letter));
@@ -215,6 +218,7 @@ public final class KeyStep {
    * publishes a changed model when its interval passed or the input ended.
    */
   public void onTimer(long timestamp, boolean endOfInput, KeyContext ctx) throws Exception {
+    model.select(ctx.key());
     if (endOfInput) {
       KeyModelState state = modelState.value();
       if (state != null && labelJoin.trainableCount() > 0) {
@@ -250,6 +254,7 @@ public final class KeyStep {
   public void stepped(
       KeyModelState state, List<LabeledSample> samples, boolean finite, KeyContext ctx, long now)
       throws IOException {
+    model.select(ctx.key());
     if (finite) {
       model.store(state);
     }
@@ -269,6 +274,7 @@ public final class KeyStep {
       KeyContext ctx,
       long now)
       throws IOException {
+    model.select(ctx.key());
     if (step.finite()) {
       state.setParameters(step.parameters());
       state.setUpdaterState(step.updaterState());

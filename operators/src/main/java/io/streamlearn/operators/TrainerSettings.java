@@ -2,12 +2,14 @@ package io.streamlearn.operators;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * How the trainer trains and publishes.
+ * How the trainer trains and publishes; a {@link Builder} gives defaults for what most settings
+ * leave as they are.
  *
- * @param modelConfigurationJson the network, as DL4J's {@code MultiLayerConfiguration.toJson()} or
- *     {@code ComputationGraphConfiguration.toJson()}
+ * @param modelConfigurationJson the default network, as DL4J's {@code
+ *     MultiLayerConfiguration.toJson()} or {@code ComputationGraphConfiguration.toJson()}
  * @param shape input width and layout, and the outputs the network must have
  * @param checkpointEverySteps publish a key's model after this many steps since the last one (0:
  *     never by count)
@@ -15,10 +17,13 @@ import java.time.Duration;
  * @param metricsWindow number of recent predictions the published metrics summarise
  * @param drift the per-key drift detector and what a detection does
  * @param delayedLabels how labels that arrive after their samples are joined and trained
- * @param stepsPerBatch gradient steps each training batch gets
- * @param initialModel where every new key's model starts: a DL4J ModelSerializer zip of the network
- *     {@code modelConfigurationJson} describes, or null for the configuration's seeded weights
+ * @param stepsPerBatch gradient steps each training batch of the default model gets
+ * @param initialModel where every new key of the default model starts: a DL4J ModelSerializer zip
+ *     of the network {@code modelConfigurationJson} describes, or null for the configuration's
+ *     seeded weights
  * @param scaling how each key's model sees the features ({@link FeatureScaler})
+ * @param overrides keys whose model is not the default one: the first whose pattern matches the
+ *     whole key gives its model ({@link KeyModelChoice})
  */
 public record TrainerSettings(
     String modelConfigurationJson,
@@ -30,76 +35,9 @@ public record TrainerSettings(
     DelayedLabels delayedLabels,
     int stepsPerBatch,
     byte[] initialModel,
-    FeatureScaling scaling)
+    FeatureScaling scaling,
+    List<ModelOverride> overrides)
     implements Serializable {
-
-  /** Settings whose models take the raw features. */
-  public TrainerSettings(
-      String modelConfigurationJson,
-      ModelShape shape,
-      int checkpointEverySteps,
-      Duration checkpointInterval,
-      int metricsWindow,
-      DriftSettings drift,
-      DelayedLabels delayedLabels,
-      int stepsPerBatch,
-      byte[] initialModel) {
-    this(
-        modelConfigurationJson,
-        shape,
-        checkpointEverySteps,
-        checkpointInterval,
-        metricsWindow,
-        drift,
-        delayedLabels,
-        stepsPerBatch,
-        initialModel,
-        FeatureScaling.NONE);
-  }
-
-  /** Settings whose keys start from the configuration's seeded weights. */
-  public TrainerSettings(
-      String modelConfigurationJson,
-      ModelShape shape,
-      int checkpointEverySteps,
-      Duration checkpointInterval,
-      int metricsWindow,
-      DriftSettings drift,
-      DelayedLabels delayedLabels,
-      int stepsPerBatch) {
-    this(
-        modelConfigurationJson,
-        shape,
-        checkpointEverySteps,
-        checkpointInterval,
-        metricsWindow,
-        drift,
-        delayedLabels,
-        stepsPerBatch,
-        null);
-  }
-
-  /**
-   * Settings with the default label time-to-live, joined samples training in batches of 64, and one
-   * gradient step per batch.
-   */
-  public TrainerSettings(
-      String modelConfigurationJson,
-      ModelShape shape,
-      int checkpointEverySteps,
-      Duration checkpointInterval,
-      int metricsWindow,
-      DriftSettings drift) {
-    this(
-        modelConfigurationJson,
-        shape,
-        checkpointEverySteps,
-        checkpointInterval,
-        metricsWindow,
-        drift,
-        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO),
-        1);
-  }
 
   public TrainerSettings {
     if (checkpointEverySteps < 0 || checkpointInterval.isNegative()) {
@@ -122,5 +60,90 @@ public record TrainerSettings(
       throw new IllegalArgumentException(
           "steps per batch must be at least 1, got " + stepsPerBatch);
     }
+    // A copy the settings own, serializable whatever list the caller gave.
+    overrides = List.copyOf(overrides);
+  }
+
+  /**
+   * Settings of the given model and publication, and else the defaults: one model for every key,
+   * starting from the configuration's seeded weights on the raw features, one gradient step per
+   * batch, and the default label time-to-live with joined samples training in batches of 64.
+   */
+  public static final class Builder {
+    private final String modelConfigurationJson;
+    private final ModelShape shape;
+    private final int checkpointEverySteps;
+    private final Duration checkpointInterval;
+    private final int metricsWindow;
+    private final DriftSettings drift;
+    private DelayedLabels delayedLabels =
+        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO);
+    private int stepsPerBatch = 1;
+    private byte[] initialModel;
+    private FeatureScaling scaling = FeatureScaling.NONE;
+    private List<ModelOverride> overrides = List.of();
+
+    public Builder(
+        String modelConfigurationJson,
+        ModelShape shape,
+        int checkpointEverySteps,
+        Duration checkpointInterval,
+        int metricsWindow,
+        DriftSettings drift) {
+      this.modelConfigurationJson = modelConfigurationJson;
+      this.shape = shape;
+      this.checkpointEverySteps = checkpointEverySteps;
+      this.checkpointInterval = checkpointInterval;
+      this.metricsWindow = metricsWindow;
+      this.drift = drift;
+    }
+
+    public Builder delayedLabels(DelayedLabels delayedLabels) {
+      this.delayedLabels = delayedLabels;
+      return this;
+    }
+
+    /** Gradient steps each batch of the default model gets. */
+    public Builder stepsPerBatch(int stepsPerBatch) {
+      this.stepsPerBatch = stepsPerBatch;
+      return this;
+    }
+
+    /** Where new keys of the default model start; null for the seeded weights. */
+    public Builder initialModel(byte[] initialModel) {
+      this.initialModel = initialModel;
+      return this;
+    }
+
+    public Builder scaling(FeatureScaling scaling) {
+      this.scaling = scaling;
+      return this;
+    }
+
+    /** Keys matching an override's pattern train its model; the first match wins. */
+    public Builder overrides(List<ModelOverride> overrides) {
+      this.overrides = overrides;
+      return this;
+    }
+
+    public TrainerSettings build() {
+      return new TrainerSettings(
+          modelConfigurationJson,
+          shape,
+          checkpointEverySteps,
+          checkpointInterval,
+          metricsWindow,
+          drift,
+          delayedLabels,
+          stepsPerBatch,
+          initialModel,
+          scaling,
+          overrides);
+    }
+  }
+
+  /** The model of keys that no override matches. */
+  public ModelSpec defaultModel() {
+    return new ModelSpec(modelConfigurationJson, stepsPerBatch, initialModel);
   }
 }

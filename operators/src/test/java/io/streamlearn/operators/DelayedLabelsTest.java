@@ -297,15 +297,16 @@ class DelayedLabelsTest {
     harness =
         new TrainerHarness(
             new OnlineTrainer(
-                new TrainerSettings(
-                    TestModels.classifier(new Adam(0.05)).toJson(),
-                    ModelShape.classification(2, 2),
-                    100,
-                    checkpointInterval,
-                    200,
-                    DriftSettings.alertOnly(DetectorType.ADWIN),
-                    new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay),
-                    1)));
+                new TrainerSettings.Builder(
+                        TestModels.classifier(new Adam(0.05)).toJson(),
+                        ModelShape.classification(2, 2),
+                        100,
+                        checkpointInterval,
+                        200,
+                        DriftSettings.alertOnly(DetectorType.ADWIN))
+                    .delayedLabels(
+                        new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay))
+                    .build()));
     harness.open();
   }
 

@@ -189,16 +189,16 @@ class FeatureScalingTrainerTest {
   }
 
   private static TrainerSettings settings(String model, int everySteps, int joinedBatch) {
-    return new TrainerSettings(
-        model,
-        SHAPE,
-        everySteps,
-        Duration.ofHours(1),
-        200,
-        DriftSettings.alertOnly(DetectorType.ADWIN),
-        new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, joinedBatch, Duration.ZERO),
-        1,
-        null,
-        FeatureScaling.STANDARD);
+    return new TrainerSettings.Builder(
+            model,
+            SHAPE,
+            everySteps,
+            Duration.ofHours(1),
+            200,
+            DriftSettings.alertOnly(DetectorType.ADWIN))
+        .delayedLabels(
+            new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, joinedBatch, Duration.ZERO))
+        .scaling(FeatureScaling.STANDARD)
+        .build();
   }
 }

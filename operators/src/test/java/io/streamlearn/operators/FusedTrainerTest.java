@@ -98,14 +98,15 @@ class FusedTrainerTest {
     // Key a's labels flip after 1,600 samples: its detector fires and boosts its next two steps
     // fourfold, in fused steps it shares with key b, which must train at the configured rate.
     TrainerSettings settings =
-        new TrainerSettings(
-            MODEL,
-            SHAPE,
-            100,
-            Duration.ZERO,
-            200,
-            new DriftSettings(
-                DetectorType.PAGE_HINKLEY, DriftReaction.BOOST_LEARNING_RATE, 4, 2, 100));
+        new TrainerSettings.Builder(
+                MODEL,
+                SHAPE,
+                100,
+                Duration.ZERO,
+                200,
+                new DriftSettings(
+                    DetectorType.PAGE_HINKLEY, DriftReaction.BOOST_LEARNING_RATE, 4, 2, 100))
+            .build();
     var perKey = trainers.open(settings);
     var fused = trainers.openFused(settings, 2, Duration.ZERO);
     List<LabeledSample> a = new ArrayList<>(separable("a", 2_400, 5));
@@ -287,13 +288,14 @@ class FusedTrainerTest {
     String exploding = TestModels.linearRegression(new Sgd(10.0)).toJson();
     var harness =
         openFused(
-            new TrainerSettings(
-                exploding,
-                ModelShape.regression(2),
-                100,
-                Duration.ofHours(1),
-                200,
-                DriftSettings.alertOnly(DetectorType.NONE)),
+            new TrainerSettings.Builder(
+                    exploding,
+                    ModelShape.regression(2),
+                    100,
+                    Duration.ofHours(1),
+                    200,
+                    DriftSettings.alertOnly(DetectorType.NONE))
+                .build(),
             2,
             Duration.ZERO);
     List<LabeledSample> stream = separable("x", 8 * 60, 12);
@@ -367,8 +369,14 @@ class FusedTrainerTest {
   }
 
   private static TrainerSettings settings(String model, int everySteps) {
-    return new TrainerSettings(
-        model, SHAPE, everySteps, Duration.ZERO, 200, DriftSettings.alertOnly(DetectorType.ADWIN));
+    return new TrainerSettings.Builder(
+            model,
+            SHAPE,
+            everySteps,
+            Duration.ZERO,
+            200,
+            DriftSettings.alertOnly(DetectorType.ADWIN))
+        .build();
   }
 
   private static KeyModelState modelState(TrainerHarness harness, String key) throws Exception {

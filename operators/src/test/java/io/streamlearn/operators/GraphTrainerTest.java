@@ -108,12 +108,13 @@ class GraphTrainerTest {
   }
 
   private static TrainerSettings settings(int everySteps) {
-    return new TrainerSettings(
-        GRAPH,
-        ModelShape.classification(2, 2),
-        everySteps,
-        Duration.ZERO,
-        200,
-        DriftSettings.alertOnly(DetectorType.ADWIN));
+    return new TrainerSettings.Builder(
+            GRAPH,
+            ModelShape.classification(2, 2),
+            everySteps,
+            Duration.ZERO,
+            200,
+            DriftSettings.alertOnly(DetectorType.ADWIN))
+        .build();
   }
 }

@@ -108,13 +108,14 @@ class InputShapeTrainerTest {
       String modelJson, InputShape input, List<LabeledSample> stream) throws Exception {
     var harness =
         trainers.open(
-            new TrainerSettings(
-                modelJson,
-                ModelShape.classification(input.features(), 2).withInput(input),
-                BATCHES - 1,
-                Duration.ZERO,
-                200,
-                DriftSettings.alertOnly(DetectorType.NONE)));
+            new TrainerSettings.Builder(
+                    modelJson,
+                    ModelShape.classification(input.features(), 2).withInput(input),
+                    BATCHES - 1,
+                    Duration.ZERO,
+                    200,
+                    DriftSettings.alertOnly(DetectorType.NONE))
+                .build());
     for (int start = 0; start < stream.size(); start += BATCH) {
       harness.processElement1(stream.subList(start, start + BATCH), 0);
     }

@@ -268,8 +268,9 @@ class OnlineTrainerDriftTest {
   }
 
   private static TrainerSettings settings(DriftSettings drift) {
-    return new TrainerSettings(
-        MODEL, ModelShape.classification(2, 2), 1_000, Duration.ZERO, 200, drift);
+    return new TrainerSettings.Builder(
+            MODEL, ModelShape.classification(2, 2), 1_000, Duration.ZERO, 200, drift)
+        .build();
   }
 
   private static KeyModelState state(TrainerHarness harness) throws Exception {

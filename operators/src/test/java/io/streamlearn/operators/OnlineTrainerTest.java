@@ -73,15 +73,15 @@ class OnlineTrainerTest {
   void trainsEachBatchWithTheConfiguredNumberOfGradientSteps() throws Exception {
     var harness =
         open(
-            new TrainerSettings(
-                MODEL,
-                ModelShape.classification(2, 2),
-                100,
-                Duration.ofHours(1),
-                200,
-                DRIFT_ALERTS,
-                new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO),
-                3));
+            new TrainerSettings.Builder(
+                    MODEL,
+                    ModelShape.classification(2, 2),
+                    100,
+                    Duration.ofHours(1),
+                    200,
+                    DRIFT_ALERTS)
+                .stepsPerBatch(3)
+                .build());
     List<LabeledSample> batch = separable("a", 16, 13);
 
     harness.processElement1(batch, 0);
@@ -259,8 +259,9 @@ class OnlineTrainerTest {
     String exploding = TestModels.linearRegression(new Sgd(10.0)).toJson();
     var harness =
         open(
-            new TrainerSettings(
-                exploding, ModelShape.regression(2), 1, Duration.ZERO, 200, DRIFT_ALERTS));
+            new TrainerSettings.Builder(
+                    exploding, ModelShape.regression(2), 1, Duration.ZERO, 200, DRIFT_ALERTS)
+                .build());
     List<LabeledSample> stream = separable("a", 8 * 100, 12);
 
     for (int start = 0; start < stream.size(); start += 8) {
@@ -303,8 +304,9 @@ class OnlineTrainerTest {
   }
 
   private static TrainerSettings settings(int everySteps, Duration interval) {
-    return new TrainerSettings(
-        MODEL, ModelShape.classification(2, 2), everySteps, interval, 200, DRIFT_ALERTS);
+    return new TrainerSettings.Builder(
+            MODEL, ModelShape.classification(2, 2), everySteps, interval, 200, DRIFT_ALERTS)
+        .build();
   }
 
   private static List<ModelCheckpoint> checkpoints(TrainerHarness harness) {

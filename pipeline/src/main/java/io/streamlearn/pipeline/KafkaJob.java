@@ -187,25 +187,27 @@ public final class KafkaJob {
         config.get(KAFKA_MAX_RECORD_BYTES),
         config.get(BATCH_SIZE),
         config.get(BATCH_MAX_DELAY),
-        new TrainerSettings(
-            config.modelConfigurationJson(),
-            shape,
-            config.get(MODEL_CHECKPOINT_EVERY_STEPS),
-            config.get(MODEL_CHECKPOINT_INTERVAL),
-            config.get(METRICS_WINDOW),
-            new DriftSettings(
-                config.get(METRICS_DRIFT_DETECTOR),
-                config.get(MODEL_DRIFT_REACTION),
-                config.get(MODEL_DRIFT_BOOST_FACTOR),
-                config.get(MODEL_DRIFT_BOOST_STEPS),
-                config.get(MODEL_DRIFT_ROLLBACK_HORIZON)),
-            new DelayedLabels(
-                config.get(LABELS_TIME_TO_LIVE),
-                config.get(BATCH_SIZE),
-                config.get(BATCH_MAX_DELAY)),
-            config.get(MODEL_STEPS_PER_BATCH),
-            config.initialModel(),
-            config.get(MODEL_SCALING)),
+        new TrainerSettings.Builder(
+                config.modelConfigurationJson(),
+                shape,
+                config.get(MODEL_CHECKPOINT_EVERY_STEPS),
+                config.get(MODEL_CHECKPOINT_INTERVAL),
+                config.get(METRICS_WINDOW),
+                new DriftSettings(
+                    config.get(METRICS_DRIFT_DETECTOR),
+                    config.get(MODEL_DRIFT_REACTION),
+                    config.get(MODEL_DRIFT_BOOST_FACTOR),
+                    config.get(MODEL_DRIFT_BOOST_STEPS),
+                    config.get(MODEL_DRIFT_ROLLBACK_HORIZON)))
+            .delayedLabels(
+                new DelayedLabels(
+                    config.get(LABELS_TIME_TO_LIVE),
+                    config.get(BATCH_SIZE),
+                    config.get(BATCH_MAX_DELAY)))
+            .stepsPerBatch(config.get(MODEL_STEPS_PER_BATCH))
+            .initialModel(config.initialModel())
+            .scaling(config.get(MODEL_SCALING))
+            .build(),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),
             config.get(METRICS_TIME_WINDOW),
