@@ -207,6 +207,7 @@ public final class KafkaJob {
             .stepsPerBatch(config.get(MODEL_STEPS_PER_BATCH))
             .initialModel(config.initialModel())
             .scaling(config.get(MODEL_SCALING))
+            .overrides(config.modelOverrides())
             .build(),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),

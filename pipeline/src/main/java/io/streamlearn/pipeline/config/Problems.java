@@ -36,6 +36,19 @@ final class Problems {
     messages.addAll(exception.problems());
   }
 
+  void addAll(Problems other) {
+    messages.addAll(other.messages);
+    keysWithProblems.addAll(other.keysWithProblems);
+  }
+
+  List<String> messages() {
+    return List.copyOf(messages);
+  }
+
+  boolean isEmpty() {
+    return messages.isEmpty();
+  }
+
   boolean concernAny(List<ConfigOption<?>> options) {
     return options.stream().anyMatch(option -> keysWithProblems.contains(option.key()));
   }

@@ -4,15 +4,19 @@ import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
+import io.streamlearn.operators.ModelOverride;
+import io.streamlearn.operators.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -44,12 +48,48 @@ public final class StreamlearnConfig {
   /** Where new keys start (model.initial, as a ModelSerializer zip); null: seeded weights. */
   private final byte[] initialModel;
 
+  /** The model of keys no override matches. */
+  private final ModelSpec defaultModel;
+
+  /** model.overrides, built and checked. */
+  private final List<ModelOverride> overrides;
+
+  /** model.overrides as given: each override's keys, by its number. */
+  private final SortedMap<Integer, Map<String, String>> overrideKeys;
+
   private StreamlearnConfig(
-      Configuration values, Configuration flinkPassThrough, String model, byte[] initialModel) {
+      Configuration values,
+      Configuration flinkPassThrough,
+      Resolved model,
+      List<ModelOverride> overrides,
+      SortedMap<Integer, Map<String, String>> overrideKeys) {
     this.values = values;
     this.flinkPassThrough = flinkPassThrough;
-    this.model = model;
-    this.initialModel = initialModel;
+    this.model = model.configurationJson();
+    this.initialModel = model.initialModel();
+    this.defaultModel = model.spec();
+    this.overrides = overrides;
+    this.overrideKeys = overrideKeys;
+  }
+
+  /**
+   * A configuration's values and default model as checked: null parts where they have problems.
+   *
+   * @param spec the model keys train, or null where it could not be built
+   */
+  private record Resolved(
+      Configuration values, String configurationJson, byte[] initialModel, ModelSpec spec) {
+
+    Resolved(
+        Configuration values, String configurationJson, byte[] initialModel, Problems problems) {
+      this(
+          values,
+          configurationJson,
+          initialModel,
+          configurationJson == null || problems.concernAny(List.of(MODEL_STEPS_PER_BATCH))
+              ? null
+              : new ModelSpec(configurationJson, values.get(MODEL_STEPS_PER_BATCH), initialModel));
+    }
   }
 
   /**
@@ -138,6 +178,14 @@ public final class StreamlearnConfig {
   }
 
   /**
+   * The keys whose model is not the default one (model.overrides), in the order they are tried,
+   * each with its model built and checked.
+   */
+  public List<ModelOverride> modelOverrides() {
+    return overrides;
+  }
+
+  /**
    * The network configuration of a layer stack. Each call returns a new copy because a
    * MultiLayerNetwork keeps and mutates its configuration (iteration and epoch counts), and
    * networks must not share one.
@@ -153,10 +201,10 @@ public final class StreamlearnConfig {
 
   /**
    * Whether the keys' models train fused ({@link StreamlearnOptions#TRAINER_MODE}): {@code fused},
-   * or {@code auto} and the model is one the fused trainer trains. Builds the network once.
+   * or {@code auto} and the models are ones the fused trainer trains. Builds the network once.
    */
   public boolean fusedTraining() {
-    return TrainerModes.fused(values, model);
+    return TrainerModes.fused(values, defaultModel, overrides);
   }
 
   /** How the features of a sample are laid out for the network (model.input.*). */
@@ -185,12 +233,15 @@ public final class StreamlearnConfig {
         map.put(option.key(), OptionValues.format(value));
       }
     }
+    map.putAll(ModelOverrides.flat(overrideKeys));
     new TreeMap<>(flinkPassThrough.toMap())
         .forEach((key, value) -> map.put(FLINK_PREFIX + key, value));
     return map;
   }
 
-  private static StreamlearnConfig validate(Map<String, String> flat, Problems problems) {
+  private static StreamlearnConfig validate(Map<String, String> given, Problems problems) {
+    Map<String, String> flat = new HashMap<>(given);
+    SortedMap<Integer, Map<String, String>> overrideKeys = ModelOverrides.extract(flat, problems);
     Map<String, String> known = new HashMap<>();
     Map<String, String> passThrough = new HashMap<>();
     // Sorted, so that problems about unknown keys come in a stable order.
@@ -214,21 +265,33 @@ public final class StreamlearnConfig {
                 + "?)");
       }
     }
-    Configuration values = OptionParser.parse(known, problems);
     Configuration flinkPassThrough = Configuration.fromMap(passThrough);
+    Resolved model = resolve(known, flinkPassThrough, problems);
+    List<ModelOverride> overrides =
+        ModelOverrides.resolve(
+            overrideKeys,
+            known,
+            !problems.isEmpty(),
+            (keys, overrideProblems) -> resolve(keys, new Configuration(), overrideProblems).spec(),
+            problems);
+    TrainerModes.check(model.values(), model.spec(), overrides, problems);
+    problems.throwIfAny();
+    return new StreamlearnConfig(model.values(), flinkPassThrough, model, overrides, overrideKeys);
+  }
+
+  /** Parses and checks the keys, and builds the model they describe unless they have problems. */
+  private static Resolved resolve(
+      Map<String, String> known, Configuration flinkPassThrough, Problems problems) {
+    Configuration values = OptionParser.parse(known, problems);
     OptionConstraints.check(values, known, problems);
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
     if (values.contains(StreamlearnOptions.MODEL_INITIAL)) {
       InitialModels.InitialModel initial = loadInitialModelUnlessInputsAreInvalid(values, problems);
-      TrainerModes.check(values, initial == null ? null : initial.configurationJson(), problems);
-      problems.throwIfAny();
-      return new StreamlearnConfig(
-          values, flinkPassThrough, initial.configurationJson(), initial.modelZip());
+      return initial == null
+          ? new Resolved(values, null, null, problems)
+          : new Resolved(values, initial.configurationJson(), initial.modelZip(), problems);
     }
-    String model = buildModelUnlessInputsAreInvalid(values, problems);
-    TrainerModes.check(values, model, problems);
-    problems.throwIfAny();
-    return new StreamlearnConfig(values, flinkPassThrough, model, null);
+    return new Resolved(values, buildModelUnlessInputsAreInvalid(values, problems), null, problems);
   }
 
   private static InitialModels.InitialModel loadInitialModelUnlessInputsAreInvalid(

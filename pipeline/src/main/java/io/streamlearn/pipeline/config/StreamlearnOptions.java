@@ -501,6 +501,30 @@ public final class StreamlearnOptions {
                   + " from each sample at that many times the training cost; the model version"
                   + " still grows by 1 per batch, the checkpoint's steps by this many.");
 
+  public static final ConfigOption<List<Map<String, String>>> MODEL_OVERRIDES =
+      ConfigOptions.key("model.overrides")
+          .mapType()
+          .asList()
+          .noDefaultValue()
+          .withDescription(
+              "Keys that train another model than the one the model.* keys describe: a list of"
+                  + " overrides, each a map with a pattern (a Java regular expression that must"
+                  + " match the whole model key) and model.* keys without their model. prefix:"
+                  + " hidden-layers, layers, activation, loss, seed, configuration-file, initial"
+                  + " (and initial.freeze-layers, initial.replace-output, initial.learning-rate),"
+                  + " steps-per-batch and the training controls (updater and its parameters,"
+                  + " learning-rate and its schedule, l1, l2, weight-decay, dropout,"
+                  + " gradient-normalization). The first override whose pattern matches a key"
+                  + " gives its model; other keys train the default one. An override inherits the"
+                  + " default's keys it does not set, except that a network it sets (layers,"
+                  + " hidden-layers, configuration-file or initial) replaces the default's, and"
+                  + " with configuration-file or initial no compact model key is inherited. The"
+                  + " input, task, classes and scaling are the job's. Problems name the entry, as"
+                  + " model.overrides[0].pattern (numbered from 0); on the command line: --set"
+                  + " 'model.overrides[0].pattern=sensor-.*' --set"
+                  + " 'model.overrides[0].hidden-layers=64,32'. See docs/training.md, Per-key"
+                  + " models.");
+
   public static final ConfigOption<FeatureScaling> MODEL_SCALING =
       ConfigOptions.key("model.scaling")
           .enumType(FeatureScaling.class)
@@ -731,6 +755,7 @@ public final class StreamlearnOptions {
           MODEL_INITIAL_REPLACE_OUTPUT,
           MODEL_INITIAL_LEARNING_RATE,
           MODEL_STEPS_PER_BATCH,
+          MODEL_OVERRIDES,
           MODEL_SCALING,
           TRAINER_MODE,
           TRAINER_FUSE_KEYS,
@@ -766,6 +791,7 @@ public final class StreamlearnOptions {
         && !option.equals(MODEL_CONFIGURATION_FILE)
         && !option.equals(MODEL_INITIAL)
         && !option.equals(MODEL_INITIAL_LEARNING_RATE)
+        && !option.equals(MODEL_OVERRIDES)
         && !option.equals(KAFKA_TOPIC_LABELS)
         && !option.equals(KAFKA_PROPERTIES_FILE)
         && !InputShapes.DIMENSIONS.contains(option)

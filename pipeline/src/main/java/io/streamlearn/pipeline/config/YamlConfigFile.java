@@ -93,6 +93,9 @@ final class YamlConfigFile {
       Object value = entry.getValue();
       if (value instanceof Map<?, ?> nested) {
         flatten(key + ".", nested, flat, problems);
+      } else if (key.equals(StreamlearnOptions.MODEL_OVERRIDES.key())
+          && value instanceof List<?> overrides) {
+        numbered(key, overrides, flat, problems);
       } else if (value instanceof List<?> list
           && !list.isEmpty()
           && list.stream().allMatch(element -> element instanceof Map)) {
@@ -101,6 +104,23 @@ final class YamlConfigFile {
         putOnce(key, joinPlainValues(key, list, problems), flat, problems);
       } else if (value != null) {
         putOnce(key, value.toString(), flat, problems);
+      }
+    }
+  }
+
+  /**
+   * model.overrides: each entry's keys as key[N].option, numbered from 0, since an entry holds
+   * lists of maps (its layers) that a flat list of maps cannot.
+   */
+  private static void numbered(
+      String key, List<?> entries, Map<String, String> flat, Problems problems) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) instanceof Map<?, ?> entry) {
+        flatten(key + "[" + i + "].", entry, flat, problems);
+      } else {
+        problems.add(
+            key + "[" + i + "]",
+            "an override is a map of a pattern and model keys, not " + quote(entries.get(i) + ""));
       }
     }
   }

@@ -454,6 +454,7 @@ class StreamlearnConfigTest {
             .filter(key -> !key.equals("kafka.properties-file"))
             .filter(key -> !key.equals("model.initial"))
             .filter(key -> !key.equals("model.initial.learning-rate"))
+            .filter(key -> !key.equals("model.overrides"))
             .filter(key -> !key.startsWith("model.input.") || key.equals("model.input.type"))
             .filter(key -> !TrainingControls.OPTIONAL.stream().anyMatch(o -> o.key().equals(key)))
             .toList();
