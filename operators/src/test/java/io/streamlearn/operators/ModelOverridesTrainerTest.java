@@ -2,6 +2,7 @@ package io.streamlearn.operators;
 
 import static io.streamlearn.operators.Samples.boxed;
 import static io.streamlearn.operators.Samples.featureRows;
+import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.Samples.separable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -147,21 +148,32 @@ class ModelOverridesTrainerTest {
 
   @Test
   void aKeyStartsFromItsOverridesInitialModel() throws Exception {
-    MultiLayerNetwork pretrained = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(DEEP));
-    pretrained.init(Nd4j.rand(DataType.FLOAT, 1, (int) pretrained.numParams()), false);
-    ByteArrayOutputStream zip = new ByteArrayOutputStream();
-    ModelSerializer.writeModel(pretrained, zip, false);
+    MultiLayerNetwork pretrained = randomized(DEEP);
     var harness =
-        trainers.open(settings(50, List.of(new ModelOverride("warm", deep(1, zip.toByteArray())))));
-    List<LabeledSample> first = separable("warm", 16, 33);
+        trainers.open(settings(50, List.of(new ModelOverride("warm", deep(1, zip(pretrained))))));
 
-    harness.processElement1(first, 0);
+    assertFirstBatchIsScoredBy(harness, pretrained);
+  }
 
-    float[][] expected = pretrained.output(Nd4j.create(featureRows(first))).toFloatMatrix();
-    List<Prediction> served = predictionsOf(harness, "warm");
-    for (int row = 0; row < 16; row++) {
-      assertThat(served.get(row).getScores()).containsExactly(boxed(expected[row]));
+  @Test
+  void theFusedTrainerStartsKeysFromTheirOverridesInitialModelOfTheDefaultNetwork()
+      throws Exception {
+    MultiLayerNetwork pretrained = randomized(SHALLOW);
+    ModelSpec warm = new ModelSpec(SHALLOW, 1, zip(pretrained));
+    var harness =
+        trainers.openFused(
+            settings(50, List.of(new ModelOverride("warm", warm))), 2, Duration.ZERO);
+
+    harness.processElement1(separable("cold", 16, 38), 0);
+    assertFirstBatchIsScoredBy(harness, pretrained);
+    // fuse-keys 2: the two keys, from different starts, took one fused step together.
+    for (String key : List.of("cold", "warm")) {
+      assertThat(keyedState(harness, key, KeyStep.modelDescriptor()).value().getSteps())
+          .as(key)
+          .isEqualTo(1);
     }
+    assertThat(predictionsOf(harness, "cold").get(0).getScores())
+        .isNotEqualTo(predictionsOf(harness, "warm").get(0).getScores());
   }
 
   @Test
@@ -193,6 +205,33 @@ class ModelOverridesTrainerTest {
     assertThatThrownBy(() -> new FusedTrainer(settings, 4, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("override 0 ('sensor-.*') gives its keys another network");
+  }
+
+  /** A network of the configuration with random parameters, as if trained elsewhere. */
+  private static MultiLayerNetwork randomized(String configurationJson) {
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+    network.init(Nd4j.rand(DataType.FLOAT, 1, (int) network.numParams()), false);
+    return network;
+  }
+
+  private static byte[] zip(MultiLayerNetwork network) throws Exception {
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(network, zip, false);
+    return zip.toByteArray();
+  }
+
+  /** Key "warm"'s first batch is served by {@code initial}, before any step. */
+  private static void assertFirstBatchIsScoredBy(TrainerHarness harness, MultiLayerNetwork initial)
+      throws Exception {
+    List<LabeledSample> first = separable("warm", 16, 33);
+    harness.processElement1(first, 0);
+    float[][] expected = initial.output(Nd4j.create(featureRows(first))).toFloatMatrix();
+    List<Prediction> served = predictionsOf(harness, "warm");
+    for (int row = 0; row < 16; row++) {
+      assertThat(served.get(row).getModelVersion()).isZero();
+      assertThat(served.get(row).getScores()).containsExactly(boxed(expected[row]));
+    }
   }
 
   private static ModelSpec deep(int stepsPerBatch, byte[] initialModel) {

@@ -203,6 +203,11 @@ class ModelOverridesTest {
     ModelOverride pinned = config.modelOverrides().get(0);
     assertThat(pinned.model().configurationJson()).isEqualTo(config.modelConfigurationJson());
     assertThat(config.fusedTraining()).isFalse();
+    // Alone, it gives no key another network: the keys still train fused.
+    assertThat(
+            StreamlearnConfig.fromMap(required("model.overrides[0].pattern", "sensor-0"))
+                .fusedTraining())
+        .isTrue();
   }
 
   private static List<String> overridableKeys() {
