@@ -1,7 +1,6 @@
 package io.streamlearn.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.schemas.LabeledSample;
@@ -13,12 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -75,23 +69,7 @@ class ComputationGraphITCase {
         KAFKA.readCommitted(KafkaJobFixture.CHECKPOINTS, WireCodec.modelCheckpoints());
 
     assertThat(predictions).hasSize(SAMPLES);
-    predictions.stream()
-        .collect(Collectors.groupingBy(Prediction::getKey))
-        .forEach(
-            (key, keyPredictions) -> {
-              List<Prediction> last =
-                  keyPredictions.stream()
-                      .sorted(Comparator.comparing(Prediction::getEventTime))
-                      .skip(keyPredictions.size() - 1_000)
-                      .toList();
-              long correct =
-                  last.stream()
-                      .filter(p -> Objects.equals(p.getLabel(), p.getPredictedLabel()))
-                      .count();
-              assertThat(correct / 1_000.0)
-                  .as("accuracy of %s over its last 1000", key)
-                  .isGreaterThanOrEqualTo(0.85);
-            });
+    ServedScores.assertEachKeyLearned(predictions, 0.85);
     assertThat(checkpoints)
         .isNotEmpty()
         .allSatisfy(
@@ -99,31 +77,11 @@ class ComputationGraphITCase {
                 assertThat(checkpoint.getModelFormat())
                     .isEqualTo(ModelFormat.DL4J_COMPUTATION_GRAPH_ZIP));
 
-    Map<String, LabeledSample> samplesById =
-        samples.stream().collect(Collectors.toMap(LabeledSample::getId, Function.identity()));
     ModelCheckpoint published = checkpoints.get(0);
     ComputationGraph restored =
         ModelSerializer.restoreComputationGraph(
             new ByteArrayInputStream(KafkaJobFixture.bytes(published.getModel())), true);
-    List<Prediction> servedByIt =
-        predictions.stream()
-            .filter(
-                p ->
-                    p.getKey().equals(published.getKey())
-                        && p.getModelVersion() == published.getVersion())
-            .toList();
-    assertThat(servedByIt).isNotEmpty();
-    for (Prediction prediction : servedByIt) {
-      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
-      float[] row = new float[FEATURES];
-      for (int i = 0; i < FEATURES; i++) {
-        row[i] = features.get(i);
-      }
-      float[] expected = restored.outputSingle(Nd4j.create(new float[][] {row})).toFloatVector();
-      for (int c = 0; c < expected.length; c++) {
-        assertThat(prediction.getScores().get(c)).isCloseTo(expected[c], within(1e-6f));
-      }
-    }
+    ServedScores.assertServedBy(restored::outputSingle, published, predictions, samples);
   }
 
   /** The features into a tanh and a relu branch, concatenated, then softmax over two classes. */

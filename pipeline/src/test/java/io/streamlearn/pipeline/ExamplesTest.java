@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.operators.KeyModel;
 import io.streamlearn.operators.KeyModels;
+import io.streamlearn.operators.ModelOverride;
+import io.streamlearn.operators.ModelSpec;
+import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.schemas.LabeledSample;
@@ -53,14 +56,23 @@ class ExamplesTest {
   void loadsAndScoresASampleOfItsShape(String example) throws IOException {
     StreamlearnConfig config = StreamlearnConfig.load(asRunFromTheRoot(example), Map.of());
 
-    KeyModel model = KeyModels.create(KafkaJob.pipelineSettings(config).trainer());
-    model.load(model.newKeyState(0));
-    float[][] scores = model.predict(List.of(sampleOf(config.get(MODEL_FEATURES))));
-
+    TrainerSettings settings = KafkaJob.pipelineSettings(config).trainer();
     int outputs = config.get(MODEL_TASK) == Task.REGRESSION ? 1 : config.get(MODEL_CLASSES);
-    assertThat(scores).hasDimensions(1, outputs);
-    for (float score : scores[0]) {
-      assertThat(score).isFinite();
+    // The default model, and each override's.
+    List<ModelSpec> models =
+        Stream.concat(
+                Stream.of(settings.defaultModel()),
+                settings.overrides().stream().map(ModelOverride::model))
+            .toList();
+    for (ModelSpec spec : models) {
+      KeyModel model = KeyModels.create(spec, settings.shape());
+      model.load(model.newKeyState(0));
+      float[][] scores = model.predict(List.of(sampleOf(config.get(MODEL_FEATURES))));
+
+      assertThat(scores).hasDimensions(1, outputs);
+      for (float score : scores[0]) {
+        assertThat(score).isFinite();
+      }
     }
   }
 
@@ -73,7 +85,8 @@ class ExamplesTest {
             "lstm.yaml",
             "regression.yaml",
             "dl4j-json.yaml",
-            "keras-transfer.yaml");
+            "keras-transfer.yaml",
+            "overrides.yaml");
   }
 
   /**
