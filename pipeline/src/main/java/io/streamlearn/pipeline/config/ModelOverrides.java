@@ -106,7 +106,7 @@ final class ModelOverrides {
   }
 
   /**
-   * Checks each override and builds its model with {@code resolve}, which checks and builds a model
+   * Checks each override and builds its model with {@code build}, which checks and builds a model
    * from flat keys into the problems it is given, as for the default model.
    *
    * @param defaultKeys the default model's keys, which overrides inherit
@@ -117,7 +117,7 @@ final class ModelOverrides {
       SortedMap<Integer, Map<String, String>> overrides,
       Map<String, String> defaultKeys,
       boolean defaultHasProblems,
-      BiFunction<Map<String, String>, Problems, ModelSpec> resolve,
+      BiFunction<Map<String, String>, Problems, ModelSpec> build,
       Problems problems) {
     List<ModelOverride> resolved = new ArrayList<>();
     overrides.forEach(
@@ -130,7 +130,7 @@ final class ModelOverrides {
             return;
           }
           Problems inModel = new Problems();
-          ModelSpec model = resolve.apply(inherited(defaultKeys, set), inModel);
+          ModelSpec model = build.apply(inherited(defaultKeys, set), inModel);
           for (String message : inModel.messages()) {
             String named = named(index, message, set);
             if (named != null || !defaultHasProblems) {
@@ -212,7 +212,7 @@ final class ModelOverrides {
   /**
    * The default's keys with the override's over them. A network the override sets replaces the
    * default's; a configuration file or an initial model defines the whole network, so the compact
-   * keys, which would have to be left out next to them, are not inherited.
+   * keys that must be left out next to them are not inherited.
    */
   private static Map<String, String> inherited(
       Map<String, String> defaultKeys, Map<String, String> set) {
@@ -220,8 +220,11 @@ final class ModelOverrides {
     if (NETWORK.stream().anyMatch(option -> set.containsKey(option.key()))) {
       NETWORK.forEach(option -> keys.remove(option.key()));
     }
-    if (set.containsKey(MODEL_CONFIGURATION_FILE.key()) || set.containsKey(MODEL_INITIAL.key())) {
+    if (set.containsKey(MODEL_CONFIGURATION_FILE.key())) {
       ModelFactory.COMPACT_SPEC.forEach(option -> keys.remove(option.key()));
+    }
+    if (set.containsKey(MODEL_INITIAL.key())) {
+      InitialModels.REPLACED_KEYS.forEach(option -> keys.remove(option.key()));
     }
     keys.putAll(set);
     return keys;

@@ -5,6 +5,8 @@ import static io.streamlearn.pipeline.config.ConfigFixtures.required;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.operators.ModelOverride;
+import io.streamlearn.operators.ModelSpec;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,9 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -174,6 +179,41 @@ class ModelOverridesTest {
         .containsExactly(
             "model.overrides[0].hidden-layers: cannot be set together with model.layers, which"
                 + " lists every layer; remove one of the two");
+  }
+
+  @Test
+  void anOverrideStartsItsKeysFromItsInitialModelWithoutTheDefaultsCompactKeys() throws Exception {
+    Path zip = tempDir.resolve("mlp.zip");
+    ModelSerializer.writeModel(SmallNetworks.threeClassMlp(1), zip.toFile(), true);
+
+    // The default's layers and learning rate would each be refused next to model.initial.
+    StreamlearnConfig config =
+        StreamlearnConfig.fromMap(
+            required(
+                "model.features", "4",
+                "model.hidden-layers", "8,8",
+                "model.learning-rate", "0.05",
+                "model.overrides[0].pattern", "warm-.*",
+                "model.overrides[0].initial", zip.toString(),
+                "model.overrides[0].initial.freeze-layers", "1",
+                "model.overrides[0].initial.replace-output", "true"));
+
+    ModelSpec warm = config.modelOverrides().get(0).model();
+    assertThat(warm.initialModel()).isNotNull();
+    MultiLayerNetwork start =
+        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(warm.initialModel()));
+    assertThat(start.getLayer(0)).isInstanceOf(FrozenLayer.class);
+    assertThat(start.getLayer(1).getParam("W").shape()).containsExactly(8L, 2L);
+    assertThat(config.initialModel()).as("the default still starts from seeded weights").isNull();
+    assertThat(
+            problemsOf(
+                required(
+                    "model.overrides[0].pattern", "warm-.*",
+                    "model.overrides[0].initial", zip.toString(),
+                    "model.overrides[0].learning-rate", "0.1")))
+        .containsExactly(
+            "model.overrides[0].learning-rate: '0.1' cannot be set together with model.initial,"
+                + " whose model defines the whole network; remove one of the two");
   }
 
   @Test
