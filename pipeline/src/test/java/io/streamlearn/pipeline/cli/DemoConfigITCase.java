@@ -8,6 +8,7 @@ import io.streamlearn.pipeline.cli.Cli.Result;
 import io.streamlearn.pipeline.generate.FriedmanRegression;
 import io.streamlearn.schemas.LabeledSample;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,31 @@ class DemoConfigITCase {
     assertThat(regression.get("mae"))
         .as("MAE against %s for the mean of the last 2,000 targets", meanMae)
         .isLessThan(0.7 * meanMae);
+  }
+
+  @Test
+  void aConfigurationNoGeneratedStreamSuitsIsRefusedBeforeAnythingStarts() throws IOException {
+    Path grid = workDir.resolve("grid.yaml");
+    Files.writeString(
+        grid,
+        """
+        model:
+          features: 12
+          classes: 2
+          input: {type: grid, height: 2, width: 2, channels: 3}
+          layers:
+            - {type: conv2d, filters: 2, kernel: [2, 2]}
+        """);
+
+    Result result = streamlearn("demo", "--config", grid.toString(), "--samples", "100");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            grid
+                + ": no generated stream suits a grid input (a grid of 2 x 2 x 3 channels): train"
+                + " it on your own samples with run --config and produce --csv\n");
+    assertThat(result.out()).isEmpty();
   }
 
   /** {@code demo --config examples/NAME} with one key, to its end. */
