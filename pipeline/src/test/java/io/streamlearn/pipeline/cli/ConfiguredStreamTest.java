@@ -11,7 +11,6 @@ import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.ShiftedMotifs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -101,28 +100,6 @@ class ConfiguredStreamTest {
 
     assertThat(chosen).isInstanceOf(DelayedRecall.class);
     assertThat(chosen.classes()).as("the model's, not --class-count's").isEqualTo(3);
-  }
-
-  @Test
-  void noGeneratedStreamSuitsAGrid() throws IOException {
-    Path grid = workDir.resolve("grid.yaml");
-    Files.writeString(
-        grid,
-        """
-        kafka.bootstrap-servers: localhost:9092
-        model:
-          features: 48
-          classes: 3
-          input: {type: grid, height: 4, width: 4, channels: 3}
-          layers:
-            - {type: conv2d, filters: 4, kernel: [3, 3]}
-        """);
-
-    assertThatThrownBy(() -> ConfiguredStream.of(StreamlearnConfig.load(grid, Map.of()), options()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "no generated stream suits a grid input (a grid of 4 x 4 x 3 channels): train it on"
-                + " your own samples with run --config and produce --csv");
   }
 
   private StreamlearnConfig example(String name) throws IOException {
