@@ -14,7 +14,6 @@ import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.config.Task;
 import io.streamlearn.schemas.LabeledSample;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
@@ -33,28 +32,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExamplesTest {
 
-  /** The tests run in pipeline/; the examples' paths are relative to the repository root. */
-  private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-
-  private static final Path EXAMPLES = REPOSITORY.resolve("examples");
-
   @TempDir Path workDir;
 
   static Stream<String> examples() throws IOException {
-    try (Stream<Path> files = Files.list(EXAMPLES)) {
-      return files
-          .map(file -> file.getFileName().toString())
-          .filter(name -> name.endsWith(".yaml"))
-          .sorted()
-          .toList()
-          .stream();
-    }
+    return RepositoryExamples.names().stream();
   }
 
   @ParameterizedTest
   @MethodSource("examples")
   void loadsAndScoresASampleOfItsShape(String example) throws IOException {
-    StreamlearnConfig config = StreamlearnConfig.load(asRunFromTheRoot(example), Map.of());
+    StreamlearnConfig config =
+        StreamlearnConfig.load(RepositoryExamples.asRunFromTheRoot(example, workDir), Map.of());
 
     TrainerSettings settings = KafkaJob.pipelineSettings(config).trainer();
     int outputs = config.get(MODEL_TASK) == Task.REGRESSION ? 1 : config.get(MODEL_CLASSES);
@@ -87,17 +75,6 @@ class ExamplesTest {
             "dl4j-json.yaml",
             "keras-transfer.yaml",
             "overrides.yaml");
-  }
-
-  /**
-   * The example with its repository-relative paths ({@code examples/...}) made absolute, as they
-   * resolve when bin/streamlearn runs in the repository root.
-   */
-  private Path asRunFromTheRoot(String example) throws IOException {
-    String text = Files.readString(EXAMPLES.resolve(example));
-    Path copy = workDir.resolve(example);
-    Files.writeString(copy, text.replace(" examples/", " " + EXAMPLES + "/"));
-    return copy;
   }
 
   private static LabeledSample sampleOf(int features) {

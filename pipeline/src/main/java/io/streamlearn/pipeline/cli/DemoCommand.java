@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.cli;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_PARALLELISM;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_DEAD_LETTERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_METRICS;
@@ -13,6 +14,7 @@ import io.streamlearn.pipeline.config.ConfigException;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
+import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaClientSettings;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
@@ -44,14 +46,23 @@ import picocli.CommandLine.Option;
       "Runs the whole pipeline on this machine alone: a real Kafka broker (KRaft, in a child JVM"
           + " on a free loopback port), a local Flink environment and a generator of a drifting"
           + " classification stream (rotating hyperplane, or another of --stream). Prints one"
-          + " progress line a second."
+          + " progress line a second.",
+      "",
+      "With --config the demo trains that configuration (an example of examples/, or your own)"
+          + " on the generated stream that suits its input and task: friedman for a regression,"
+          + " recall for a sequence into a recurrent network, motif for a sequence into"
+          + " convolutions, hyperplane for 2 classes and rbf for more; --stream chooses another"
+          + " of the same shape. Settings come from the file, then the demo's own (its broker,"
+          + " job name, parallelism, checkpoint and metrics intervals) replace the file's, then"
+          + " --set replaces both."
     },
     footer = {
       "",
       "Examples:",
       "  bin/streamlearn demo                          # until Ctrl-C",
       "  bin/streamlearn demo --samples 50000 --json   # summary as JSON on the last line",
-      "  bin/streamlearn demo --keys 8 --drift 0.0005 --set batch.size=32"
+      "  bin/streamlearn demo --keys 8 --drift 0.0005 --set batch.size=32",
+      "  bin/streamlearn demo --config examples/lstm.yaml --samples 20000 --json"
     })
 final class DemoCommand extends Subcommand {
 
@@ -69,6 +80,14 @@ final class DemoCommand extends Subcommand {
       description = "Print the final summary as one JSON object on the last line.")
   boolean json;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Trains this job configuration (YAML, as run takes it) instead of the default network,"
+              + " on the stream that suits it; the stream's shape comes from the file.")
+  Path config;
+
   @Mixin GeneratorOptions stream;
 
   @Option(
@@ -77,23 +96,31 @@ final class DemoCommand extends Subcommand {
       description = "Overrides one configuration key; repeatable.")
   List<String> overrides = new ArrayList<>();
 
+  /** The broker the configuration is checked with before the demo's own has started. */
+  private static final String PLACEHOLDER_BROKER = "localhost:9092";
+
   private volatile boolean interrupted;
   private final CountDownLatch finished = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
+    StreamlearnConfig checked;
+    SampleStream generated;
+    try {
+      // Checked before the broker starts, so that a mistake is reported at once.
+      checked = configuration(PLACEHOLDER_BROKER);
+      generated = config == null ? stream.generator() : ConfiguredStream.of(checked, stream);
+    } catch (ConfigException | IllegalArgumentException e) {
+      err().println((config == null ? "demo" : config.toString()) + ": " + e.getMessage());
+      return 2;
+    }
     Thread ctrlC = new Thread(this::stopOnCtrlC, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(ctrlC);
     Path workDir = Files.createTempDirectory("streamlearn-demo");
     try (KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"))) {
-      StreamlearnConfig config;
-      try {
-        config = StreamlearnConfig.fromMap(demoSettings(broker.bootstrapServers()));
-      } catch (ConfigException e) {
-        err().println("--set: " + e.getMessage());
-        return 2;
-      }
-      return runDemo(broker, config, workDir);
+      Map<String, String> settings = new LinkedHashMap<>(checked.toMap());
+      settings.put(KAFKA_BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
+      return runDemo(broker, StreamlearnConfig.fromMap(settings), generated, workDir);
     } finally {
       deleteRecursively(workDir);
       finished.countDown();
@@ -103,7 +130,9 @@ final class DemoCommand extends Subcommand {
     }
   }
 
-  private int runDemo(KafkaBroker broker, StreamlearnConfig config, Path workDir) throws Exception {
+  private int runDemo(
+      KafkaBroker broker, StreamlearnConfig config, SampleStream generated, Path workDir)
+      throws Exception {
     int partitions = config.get(JOB_PARALLELISM);
     broker.createTopic(config.get(KAFKA_TOPIC_SAMPLES), partitions);
     broker.createTopic(config.get(KAFKA_TOPIC_PREDICTIONS), partitions);
@@ -125,7 +154,11 @@ final class DemoCommand extends Subcommand {
       AtomicLong produced = new AtomicLong();
       Thread generator =
           startGenerator(
-              broker.bootstrapServers(), config.get(KAFKA_TOPIC_SAMPLES), produced, monitor);
+              broker.bootstrapServers(),
+              config.get(KAFKA_TOPIC_SAMPLES),
+              generated,
+              produced,
+              monitor);
 
       DemoStats stats = monitor.stats(0, 0);
       while (!interrupted && (samples == 0 || stats.predictions() < samples)) {
@@ -154,10 +187,16 @@ final class DemoCommand extends Subcommand {
     }
   }
 
-  private Map<String, String> demoSettings(String bootstrapServers) {
+  /**
+   * The configuration the demo runs: the file's settings, or else the model shape of the stream;
+   * then the demo's own, which replace the file's; then --set, which replaces both.
+   */
+  private StreamlearnConfig configuration(String bootstrapServers) {
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("kafka.bootstrap-servers", bootstrapServers);
-    settings.putAll(stream.modelShape());
+    if (config == null) {
+      settings.putAll(stream.modelShape());
+    }
+    settings.put(KAFKA_BOOTSTRAP_SERVERS.key(), bootstrapServers);
     settings.put("job.name", "streamlearn-demo");
     settings.put("job.parallelism", "2");
     // Predictions are written in Kafka transactions that commit with each Flink checkpoint.
@@ -168,12 +207,17 @@ final class DemoCommand extends Subcommand {
     settings.put("metrics.window", "2000");
     settings.put("metrics.snapshot-interval", "1 s");
     settings.putAll(StreamlearnConfig.parseOverrides(overrides));
-    return settings;
+    return config == null
+        ? StreamlearnConfig.fromMap(settings)
+        : StreamlearnConfig.load(config, settings);
   }
 
   private Thread startGenerator(
-      String bootstrapServers, String topic, AtomicLong produced, DemoMonitor monitor) {
-    Iterator<LabeledSample> generated = stream.generator();
+      String bootstrapServers,
+      String topic,
+      Iterator<LabeledSample> generated,
+      AtomicLong produced,
+      DemoMonitor monitor) {
     Iterable<LabeledSample> paced =
         () ->
             new Iterator<>() {

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline.cli;
 
 import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.StandardStream;
+import io.streamlearn.pipeline.generate.StreamSettings;
 import java.util.Map;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -12,12 +13,13 @@ final class GeneratorOptions {
   @Option(
       names = "--stream",
       paramLabel = "NAME",
-      defaultValue = "hyperplane",
       converter = StreamName.class,
       description =
           "Stream to generate: hyperplane (rotating hyperplane), sea (SEA concepts), rbf (random"
-              + " RBF with drifting centroids), led (LED digits) or waveform (default:"
-              + " ${DEFAULT-VALUE}). See docs/training.md.")
+              + " RBF with drifting centroids), led (LED digits), waveform, recall (a sequence"
+              + " whose class an early cue decides), motif (a motif at a random place in a"
+              + " sequence) or friedman (regression). Default: hyperplane; for demo --config the"
+              + " stream that suits the configuration. See docs/training.md.")
   StandardStream kind;
 
   @Option(
@@ -30,9 +32,27 @@ final class GeneratorOptions {
       names = "--features",
       defaultValue = "10",
       description =
-          "Features per generated sample of hyperplane and rbf; the other streams have their own"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Features per generated sample of hyperplane, rbf and friedman; the other streams have"
+              + " their own (default: ${DEFAULT-VALUE}).")
   int features;
+
+  @Option(
+      names = "--timesteps",
+      defaultValue = "" + StreamSettings.DEFAULT_TIMESTEPS,
+      description = "Steps of each recall or motif sequence (default: ${DEFAULT-VALUE}).")
+  int timesteps;
+
+  @Option(
+      names = "--channels",
+      defaultValue = "" + StreamSettings.DEFAULT_CHANNELS,
+      description = "Values per step of each recall or motif sequence (default: ${DEFAULT-VALUE}).")
+  int channels;
+
+  @Option(
+      names = "--class-count",
+      defaultValue = "" + StreamSettings.DEFAULT_CLASSES,
+      description = "Classes of rbf, recall and motif (default: ${DEFAULT-VALUE}).")
+  int classes;
 
   @Option(
       names = "--drift",
@@ -49,16 +69,30 @@ final class GeneratorOptions {
       description = "Generator seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  SampleStream generator() {
-    return kind.create(seed, keys, features, drift);
+  /** The stream --stream names, hyperplane when none. */
+  StandardStream kind() {
+    return kind == null ? StandardStream.HYPERPLANE : kind;
   }
 
-  /** The model options that fit the stream: its feature and class counts. */
+  SampleStream generator() {
+    return kind().create(settings(features, timesteps, channels, classes));
+  }
+
+  /** These options with the shape given instead of the one the options say. */
+  StreamSettings settings(int features, int timesteps, int channels, int classes) {
+    return new StreamSettings(seed, keys, features, timesteps, channels, classes, drift);
+  }
+
+  /**
+   * The model options that fit the stream: its feature and class counts, or for a regression stream
+   * the regression task. A sequence is given to the default network flat.
+   */
   Map<String, String> modelShape() {
     SampleStream stream = generator();
-    return Map.of(
-        "model.features", Integer.toString(stream.features()),
-        "model.classes", Integer.toString(stream.classes()));
+    String features = Integer.toString(stream.features());
+    return stream.classes() == 0
+        ? Map.of("model.features", features, "model.task", "REGRESSION")
+        : Map.of("model.features", features, "model.classes", Integer.toString(stream.classes()));
   }
 
   /** Stream names in any case, as the help spells them. */

@@ -31,18 +31,20 @@ public record DemoStats(
     return seconds > 0 ? predictions / seconds : 0;
   }
 
+  /** Whether the job is a regression: its metrics are errors, not accuracy. */
+  public boolean regression() {
+    return metrics.containsKey("rmse");
+  }
+
   public String progressLine() {
     return String.format(
         Locale.ROOT,
-        "[%5.1fs] samples %,d | predictions %,d (%,.0f/s) | accuracy(last %,d) %.3f kappa %.3f"
-            + " | drifts %d | %s | checkpoints %,d",
+        "[%5.1fs] samples %,d | predictions %,d (%,.0f/s) | %s | drifts %d | %s | checkpoints %,d",
         seconds,
         samples,
         predictions,
         samplesPerSecond(),
-        (long) metric("windowSize"),
-        metric("accuracy"),
-        metric("kappa"),
+        quality(),
         drifts,
         KeyVersions.summary(versions),
         checkpoints);
@@ -51,37 +53,71 @@ public record DemoStats(
   public String summary() {
     return String.format(
         Locale.ROOT,
-        "Done: %,d samples, %,d predictions, %,d trained, %,d checkpoints published, over the"
-            + " last %,d predictions accuracy %.4f kappa %.4f log loss %.4f, %d drift alerts,"
-            + " %,.0f samples/s",
+        "Done: %,d samples, %,d predictions, %,d trained, %,d checkpoints published, %s, %d drift"
+            + " alerts, %,.0f samples/s",
         samples,
         predictions,
         trained,
         checkpoints,
-        (long) metric("windowSize"),
-        metric("accuracy"),
-        metric("kappa"),
-        metric("logLoss"),
+        regression()
+            ? String.format(
+                Locale.ROOT,
+                "over the last %,d predictions MAE %.4f RMSE %.4f",
+                (long) metric("windowSize"),
+                metric("mae"),
+                metric("rmse"))
+            : String.format(
+                Locale.ROOT,
+                "over the last %,d predictions accuracy %.4f kappa %.4f log loss %.4f",
+                (long) metric("windowSize"),
+                metric("accuracy"),
+                metric("kappa"),
+                metric("logLoss")),
         drifts,
         samplesPerSecond());
   }
 
+  /**
+   * One JSON object. A classifier's quality is its accuracy, kappa and log loss over the last
+   * accuracyWindow predictions; a regression's its mae and rmse over the last errorWindow.
+   */
   public String json() {
+    String quality =
+        regression()
+            ? String.format(
+                Locale.ROOT,
+                "\"mae\":%.6f,\"rmse\":%.6f,\"errorWindow\":%d",
+                metric("mae"),
+                metric("rmse"),
+                (long) metric("windowSize"))
+            : String.format(
+                Locale.ROOT,
+                "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"kappa\":%.6f,\"logLoss\":%.6f",
+                metric("accuracy"),
+                (long) metric("windowSize"),
+                metric("kappa"),
+                metric("logLoss"));
     return String.format(
         Locale.ROOT,
-        "{\"samples\":%d,\"trained\":%d,\"predictions\":%d,\"checkpoints\":%d,"
-            + "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"kappa\":%.6f,\"logLoss\":%.6f,"
+        "{\"samples\":%d,\"trained\":%d,\"predictions\":%d,\"checkpoints\":%d,%s,"
             + "\"drifts\":%d,\"samplesPerSecond\":%.1f}",
         samples,
         trained,
         predictions,
         checkpoints,
-        metric("accuracy"),
-        (long) metric("windowSize"),
-        metric("kappa"),
-        metric("logLoss"),
+        quality,
         drifts,
         samplesPerSecond());
+  }
+
+  /** The progress line's figures of quality over the metrics window. */
+  private String quality() {
+    return String.format(
+        Locale.ROOT,
+        regression() ? "MAE(last %,d) %.3f RMSE %.3f" : "accuracy(last %,d) %.3f kappa %.3f",
+        (long) metric("windowSize"),
+        metric(regression() ? "mae" : "accuracy"),
+        metric(regression() ? "rmse" : "kappa"));
   }
 
   /** A metric of the latest snapshot; 0 before the first one. */

@@ -13,8 +13,17 @@ abstract class KeyedSampleStream implements SampleStream {
 
   private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
-  /** The features and label of one sample. */
-  record Example(List<Float> features, int label) {}
+  /** The features of one sample and its label, or for a regression stream its target. */
+  record Example(List<Float> features, Integer label, Double target) {
+
+    Example(List<Float> features, int label) {
+      this(features, label, null);
+    }
+
+    static Example regression(List<Float> features, double target) {
+      return new Example(features, null, target);
+    }
+  }
 
   private final long[] keySamples;
   private long emitted;
@@ -50,7 +59,7 @@ abstract class KeyedSampleStream implements SampleStream {
             .setFeatures(example.features())
             .setLabel(example.label())
             .setEventTime(EPOCH.plusMillis(emitted))
-            .setTarget(null)
+            .setTarget(example.target())
             .build();
     keySamples[key]++;
     emitted++;

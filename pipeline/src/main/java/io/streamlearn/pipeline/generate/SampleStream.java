@@ -13,6 +13,9 @@ public interface SampleStream extends Iterator<LabeledSample> {
   /** The length of every sample's feature vector. */
   int features();
 
-  /** The number of classes; labels are 0 to {@code classes() - 1}. */
+  /**
+   * The number of classes; labels are 0 to {@code classes() - 1}. 0 for a regression stream, whose
+   * samples carry a target instead of a label.
+   */
   int classes();
 }

@@ -2,52 +2,67 @@ package io.streamlearn.pipeline.generate;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The standard streams of the online-learning literature, by the name {@code demo --stream} and
- * {@code produce --generate --stream} take. One drift rate serves them all: the gradual streams
- * move their concept by that much after every sample of a key, the abrupt ones change it every
- * {@code 1 / drift} samples of a key. 0 keeps every concept fixed.
+ * The generated streams, by the name {@code demo --stream} and {@code produce --generate --stream}
+ * take: the standard streams of the online-learning literature, and a task made for each
+ * architecture (recall for recurrent networks, motif for convolutions, friedman for regression).
+ * One drift rate serves them all: the gradual streams move their concept by that much after every
+ * sample of a key, the abrupt ones change it every {@code 1 / drift} samples of a key. 0 keeps
+ * every concept fixed.
  */
 public enum StandardStream {
   /** {@link RotatingHyperplane}: drift is each weight's step per sample; no label noise. */
-  HYPERPLANE(
-      (seed, keys, features, drift) -> new RotatingHyperplane(seed, features, keys, drift, 0)),
+  HYPERPLANE(s -> new RotatingHyperplane(s.seed(), s.features(), s.keys(), s.drift(), 0)),
   /** {@link SeaConcepts}, with the paper's 10% class noise; 3 features. */
-  SEA(
-      (seed, keys, features, drift) ->
-          new SeaConcepts(seed, keys, conceptLength(drift), SeaConcepts.PAPER_NOISE)),
-  /** {@link RandomRbf}: 50 centroids, 2 classes; drift is each centroid's speed. */
+  SEA(s -> new SeaConcepts(s.seed(), s.keys(), conceptLength(s), SeaConcepts.PAPER_NOISE)),
+  /** {@link RandomRbf}: 50 centroids; drift is each centroid's speed. */
   RBF(
-      (seed, keys, features, drift) ->
-          new RandomRbf(seed, features, keys, 2, RandomRbf.DEFAULT_CENTROIDS, drift)),
+      s ->
+          new RandomRbf(
+              s.seed(),
+              s.features(),
+              s.keys(),
+              s.classes(),
+              RandomRbf.DEFAULT_CENTROIDS,
+              s.drift())),
   /** {@link LedDigits}, with the book's 10% attribute noise; 24 features, 10 classes. */
-  LED(
-      (seed, keys, features, drift) ->
-          new LedDigits(seed, keys, conceptLength(drift), LedDigits.PAPER_NOISE)),
+  LED(s -> new LedDigits(s.seed(), s.keys(), conceptLength(s), LedDigits.PAPER_NOISE)),
   /** {@link Waveform}: 21 features, 3 classes. */
-  WAVEFORM((seed, keys, features, drift) -> new Waveform(seed, keys, conceptLength(drift)));
+  WAVEFORM(s -> new Waveform(s.seed(), s.keys(), conceptLength(s))),
+  /** {@link DelayedRecall}: a sequence whose class a cue early on decides, for recurrent layers. */
+  RECALL(
+      s ->
+          new DelayedRecall(
+              s.seed(), s.keys(), s.timesteps(), s.channels(), s.classes(), conceptLength(s))),
+  /** {@link ShiftedMotifs}: a motif at a random place in a sequence, for convolutions. */
+  MOTIF(
+      s ->
+          new ShiftedMotifs(
+              s.seed(), s.keys(), s.timesteps(), s.channels(), s.classes(), conceptLength(s))),
+  /** {@link FriedmanRegression}: a regression target, a nonlinear function of 5 features. */
+  FRIEDMAN(s -> new FriedmanRegression(s.seed(), s.features(), s.keys(), conceptLength(s)));
 
-  /** How a stream is made from the options every stream takes. */
-  @FunctionalInterface
-  private interface Factory {
-    SampleStream create(long seed, int keys, int features, double drift);
-  }
+  private final Function<StreamSettings, SampleStream> factory;
 
-  private final Factory factory;
-
-  StandardStream(Factory factory) {
+  StandardStream(Function<StreamSettings, SampleStream> factory) {
     this.factory = factory;
   }
 
   /**
-   * @param features the feature count of the streams that take one (hyperplane, rbf); the others
-   *     have their own
+   * @param features the feature count of the streams that take one (hyperplane, rbf, friedman); the
+   *     others have their own, the sequences those of {@link StreamSettings#of}
    * @param drift how fast the concepts change, see the class comment
    */
   public SampleStream create(long seed, int keys, int features, double drift) {
-    return factory.create(seed, keys, features, drift);
+    return create(StreamSettings.of(seed, keys, features, drift));
+  }
+
+  /** The stream made from the settings that apply to it. */
+  public SampleStream create(StreamSettings settings) {
+    return factory.apply(settings);
   }
 
   /** The stream of this name, in any case. */
@@ -64,6 +79,10 @@ public enum StandardStream {
     return Arrays.stream(values())
         .map(stream -> stream.name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));
+  }
+
+  private static long conceptLength(StreamSettings settings) {
+    return conceptLength(settings.drift());
   }
 
   /** Samples of a key between abrupt changes: {@code 1 / drift}, none for 0. */

@@ -213,7 +213,7 @@ class CommandLineITCase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sea", "RBF", "led", "waveform"})
+  @ValueSource(strings = {"sea", "RBF", "led", "waveform", "recall", "motif", "friedman"})
   void producesTheStandardStreamItIsAskedFor(String name) throws Exception {
     String topic = "generated-" + name.toLowerCase(Locale.ROOT);
     KAFKA.broker().createTopic(topic, 1);

@@ -3,6 +3,8 @@ package io.streamlearn.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamlearn.pipeline.generate.DelayedRecall;
+import io.streamlearn.pipeline.generate.FriedmanRegression;
 import io.streamlearn.pipeline.generate.LedDigits;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import java.util.Map;
@@ -33,10 +35,28 @@ class GeneratorOptionsTest {
   }
 
   @Test
+  void aRegressionStreamAsksForTheRegressionTaskAndASequenceComesFlat() {
+    DemoCommand friedman = new DemoCommand();
+    new CommandLine(friedman).parseArgs("--stream", "friedman", "--features", "6");
+    DemoCommand recall = new DemoCommand();
+    new CommandLine(recall)
+        .parseArgs(
+            "--stream", "recall", "--timesteps", "5", "--channels", "2", "--class-count", "4");
+
+    assertThat(friedman.stream.generator()).isInstanceOf(FriedmanRegression.class);
+    assertThat(friedman.stream.modelShape())
+        .isEqualTo(Map.of("model.features", "6", "model.task", "REGRESSION"));
+    assertThat(recall.stream.generator()).isInstanceOf(DelayedRecall.class);
+    assertThat(recall.stream.modelShape())
+        .isEqualTo(Map.of("model.features", "10", "model.classes", "4"));
+  }
+
+  @Test
   void rejectsAnUnknownStreamNamingTheKnownOnes() {
     assertThatThrownBy(() -> new CommandLine(new DemoCommand()).parseArgs("--stream", "agrawal"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining(
-            "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform");
+            "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform, recall,"
+                + " motif, friedman");
   }
 }

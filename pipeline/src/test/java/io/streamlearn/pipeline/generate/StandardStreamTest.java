@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StandardStreamTest {
@@ -14,7 +15,9 @@ class StandardStreamTest {
     assertThat(StandardStream.named("sea")).isEqualTo(StandardStream.SEA);
     assertThat(StandardStream.named("Waveform")).isEqualTo(StandardStream.WAVEFORM);
     assertThatThrownBy(() -> StandardStream.named("agrawal"))
-        .hasMessage("unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform");
+        .hasMessage(
+            "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform, recall, motif,"
+                + " friedman");
   }
 
   @Test
@@ -26,7 +29,10 @@ class StandardStreamTest {
             tuple(SeaConcepts.class, 3, 2),
             tuple(RandomRbf.class, 7, 2),
             tuple(LedDigits.class, 24, 10),
-            tuple(Waveform.class, 21, 3));
+            tuple(Waveform.class, 21, 3),
+            tuple(DelayedRecall.class, 24, 2),
+            tuple(ShiftedMotifs.class, 24, 2),
+            tuple(FriedmanRegression.class, 7, 0));
     for (StandardStream kind : StandardStream.values()) {
       SampleStream stream = kind.create(1, 3, 7, 0.001);
       assertThat(GeneratedSamples.take(stream, 300))
@@ -34,11 +40,26 @@ class StandardStreamTest {
           .allSatisfy(
               sample -> {
                 assertThat(sample.getFeatures()).hasSize(stream.features());
-                assertThat(sample.getLabel()).isBetween(0, stream.classes() - 1);
+                if (stream.classes() == 0) {
+                  assertThat(sample.getLabel()).isNull();
+                  assertThat(sample.getTarget()).isNotNull();
+                } else {
+                  assertThat(sample.getLabel()).isBetween(0, stream.classes() - 1);
+                  assertThat(sample.getTarget()).isNull();
+                }
               })
           .extracting(sample -> sample.getKey())
           .containsOnly("key-0", "key-1", "key-2");
     }
+  }
+
+  @Test
+  void theSequenceStreamsTakeTheirShapeAndClassesFromTheSettings() {
+    StreamSettings settings = new StreamSettings(1, 2, 99, 16, 3, 4, 0);
+
+    assertThat(shape(StandardStream.RECALL.create(settings))).containsExactly(48, 4);
+    assertThat(shape(StandardStream.MOTIF.create(settings))).containsExactly(48, 4);
+    assertThat(shape(StandardStream.RBF.create(settings))).containsExactly(99, 4);
   }
 
   @Test
@@ -48,5 +69,9 @@ class StandardStreamTest {
     SeaConcepts sea = (SeaConcepts) StandardStream.SEA.create(1, 1, 0, 0.001);
     assertThat(sea.theta(999)).isEqualTo(8.0);
     assertThat(sea.theta(1_000)).isEqualTo(9.0);
+  }
+
+  private static List<Integer> shape(SampleStream stream) {
+    return List.of(stream.features(), stream.classes());
   }
 }
