@@ -116,7 +116,7 @@ class InputShapeTrainerTest {
                 200,
                 DriftSettings.alertOnly(DetectorType.NONE)));
     for (int start = 0; start < stream.size(); start += BATCH) {
-      harness.processElement1(stream.subList(start, start + BATCH), 0);
+      harness.processBatch(stream.subList(start, start + BATCH));
     }
     return harness;
   }
