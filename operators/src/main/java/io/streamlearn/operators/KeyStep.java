@@ -72,8 +72,9 @@ public final class KeyStep {
   private final FeatureScaler scaler;
 
   /**
-   * The key whose model state the model is loaded with, unchanged since: only predictions keep it
-   * valid, everything else that may change a model forgets it (null).
+   * The key whose current model state the model is loaded with, or null when that is not known:
+   * whatever may make the model and the key's state differ (a fit, a drift reaction, a step taken
+   * elsewhere) forgets it. Samples of one key tend to come together: its model stays loaded.
    */
   private String loadedKey;
 
@@ -140,11 +141,7 @@ public final class KeyStep {
       state = model.newKeyState(now);
       modelState.update(state);
     }
-    if (!ctx.key().equals(loadedKey)) {
-      // Samples of one key tend to come together: its model stays loaded between them.
-      model.load(state);
-      loadedKey = ctx.key();
-    }
+    loadModel(state, ctx.key());
     List<LabeledSample> samples = scaler.scaled(state, raw);
     float[][] outputs = model.predict(samples);
     List<Prediction> predictions = new ArrayList<>(samples.size());
@@ -166,10 +163,8 @@ public final class KeyStep {
       throws Exception {
     long now = ctx.timers().currentProcessingTime();
     KeyModelState state = modelState.value();
-    if (!ctx.key().equals(loadedKey)) {
-      model.load(state);
-    }
-    // Training, a drift reaction or a fused step may change the key's model from here on.
+    loadModel(state, ctx.key());
+    // A drift reaction or a step, here or fused, may change the key's model from here on.
     loadedKey = null;
     // Labels that came after their samples arrived, while the batch was open.
     List<LabeledSample> raw =
@@ -268,7 +263,6 @@ public final class KeyStep {
    * publishes a changed model when its interval passed or the input ended.
    */
   public void onTimer(long timestamp, boolean endOfInput, KeyContext ctx) throws Exception {
-    loadedKey = null;
     if (endOfInput) {
       KeyModelState state = modelState.value();
       if (state != null && labelJoin.trainableCount() > 0) {
@@ -291,7 +285,7 @@ public final class KeyStep {
     long intervalMillis = settings.checkpointInterval().toMillis();
     boolean due = intervalMillis > 0 && timestamp >= state.getPublishedAtMillis() + intervalMillis;
     if (endOfInput || due) {
-      model.load(state);
+      loadModel(state, ctx.key());
       publish(state, ctx, ctx.timers().currentProcessingTime());
       modelState.update(state);
     }
@@ -367,13 +361,24 @@ public final class KeyStep {
   private void train(KeyModelState state, List<LabeledSample> samples, KeyContext ctx, long now)
       throws IOException {
     model.setLearningRateFactor(drift.learningRateFactor());
-    stepped(state, samples, model.fit(samples), ctx, now);
+    boolean finite = model.fit(samples);
+    stepped(state, samples, finite, ctx, now);
+    // A finite step is stored: the model is the key's state. A diverged one is not.
+    loadedKey = finite ? ctx.key() : null;
+  }
+
+  /** Loads the key's model state into the model, unless it is loaded already. */
+  private void loadModel(KeyModelState state, String key) {
+    if (!key.equals(loadedKey)) {
+      model.load(state);
+      loadedKey = key;
+    }
   }
 
   /** Trains the joined samples that wait for a step. */
   private void trainJoined(KeyModelState state, KeyContext ctx, long now) throws Exception {
     List<LabeledSample> joined = labelJoin.drainTrainable();
-    model.load(state);
+    loadModel(state, ctx.key());
     train(state, joined, ctx, now);
   }
 
