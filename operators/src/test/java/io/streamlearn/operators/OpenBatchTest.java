@@ -176,6 +176,35 @@ class OpenBatchTest {
   }
 
   @Test
+  void theFusedTrainersLastOpenBatchesTrainTogetherAndArePublishedAtTheEndOfInput()
+      throws Exception {
+    var harness =
+        trainers.open(
+            new TrainerHarness(
+                new FusedTrainer(
+                    settings(),
+                    new Batching(BATCH, Duration.ZERO, Duration.ZERO),
+                    10,
+                    Duration.ZERO)));
+    for (LabeledSample sample : separable("a", 2, 10)) {
+      harness.processElement1(sample, 0);
+    }
+    for (LabeledSample sample : separable("b", 3, 11)) {
+      harness.processElement1(sample, 0);
+    }
+
+    harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value().getSamplesSeen())
+        .isEqualTo(2);
+    assertThat(keyedState(harness, "b", KeyStep.modelDescriptor()).value().getSamplesSeen())
+        .isEqualTo(3);
+    assertThat(harness.checkpoints())
+        .extracting(checkpoint -> checkpoint.getKey() + ":" + checkpoint.getVersion())
+        .containsExactlyInAnyOrder("a:1", "b:1");
+  }
+
+  @Test
   void theFusedTrainerPredictsOnArrivalAndFusesTheCutBatches() throws Exception {
     var harness =
         trainers.open(
