@@ -178,14 +178,7 @@ class OpenBatchTest {
   @Test
   void theFusedTrainersLastOpenBatchesTrainTogetherAndArePublishedAtTheEndOfInput()
       throws Exception {
-    var harness =
-        trainers.open(
-            new TrainerHarness(
-                new FusedTrainer(
-                    settings(),
-                    new Batching(BATCH, Duration.ZERO, Duration.ZERO),
-                    10,
-                    Duration.ZERO)));
+    var harness = fused(10);
     for (LabeledSample sample : separable("a", 2, 10)) {
       harness.processElement1(sample, 0);
     }
@@ -206,14 +199,7 @@ class OpenBatchTest {
 
   @Test
   void theFusedTrainerPredictsOnArrivalAndFusesTheCutBatches() throws Exception {
-    var harness =
-        trainers.open(
-            new TrainerHarness(
-                new FusedTrainer(
-                    settings(),
-                    new Batching(BATCH, Duration.ZERO, Duration.ZERO),
-                    2,
-                    Duration.ZERO)));
+    var harness = fused(2);
     List<LabeledSample> a = separable("a", BATCH + 1, 7);
     List<LabeledSample> b = separable("b", BATCH, 8);
 
@@ -245,6 +231,17 @@ class OpenBatchTest {
         .singleElement()
         .satisfies(p -> assertThat(p.getLabel()).isEqualTo(sample.getLabel()));
     assertThat(bufferOf(harness, "a")).containsExactly(sample);
+  }
+
+  /** A fused trainer that cuts batches by count and steps when {@code fuseKeys} keys wait. */
+  private TrainerHarness fused(int fuseKeys) throws Exception {
+    return trainers.open(
+        new TrainerHarness(
+            new FusedTrainer(
+                settings(),
+                new Batching(BATCH, Duration.ZERO, Duration.ZERO),
+                fuseKeys,
+                Duration.ZERO)));
   }
 
   private TrainerHarness perKey(Batching batching) throws Exception {
