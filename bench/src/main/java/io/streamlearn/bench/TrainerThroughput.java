@@ -1,5 +1,6 @@
 package io.streamlearn.bench;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.OnlineTrainer;
@@ -106,17 +107,22 @@ public final class TrainerThroughput {
                 // The job's default: each key's detector runs in the trainer.
                 DriftSettings.alertOnly(DetectorType.ADWIN))
             .build();
-    try (KeyedTwoInputStreamOperatorTestHarness<String, List<LabeledSample>, SampleLabel, ?>
-        harness =
-            new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new OnlineTrainer(settings)),
-                batch -> batch.get(0).getKey(),
-                SampleLabel::getKey,
-                Types.STRING)) {
+    // Cut by count; the harness's clock stands still, so the samples that wait to be predicted
+    // together (the job's default wait) are predicted when their batch is cut, as when a busy
+    // trainer's samples come faster than the wait.
+    Batching batching = new Batching(batches.get(0).size(), Duration.ZERO, Duration.ofMillis(10));
+    try (KeyedTwoInputStreamOperatorTestHarness<String, LabeledSample, SampleLabel, ?> harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(new OnlineTrainer(settings, batching)),
+            LabeledSample::getKey,
+            SampleLabel::getKey,
+            Types.STRING)) {
       harness.open();
       long start = System.nanoTime();
       for (List<LabeledSample> batch : batches) {
-        harness.processElement1(batch, 0);
+        for (LabeledSample sample : batch) {
+          harness.processElement1(sample, 0);
+        }
       }
       double batchesPerSecond = batches.size() / seconds(start);
       harness.getOutput().clear();

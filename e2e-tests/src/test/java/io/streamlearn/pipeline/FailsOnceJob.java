@@ -2,23 +2,19 @@ package io.streamlearn.pipeline;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.Prediction;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.Collector;
 
 /**
  * Submits the job that {@code bin/streamlearn run --jobmanager HOST:PORT --detached} submits,
@@ -60,9 +56,11 @@ public final class FailsOnceJob {
   /** Makes the failing trainer of either mode. */
   private static TrainerFactory failingTrainers(int failAfterSteps) {
     return new TrainerFactory(
-        settings -> new FailsOncePerKey(settings, new FailsOnce(failAfterSteps)),
-        (settings, fuseKeys, maxDelay) ->
-            new FailsOnceFused(settings, fuseKeys, maxDelay, new FailsOnce(failAfterSteps)));
+        (settings, batching) ->
+            new FailsOncePerKey(settings, batching, new FailsOnce(failAfterSteps)),
+        (settings, batching, fuseKeys, maxDelay) ->
+            new FailsOnceFused(
+                settings, batching, fuseKeys, maxDelay, new FailsOnce(failAfterSteps)));
   }
 
   /** When to throw: in the first attempt, {@code failAfterSteps} batches after a checkpoint. */
@@ -97,15 +95,13 @@ public final class FailsOnceJob {
 
     private final FailsOnce failure;
 
-    FailsOncePerKey(TrainerSettings settings, FailsOnce failure) {
-      super(settings);
+    FailsOncePerKey(TrainerSettings settings, Batching batching, FailsOnce failure) {
+      super(settings, batching);
       this.failure = failure;
     }
 
     @Override
-    public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
-        throws Exception {
-      super.processElement1(batch, ctx, out);
+    protected void batchCut() {
       failure.batchTrained(getRuntimeContext().getTaskInfo().getAttemptNumber());
     }
 
@@ -121,14 +117,18 @@ public final class FailsOnceJob {
 
     private final FailsOnce failure;
 
-    FailsOnceFused(TrainerSettings settings, int fuseKeys, Duration maxDelay, FailsOnce failure) {
-      super(settings, fuseKeys, maxDelay);
+    FailsOnceFused(
+        TrainerSettings settings,
+        Batching batching,
+        int fuseKeys,
+        Duration maxDelay,
+        FailsOnce failure) {
+      super(settings, batching, fuseKeys, maxDelay);
       this.failure = failure;
     }
 
     @Override
-    public void processElement1(StreamRecord<List<LabeledSample>> element) throws Exception {
-      super.processElement1(element);
+    protected void batchCut() {
       failure.batchTrained(getRuntimeContext().getTaskInfo().getAttemptNumber());
     }
 

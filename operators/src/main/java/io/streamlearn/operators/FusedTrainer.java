@@ -32,28 +32,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The fused trainer: the same per-key step as {@link OnlineTrainer} ({@link KeyStep}), except that
  * the training steps of many keys are taken together, as one {@link FusedNetwork} step.
  *
- * <p>Each key's batch (input 1) is scored at once under its key: its predictions go out with the
- * version of the model that made them, as on the per-key path. The scored batch then waits, in
- * memory, until {@code fuseKeys} keys have one waiting, {@code maxDelay} has passed since the first
- * of them came (zero: no time limit), a checkpoint barrier is about to be sent ({@link
+ * <p>Each key's samples (input 1) are predicted as they arrive, under their key, and gathered into
+ * the key's mini-batch ({@link OpenBatch}), as on the per-key path: predictions go out at once with
+ * the version of the model that made them. A batch that is cut is scored, then waits, in memory,
+ * until {@code fuseKeys} keys have one waiting, {@code maxDelay} has passed since the first of them
+ * came (zero: no time limit), a checkpoint barrier is about to be sent ({@link
  * #prepareSnapshotPreBarrier}), or the input ends. Then one fused step trains every waiting key
  * (one step per batch size: keys' batches of different sizes cannot share one), and each key's
  * result goes through {@link KeyStep#stepped} under that key, which stores it, counts it, publishes
- * it when due and rolls a diverged key back on its own.
+ * it when due and rolls a diverged key back on its own. Predicting many keys' samples in one fused
+ * forward pass is not done yet: each key's are predicted through its DL4J network.
  *
  * <p>Nothing waits at a checkpoint, so checkpoints hold only what the per-key trainer holds, in the
  * same keyed state and timers (the same names), and a restored job repeats no step and loses none.
- * A key's second batch, a label or a timer of a waiting key first steps the waiting keys, so each
- * key sees its batches, labels and timers in order, exactly as on the per-key path. Samples that
- * delayed labels complete train with the key's next batch, as on the per-key path; when enough of
- * them wait without a batch they train through the per-key model ({@link KeyStep#onLabel}).
+ * A sample, a label or a timer of a waiting key first steps the waiting keys, so each key sees its
+ * samples, labels and timers in order, and its samples are predicted by the model its last batch
+ * trained, exactly as on the per-key path. Samples that delayed labels complete train with the
+ * key's next batch, as on the per-key path; when enough of them wait without a batch they train
+ * through the per-key model ({@link KeyStep#onLabel}).
  *
  * <p>Which key steps with which others changes nothing a key learns: a key's row of a fused step is
  * computed by the same operations whatever the other rows are, so a replay after a failure gives
  * each key bitwise the same model.
  */
 public class FusedTrainer extends AbstractStreamOperator<Prediction>
-    implements TwoInputStreamOperator<List<LabeledSample>, SampleLabel, Prediction>,
+    implements TwoInputStreamOperator<LabeledSample, SampleLabel, Prediction>,
         Triggerable<String, VoidNamespace>,
         BoundedMultiInput {
 
@@ -63,10 +66,12 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   private static final String TIMERS = "user-timers";
 
   private final TrainerSettings settings;
+  private final Batching batching;
   private final int fuseKeys;
   private final long maxDelayMillis;
 
   private transient KeyStep step;
+  private transient OpenBatch batch;
   private transient FusedNetwork network;
   private transient TimerService timers;
   private transient KeyContext keyContext;
@@ -90,7 +95,8 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
    * @param fuseKeys how many keys' batches to collect before one fused step
    * @param maxDelay longest a scored batch waits for its step; zero: no limit but the others
    */
-  public FusedTrainer(TrainerSettings settings, int fuseKeys, Duration maxDelay) {
+  public FusedTrainer(
+      TrainerSettings settings, Batching batching, int fuseKeys, Duration maxDelay) {
     if (fuseKeys < 1) {
       throw new IllegalArgumentException("fuse-keys must be at least 1, got " + fuseKeys);
     }
@@ -99,6 +105,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       throw new IllegalArgumentException(overridden);
     }
     this.settings = settings;
+    this.batching = batching;
     this.fuseKeys = fuseKeys;
     this.maxDelayMillis = maxDelay.toMillis();
   }
@@ -146,30 +153,43 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
         getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
     timers = new SimpleTimerService(timerService);
     step = new KeyStep(getRuntimeContext(), settings, KeyModels.create(settings));
+    batch = new OpenBatch(getRuntimeContext(), batching, step);
     network = FusedNetwork.of(MultiLayerConfiguration.fromJson(settings.modelConfigurationJson()));
     waiting = new LinkedHashMap<>();
     keyContext = new CurrentKeyContext();
   }
 
   @Override
-  public void processElement1(StreamRecord<List<LabeledSample>> element) throws Exception {
-    String key = (String) getCurrentKey();
-    stepIfWaiting(key);
+  public void processElement1(StreamRecord<LabeledSample> element) throws Exception {
+    // A sample is predicted by its key's model as its previous batch trained it.
+    stepIfWaiting((String) getCurrentKey());
     timestamp = element.hasTimestamp() ? element.getTimestamp() : null;
-    KeyStep.Scored scored = step.score(element.getValue(), keyContext);
+    waitIfCut(batch.add(element.getValue(), keyContext));
+  }
+
+  /** A batch that was cut waits for the fused step with the other keys' (or needs none). */
+  private void waitIfCut(KeyStep.Scored scored) throws Exception {
+    if (scored == null) {
+      return;
+    }
+    String key = (String) getCurrentKey();
     List<LabeledSample> training = step.trainingOf(scored);
     if (training.isEmpty()) {
       step.keep(scored.state());
-      return;
+    } else {
+      waiting.put(key, new Waiting(scored.state(), training, step.learningRateFactor(), timestamp));
+      if (waiting.size() >= fuseKeys) {
+        stepWaiting();
+      } else if (deadline == null && maxDelayMillis > 0) {
+        long at = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+        deadline = getProcessingTimeService().registerTimer(at, time -> stepWaiting());
+      }
     }
-    waiting.put(key, new Waiting(scored.state(), training, step.learningRateFactor(), timestamp));
-    if (waiting.size() >= fuseKeys) {
-      stepWaiting();
-    } else if (deadline == null && maxDelayMillis > 0) {
-      long at = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
-      deadline = getProcessingTimeService().registerTimer(at, time -> stepWaiting());
-    }
+    batchCut();
   }
+
+  /** Called after each batch was cut (and queued): a seam for tests that fail there. */
+  protected void batchCut() throws Exception {}
 
   @Override
   public void processElement2(StreamRecord<SampleLabel> element) throws Exception {
@@ -180,23 +200,34 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    stepIfWaiting(timer.getKey());
-    timestamp = timer.getTimestamp();
     // Only the end of input brings an event-time timer: the trainer's inputs carry no watermarks.
-    step.onTimer(timer.getTimestamp(), true, keyContext);
+    onTimer(timer, true, timer.getTimestamp());
   }
 
   @Override
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    stepIfWaiting(timer.getKey());
-    timestamp = null;
-    step.onTimer(timer.getTimestamp(), false, keyContext);
+    onTimer(timer, false, null);
   }
 
-  /** The final watermark fires every key's end-of-input timer: waiting batches train first. */
+  private void onTimer(InternalTimer<String, VoidNamespace> timer, boolean eventTime, Long stamp)
+      throws Exception {
+    stepIfWaiting(timer.getKey());
+    timestamp = stamp;
+    waitIfCut(batch.onTimer(timer.getTimestamp(), eventTime, keyContext));
+    if (!OpenBatch.isBatchTimer(timer.getTimestamp(), eventTime)) {
+      step.onTimer(timer.getTimestamp(), eventTime, keyContext);
+    }
+  }
+
+  /**
+   * The final watermark fires every key's end-of-input timers: first the open batches' ({@link
+   * OpenBatch}), which cut the last batches, then, after the waiting batches trained, the keys'
+   * own, which publish what the last steps learned.
+   */
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     if (mark.getTimestamp() == Long.MAX_VALUE) {
+      getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(OpenBatch.END_OF_INPUT));
       stepWaiting();
     }
     super.processWatermark(mark);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -21,16 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Test-then-train of one key at a time, in the key's Flink state: every sample of a batch is first
- * scored by the key's current model (an honest out-of-sample prediction, stamped with the model
- * version that made it), then the batch's labeled samples train the model. A trainer operator calls
- * it with the current key set; the model itself is behind {@link KeyModel}, so this class and the
- * operators that run it hold no ND4J types.
+ * Test-then-train of one key at a time, in the key's Flink state: every sample is first predicted
+ * by the key's current model as it arrives (an honest out-of-sample prediction, stamped with the
+ * model version that made it, emitted at once), then, when its mini-batch is cut ({@link
+ * OpenBatch}), the batch's labeled samples are scored with those predictions and train the model. A
+ * trainer operator calls it with the current key set; the model itself is behind {@link KeyModel},
+ * so this class and the operators that run it hold no ND4J types.
  *
  * <p>A key's parameters, optimizer state and counters live in keyed state ({@link KeyModelState});
  * the key's {@link KeyModel}, which {@link KeyModelChoice} selects by the key at each call, is
- * loaded with them per batch. A step that makes the loss or a parameter NaN or infinite is rolled
- * back: the key keeps its previous model and the batch's labeled samples go to the {@link
+ * loaded with them when a key's samples are predicted or its batch trains, and stays loaded while
+ * only predictions of that key follow. A step that makes the loss or a parameter NaN or infinite is
+ * rolled back: the key keeps its previous model and the batch's labeled samples go to the {@link
  * DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's model is published to {@link
  * TrainerOutputs#CHECKPOINTS} every {@code checkpointEverySteps} steps, at least every {@code
  * checkpointInterval} while it changes, and once more when the input ends.
@@ -45,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * it too) but goes to {@link TrainerOutputs#SCORED} only (its prediction was published when it was
  * served), and the completed sample trains with the key's next step.
  *
- * <p>{@link #onBatch} is {@link #score} then {@link #train}: a trainer that fits many keys' models
- * at once ({@link FusedTrainer}) scores each key, takes its {@link #trainingOf training samples},
- * fits them together, and hands each key's outcome to {@link #stepped(KeyModelState, List,
- * SteppedElsewhere, KeyContext, long)} and {@link #keep}.
+ * <p>A batch is {@link #cut} then {@link #train}ed: a trainer that fits many keys' models at once
+ * ({@link FusedTrainer}) takes each cut batch's {@link #trainingOf training samples}, fits them
+ * together, and hands each key's outcome to {@link #stepped(KeyModelState, List, SteppedElsewhere,
+ * KeyContext, long)} and {@link #keep}.
  */
 public final class KeyStep {
 
@@ -67,6 +70,13 @@ public final class KeyStep {
   private final WireCodec<LabeledSample> sampleCodec;
   private final LabelJoin labelJoin;
   private final FeatureScaler scaler;
+
+  /**
+   * The key whose current model state the model is loaded with, or null when that is not known:
+   * whatever may make the model and the key's state differ (a fit, a drift reaction, a step taken
+   * elsewhere) forgets it. Samples of one key tend to come together: its model stays loaded.
+   */
+  private String loadedKey;
 
   /** A scored batch of the current key, and the samples it will train on. */
   public record Scored(KeyModelState state, List<LabeledSample> training) {}
@@ -106,46 +116,83 @@ public final class KeyStep {
     return new ValueStateDescriptor<>("key-model", new AvroTypeInfo<>(KeyModelState.class));
   }
 
-  /** Scores a batch of the current key, then trains on its labeled samples. */
-  public void onBatch(List<LabeledSample> arrived, KeyContext ctx) throws Exception {
-    Scored scored = score(arrived, ctx);
-    train(scored, ctx);
+  /**
+   * A sample of the current key as it joins the key's open batch: completed by its label if the
+   * label came first.
+   */
+  public LabeledSample arrived(LabeledSample sample, KeyContext ctx) throws Exception {
+    return labelJoin
+        .withWaitingLabels(
+            List.of(sample),
+            ctx.timers().currentProcessingTime(),
+            letter -> ctx.output(DeadLetters.TAG, letter))
+        .get(0);
   }
 
   /**
-   * Loads the key's model, predicts every sample of the batch with it and scores the labeled ones,
-   * and answers a drift they revealed. The model stays loaded; the key's state is not written yet.
+   * Predicts samples of the current key with its current model, in one model call, and emits the
+   * predictions, stamped with the model's version. Nothing is scored or trained yet: that waits for
+   * the samples' batch ({@link #cut}). A key's first sample creates its model state.
    */
-  public Scored score(List<LabeledSample> arrived, KeyContext ctx) throws Exception {
+  public List<Prediction> predict(List<LabeledSample> raw, KeyContext ctx) throws Exception {
     model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
     KeyModelState state = modelState.value();
     if (state == null) {
       state = model.newKeyState(now);
+      modelState.update(state);
     }
-    model.load(state);
+    loadModel(state, ctx.key());
+    List<LabeledSample> samples = scaler.scaled(state, raw);
+    float[][] outputs = model.predict(samples);
+    List<Prediction> predictions = new ArrayList<>(samples.size());
+    for (int row = 0; row < samples.size(); row++) {
+      Prediction prediction = prediction(samples.get(row), outputs[row], state.getVersion(), now);
+      ctx.predicted(prediction);
+      predictions.add(prediction);
+    }
+    return predictions;
+  }
 
+  /**
+   * Evaluates a batch of the current key that was cut, with the predictions {@link #predict} made
+   * for its samples: scores the labeled ones, keeps the unlabeled ones waiting for their labels,
+   * learns the feature statistics and answers a drift they revealed, as when the batch was scored
+   * all at once. The key's model is loaded; its state is not written yet.
+   */
+  public Scored cut(List<LabeledSample> arrived, List<Prediction> predicted, KeyContext ctx)
+      throws Exception {
+    model.select(ctx.key());
+    long now = ctx.timers().currentProcessingTime();
+    KeyModelState state = modelState.value();
+    loadModel(state, ctx.key());
+    // A drift reaction or a step, here or fused, may change the key's model from here on.
+    loadedKey = null;
+    // Labels that came after their samples arrived, while the batch was open.
     List<LabeledSample> raw =
         labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
-    // Scaled once, here: what is predicted, trained (by either trainer) and kept waiting for a
-    // delayed label is the same scaled sample.
+    // Scaled once, here: what is trained (by either trainer) and kept waiting for a delayed label
+    // is the sample as it was predicted; the statistics change only below.
     List<LabeledSample> batch = scaler.scaled(state, raw);
-    float[][] outputs = model.predict(batch);
-    long version = state.getVersion();
     List<LabeledSample> training = new ArrayList<>(batch.size());
     List<Prediction> scored = new ArrayList<>(batch.size());
     double[] errors = new double[batch.size()];
     for (int row = 0; row < batch.size(); row++) {
       LabeledSample sample = batch.get(row);
-      float[] scores = outputs[row];
-      Prediction prediction = prediction(sample, scores, version, now);
-      ctx.predicted(prediction);
+      Prediction prediction = predicted.get(row);
+      float[] scores = Floats.unboxed(prediction.getScores());
       if (settings.shape().isLabeled(sample)) {
         errors[scored.size()] = score(state, sample, scores);
-        scored.add(prediction);
+        scored.add(withOutcome(prediction, sample));
         training.add(sample);
       } else {
-        labelJoin.awaitLabel(sample, scores, version, ctx.timers(), now);
+        // It waits for its label from when it was served.
+        labelJoin.awaitLabel(
+            sample,
+            scores,
+            prediction.getModelVersion(),
+            ctx.timers(),
+            prediction.getPredictionTime().toEpochMilli());
       }
     }
     scaler.learn(state, raw.stream().filter(settings.shape()::isLabeled).toList());
@@ -192,6 +239,7 @@ public final class KeyStep {
   /** Joins a label that came after its sample; trains when enough joined samples wait. */
   public void onLabel(SampleLabel label, KeyContext ctx) throws Exception {
     model.select(ctx.key());
+    loadedKey = null;
     long now = ctx.timers().currentProcessingTime();
     LabelJoin.Joined joined =
         labelJoin.onLabel(label, ctx.timers(), now, letter -> ctx.output(DeadLetters.TAG, letter));
@@ -237,10 +285,11 @@ public final class KeyStep {
     if (state == null || state.getVersion() == state.getPublishedVersion()) {
       return;
     }
-    boolean due =
-        timestamp >= state.getPublishedAtMillis() + settings.checkpointInterval().toMillis();
+    // Zero: never by time. Any timer of the key comes here, the open batch's and the label join's.
+    long intervalMillis = settings.checkpointInterval().toMillis();
+    boolean due = intervalMillis > 0 && timestamp >= state.getPublishedAtMillis() + intervalMillis;
     if (endOfInput || due) {
-      model.load(state);
+      loadModel(state, ctx.key());
       publish(state, ctx, ctx.timers().currentProcessingTime());
       modelState.update(state);
     }
@@ -275,6 +324,7 @@ public final class KeyStep {
       long now)
       throws IOException {
     model.select(ctx.key());
+    loadedKey = null;
     if (step.finite()) {
       state.setParameters(step.parameters());
       state.setUpdaterState(step.updaterState());
@@ -317,13 +367,24 @@ public final class KeyStep {
   private void train(KeyModelState state, List<LabeledSample> samples, KeyContext ctx, long now)
       throws IOException {
     model.setLearningRateFactor(drift.learningRateFactor());
-    stepped(state, samples, model.fit(samples), ctx, now);
+    boolean finite = model.fit(samples);
+    stepped(state, samples, finite, ctx, now);
+    // A finite step is stored: the model is the key's state. A diverged one is not.
+    loadedKey = finite ? ctx.key() : null;
+  }
+
+  /** Loads the key's model state into the model, unless it is loaded already. */
+  private void loadModel(KeyModelState state, String key) {
+    if (!key.equals(loadedKey)) {
+      model.load(state);
+      loadedKey = key;
+    }
   }
 
   /** Trains the joined samples that wait for a step. */
   private void trainJoined(KeyModelState state, KeyContext ctx, long now) throws Exception {
     List<LabeledSample> joined = labelJoin.drainTrainable();
-    model.load(state);
+    loadModel(state, ctx.key());
     train(state, joined, ctx, now);
   }
 
@@ -421,6 +482,18 @@ public final class KeyStep {
     }
     metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
     return Math.abs(scores[0] - sample.getTarget());
+  }
+
+  /** A prediction with the label or target its sample got after it was made, if any. */
+  private static Prediction withOutcome(Prediction prediction, LabeledSample sample) {
+    if (Objects.equals(prediction.getLabel(), sample.getLabel())
+        && Objects.equals(prediction.getTarget(), sample.getTarget())) {
+      return prediction;
+    }
+    return Prediction.newBuilder(prediction)
+        .setLabel(sample.getLabel())
+        .setTarget(sample.getTarget())
+        .build();
   }
 
   private Prediction prediction(LabeledSample sample, float[] scores, long version, long now) {

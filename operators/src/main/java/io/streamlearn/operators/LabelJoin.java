@@ -138,7 +138,10 @@ public final class LabelJoin {
     return completed == null ? batch : completed;
   }
 
-  /** Keeps an unlabeled sample and the prediction served for it until its label comes. */
+  /**
+   * Keeps an unlabeled sample and the prediction served for it at {@code now} until its label
+   * comes.
+   */
   void awaitLabel(
       LabeledSample sample, float[] scores, long modelVersion, TimerService timers, long now)
       throws Exception {

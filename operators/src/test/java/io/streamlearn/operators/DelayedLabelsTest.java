@@ -48,7 +48,7 @@ class DelayedLabelsTest {
     open(64);
     harness.setProcessingTime(1_000);
 
-    harness.processElement1(unlabeled(separable("a", 4, 1)), 0);
+    harness.processBatch(unlabeled(separable("a", 4, 1)));
 
     assertThat(harness.extractOutputValues())
         .hasSize(4)
@@ -71,11 +71,11 @@ class DelayedLabelsTest {
   void aLateLabelIsScoredAgainstTheServedPredictionAndTrainsWithTheNextBatch() throws Exception {
     open(64);
     List<LabeledSample> stream = separable("a", 40, 2);
-    harness.processElement1(stream.subList(0, 8), 0);
+    harness.processBatch(stream.subList(0, 8));
     List<LabeledSample> unlabeled = stream.subList(8, 12);
-    harness.processElement1(unlabeled(unlabeled), 0);
+    harness.processBatch(unlabeled(unlabeled));
     List<Prediction> served = lastPredictions(4);
-    harness.processElement1(stream.subList(12, 20), 0);
+    harness.processBatch(stream.subList(12, 20));
     double weightBefore = model("a").getMetrics().getWeight();
     int published = harness.extractOutputValues().size();
 
@@ -97,7 +97,7 @@ class DelayedLabelsTest {
     assertThat(pending("a")).isEmpty();
     assertThat(model("a").getSamplesSeen()).as("joined, not trained yet").isEqualTo(16);
 
-    harness.processElement1(stream.subList(20, 28), 0);
+    harness.processBatch(stream.subList(20, 28));
 
     KeyModelState state = model("a");
     assertThat(state.getVersion()).isEqualTo(3);
@@ -110,7 +110,7 @@ class DelayedLabelsTest {
   void enoughJoinedSamplesTrainOnTheirOwnAndTheRestWhenTheInputEnds() throws Exception {
     open(3);
     List<LabeledSample> samples = unlabeled(separable("a", 5, 3));
-    harness.processElement1(samples, 0);
+    harness.processBatch(samples);
 
     for (LabeledSample sample : separable("a", 5, 3)) {
       harness.processElement2(labelOf(sample), 0);
@@ -132,7 +132,7 @@ class DelayedLabelsTest {
     open(64, Duration.ofHours(1), Duration.ofSeconds(2));
     harness.setProcessingTime(1_000);
     List<LabeledSample> samples = separable("a", 3, 4);
-    harness.processElement1(unlabeled(samples), 0);
+    harness.processBatch(unlabeled(samples));
 
     harness.setProcessingTime(1_500);
     harness.processElement2(labelOf(samples.get(0)), 0);
@@ -158,7 +158,7 @@ class DelayedLabelsTest {
     open(64);
     harness.setProcessingTime(1_000);
     List<LabeledSample> samples = separable("a", 3, 4);
-    harness.processElement1(unlabeled(samples), 0);
+    harness.processBatch(unlabeled(samples));
     harness.processElement2(labelOf(samples.get(0)), 0);
 
     harness.setProcessingTime(1_000 + TIME_TO_LIVE.toMillis() / 2);
@@ -173,8 +173,8 @@ class DelayedLabelsTest {
     open(64, Duration.ofSeconds(1));
     harness.setProcessingTime(1_000);
     List<LabeledSample> stream = separable("a", 12, 5);
-    harness.processElement1(stream.subList(0, 8), 0);
-    harness.processElement1(unlabeled(stream.subList(8, 12)), 0);
+    harness.processBatch(stream.subList(0, 8));
+    harness.processBatch(unlabeled(stream.subList(8, 12)));
     for (LabeledSample sample : stream.subList(8, 12)) {
       harness.processElement2(labelOf(sample), 0);
     }
@@ -204,7 +204,7 @@ class DelayedLabelsTest {
     assertThat(harness.extractOutputValues()).isEmpty();
 
     harness.setProcessingTime(5_000);
-    harness.processElement1(unlabeled(List.of(sample)), 0);
+    harness.processBatch(unlabeled(List.of(sample)));
 
     assertThat(harness.extractOutputValues())
         .singleElement()
@@ -223,7 +223,7 @@ class DelayedLabelsTest {
   void expiredEntriesAreRemovedCountedAndUnmatchedLabelsDeadLettered() throws Exception {
     open(64);
     harness.setProcessingTime(1_000);
-    harness.processElement1(unlabeled(separable("a", 2, 4)), 0);
+    harness.processBatch(unlabeled(separable("a", 2, 4)));
     SampleLabel orphan = labelOf(sample("a", 77, 0, 0f, 0f));
     harness.processElement2(orphan, 0);
 
@@ -264,11 +264,11 @@ class DelayedLabelsTest {
     LabeledSample early = sample("a", 1, 1, 0.5f, 0.5f);
     LabeledSample late = sample("a", 2, 0, -0.5f, 0.5f);
     harness.processElement2(labelOf(early), 0);
-    harness.processElement1(unlabeled(List.of(late)), 0);
+    harness.processBatch(unlabeled(List.of(late)));
 
     // Both expired at 11,000; their tick (11,250) has not fired yet.
     harness.setProcessingTime(11_100);
-    harness.processElement1(unlabeled(List.of(early)), 0);
+    harness.processBatch(unlabeled(List.of(early)));
     harness.processElement2(labelOf(late), 0);
 
     assertThat(harness.extractOutputValues()).allSatisfy(p -> assertThat(p.getLabel()).isNull());
@@ -306,7 +306,8 @@ class DelayedLabelsTest {
                         DriftSettings.alertOnly(DetectorType.ADWIN))
                     .delayedLabels(
                         new DelayedLabels(TIME_TO_LIVE, trainingBatchSize, maxTrainingDelay))
-                    .build()));
+                    .build(),
+                TrainerHarness.BATCH_PER_CALL));
     harness.open();
   }
 

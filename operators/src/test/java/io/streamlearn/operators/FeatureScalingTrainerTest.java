@@ -44,8 +44,8 @@ class FeatureScalingTrainerTest {
     var harness = trainers.open(settings(MODEL, 100, 64));
     List<LabeledSample> stream = offset(separable("a", 48, 1));
 
-    harness.processElement1(stream.subList(0, 32), 0);
-    harness.processElement1(unlabeled(stream.subList(32, 48)), 0);
+    harness.processBatch(stream.subList(0, 32));
+    harness.processBatch(unlabeled(stream.subList(32, 48)));
 
     var statistics = keyedState(harness, "a", KeyStep.modelDescriptor()).value().getScaler();
     assertThat(statistics.getCount()).isEqualTo(32);
@@ -70,9 +70,9 @@ class FeatureScalingTrainerTest {
     List<LabeledSample> stream = offset(separable("a", 7 * 16, 2));
 
     for (int batch = 0; batch < 6; batch++) {
-      harness.processElement1(stream.subList(batch * 16, batch * 16 + 16), 0);
+      harness.processBatch(stream.subList(batch * 16, batch * 16 + 16));
     }
-    harness.processElement1(stream.subList(96, 112), 0);
+    harness.processBatch(stream.subList(96, 112));
 
     assertReproduced(harness, "a", 6, stream.subList(96, 112));
   }
@@ -86,8 +86,8 @@ class FeatureScalingTrainerTest {
     // One batch of each key per fused step: a checkpoint's scaler is what the key's next batch is
     // scaled with.
     for (int batch = 0; batch < 7; batch++) {
-      harness.processElement1(a.subList(batch * 16, batch * 16 + 16), 0);
-      harness.processElement1(b.subList(batch * 16, batch * 16 + 16), 0);
+      harness.processBatch(a.subList(batch * 16, batch * 16 + 16));
+      harness.processBatch(b.subList(batch * 16, batch * 16 + 16));
     }
 
     assertReproduced(harness, "a", 6, a.subList(96, 112));
@@ -101,12 +101,12 @@ class FeatureScalingTrainerTest {
     List<LabeledSample> stream = offset(separable("a", 64, 5));
     List<LabeledSample> served = stream.subList(16, 24);
 
-    harness.processElement1(stream.subList(0, 16), 0);
+    harness.processBatch(stream.subList(0, 16));
     KeyModelState afterFirst = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     StandardScaling asServed = new FeatureScaler(FeatureScaling.STANDARD, 2).published(afterFirst);
-    harness.processElement1(unlabeled(served), 0);
+    harness.processBatch(unlabeled(served));
     // More labeled samples move the statistics before the delayed labels come.
-    harness.processElement1(stream.subList(24, 64), 0);
+    harness.processBatch(stream.subList(24, 64));
     KeyModelState beforeJoin = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(new FeatureScaler(FeatureScaling.STANDARD, 2).published(beforeJoin).getMean())
         .isNotEqualTo(asServed.getMean());

@@ -55,8 +55,8 @@ class FusedTrainerTest {
     List<List<LabeledSample>> batches = interleavedBatches(6, 30);
 
     for (List<LabeledSample> batch : batches) {
-      perKey.processElement1(batch, 0);
-      fused.processElement1(batch, 0);
+      perKey.processBatch(batch);
+      fused.processBatch(batch);
     }
     endInput(fused);
     endInput(perKey);
@@ -117,8 +117,8 @@ class FusedTrainerTest {
 
     for (int start = 0; start < a.size(); start += BATCH) {
       for (List<LabeledSample> samples : List.of(a, b)) {
-        perKey.processElement1(samples.subList(start, start + BATCH), 0);
-        fused.processElement1(samples.subList(start, start + BATCH), 0);
+        perKey.processBatch(samples.subList(start, start + BATCH));
+        fused.processBatch(samples.subList(start, start + BATCH));
       }
     }
     endInput(fused);
@@ -144,7 +144,7 @@ class FusedTrainerTest {
     for (int fuseKeys : new int[] {1, 3, 5}) {
       var harness = openFused(settings, fuseKeys, Duration.ZERO);
       for (List<LabeledSample> batch : batches) {
-        harness.processElement1(batch, 0);
+        harness.processBatch(batch);
       }
       endInput(harness);
       Map<String, String> models = new LinkedHashMap<>();
@@ -165,16 +165,16 @@ class FusedTrainerTest {
   void stepsTheWaitingKeysWhenFuseKeysOfThemWait() throws Exception {
     var harness = openFused(settings(MODEL, 100), 3, Duration.ZERO);
 
-    harness.processElement1(separable("a", BATCH, 1), 0);
-    harness.processElement1(separable("b", BATCH, 2), 0);
+    harness.processBatch(separable("a", BATCH, 1));
+    harness.processBatch(separable("b", BATCH, 2));
 
     assertThat(harness.extractOutputValues())
         .hasSize(2 * BATCH)
         .allSatisfy(p -> assertThat(p.getModelVersion()).isZero());
     assertThat(trainer(harness).waitingKeys()).containsExactly("a", "b");
-    assertThat(modelState(harness, "a")).isNull();
+    assertThat(modelState(harness, "a").getVersion()).as("not stepped yet").isZero();
 
-    harness.processElement1(separable("c", BATCH, 3), 0);
+    harness.processBatch(separable("c", BATCH, 3));
 
     assertThat(trainer(harness).waitingKeys()).isEmpty();
     for (String key : List.of("a", "b", "c")) {
@@ -186,9 +186,9 @@ class FusedTrainerTest {
   void aKeysNextBatchIsScoredByTheModelItsPreviousBatchTrained() throws Exception {
     var harness = openFused(settings(MODEL, 100), 10, Duration.ZERO);
 
-    harness.processElement1(separable("a", BATCH, 1), 0);
-    harness.processElement1(separable("b", BATCH, 2), 0);
-    harness.processElement1(separable("a", BATCH, 3), 0);
+    harness.processBatch(separable("a", BATCH, 1));
+    harness.processBatch(separable("b", BATCH, 2));
+    harness.processBatch(separable("a", BATCH, 3));
 
     List<Prediction> predictions = harness.extractOutputValues();
     assertThat(predictions.subList(2 * BATCH, 3 * BATCH))
@@ -201,15 +201,17 @@ class FusedTrainerTest {
   void stepsTheWaitingKeysBeforeACheckpointBarrier() throws Exception {
     TrainerSettings settings = settings(MODEL, 100);
     var harness = openFused(settings, 10, Duration.ZERO);
-    harness.processElement1(separable("a", BATCH, 1), 0);
-    harness.processElement1(separable("b", BATCH, 2), 0);
+    harness.processBatch(separable("a", BATCH, 1));
+    harness.processBatch(separable("b", BATCH, 2));
     assertThat(trainer(harness).waitingKeys()).hasSize(2);
 
     harness.prepareSnapshotPreBarrier(1);
     OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
     assertThat(trainer(harness).waitingKeys()).isEmpty();
-    var restored = new TrainerHarness(new FusedTrainer(settings, 10, Duration.ZERO));
+    var restored =
+        new TrainerHarness(
+            new FusedTrainer(settings, TrainerHarness.BATCH_PER_CALL, 10, Duration.ZERO));
     restored.initializeState(snapshot);
     trainers.open(restored);
     for (String key : List.of("a", "b")) {
@@ -223,13 +225,14 @@ class FusedTrainerTest {
   void stepsTheWaitingKeysOnceTheDelayPassed() throws Exception {
     var harness = openFused(settings(MODEL, 100), 10, Duration.ofMillis(200));
     harness.setProcessingTime(1_000);
-    harness.processElement1(separable("a", BATCH, 1), 0);
+    harness.processBatch(separable("a", BATCH, 1));
     harness.setProcessingTime(1_100);
-    harness.processElement1(separable("b", BATCH, 2), 0);
+    harness.processBatch(separable("b", BATCH, 2));
 
-    harness.setProcessingTime(1_199);
-    assertThat(trainer(harness).waitingKeys()).hasSize(2);
+    // The first batch was cut, and began to wait, at 1_001 (TrainerHarness.processBatch).
     harness.setProcessingTime(1_200);
+    assertThat(trainer(harness).waitingKeys()).hasSize(2);
+    harness.setProcessingTime(1_201);
 
     assertThat(trainer(harness).waitingKeys()).isEmpty();
     assertThat(modelState(harness, "a").getVersion()).isEqualTo(1);
@@ -242,7 +245,7 @@ class FusedTrainerTest {
     List<List<LabeledSample>> batches = interleavedBatches(2, 6);
 
     for (List<LabeledSample> batch : batches) {
-      harness.processElement1(batch, 0);
+      harness.processBatch(batch);
     }
     endInput(harness);
 
@@ -317,8 +320,8 @@ class FusedTrainerTest {
                 .setTarget(0.0)
                 .build());
       }
-      harness.processElement1(exploding8, 0);
-      harness.processElement1(still8, 0);
+      harness.processBatch(exploding8);
+      harness.processBatch(still8);
     }
 
     assertThat(harness.getSideOutput(DeadLetters.TAG))

@@ -38,10 +38,10 @@ class GraphTrainerTest {
     List<LabeledSample> stream = separable("a", 100 * 32 + 16, 21);
 
     for (int start = 0; start < 100 * 32; start += 32) {
-      harness.processElement1(stream.subList(start, start + 32), 0);
+      harness.processBatch(stream.subList(start, start + 32));
     }
     List<LabeledSample> next = stream.subList(100 * 32, stream.size());
-    harness.processElement1(next, 0);
+    harness.processBatch(next);
 
     List<Prediction> all = harness.extractOutputValues();
     List<Prediction> lastTrained = all.subList(all.size() - 16 - 640, all.size() - 16);
@@ -74,22 +74,23 @@ class GraphTrainerTest {
     List<LabeledSample> b = separable("b", 320, 23);
     var alone = trainers.open(settings(1_000));
     for (int start = 0; start < 320; start += 32) {
-      alone.processElement1(a.subList(start, start + 32), 0);
+      alone.processBatch(a.subList(start, start + 32));
     }
 
     var first = trainers.open(settings(1_000));
     for (int start = 0; start < 160; start += 32) {
-      first.processElement1(a.subList(start, start + 32), 0);
-      first.processElement1(b.subList(start, start + 32), 0);
+      first.processBatch(a.subList(start, start + 32));
+      first.processBatch(b.subList(start, start + 32));
     }
     OperatorSubtaskState snapshot = first.snapshot(1L, 1L);
-    var restored = new TrainerHarness(new OnlineTrainer(settings(1_000)));
+    var restored =
+        new TrainerHarness(new OnlineTrainer(settings(1_000), TrainerHarness.BATCH_PER_CALL));
     try {
       restored.initializeState(snapshot);
       restored.open();
       for (int start = 160; start < 320; start += 32) {
-        restored.processElement1(b.subList(start, start + 32), 0);
-        restored.processElement1(a.subList(start, start + 32), 0);
+        restored.processBatch(b.subList(start, start + 32));
+        restored.processBatch(a.subList(start, start + 32));
       }
       List<Prediction> aloneLater = alone.extractOutputValues().subList(160, 320);
       List<Prediction> restoredA =

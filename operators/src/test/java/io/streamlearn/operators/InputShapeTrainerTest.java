@@ -117,7 +117,7 @@ class InputShapeTrainerTest {
                     DriftSettings.alertOnly(DetectorType.NONE))
                 .build());
     for (int start = 0; start < stream.size(); start += BATCH) {
-      harness.processElement1(stream.subList(start, start + BATCH), 0);
+      harness.processBatch(stream.subList(start, start + BATCH));
     }
     return harness;
   }

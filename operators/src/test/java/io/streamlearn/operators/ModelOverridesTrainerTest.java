@@ -71,13 +71,13 @@ class ModelOverridesTrainerTest {
     List<LabeledSample> sensor = separable("sensor-7", 100 * 32 + 16, 32);
 
     for (int start = 0; start < 100 * 32; start += 32) {
-      harness.processElement1(plain.subList(start, start + 32), 0);
-      harness.processElement1(sensor.subList(start, start + 32), 0);
+      harness.processBatch(plain.subList(start, start + 32));
+      harness.processBatch(sensor.subList(start, start + 32));
     }
     List<LabeledSample> plainNext = plain.subList(100 * 32, plain.size());
     List<LabeledSample> sensorNext = sensor.subList(100 * 32, sensor.size());
-    harness.processElement1(plainNext, 0);
-    harness.processElement1(sensorNext, 0);
+    harness.processBatch(plainNext);
+    harness.processBatch(sensorNext);
 
     ModelCheckpoint plainLatest = latest(harness, "plain");
     ModelCheckpoint sensorLatest = latest(harness, "sensor-7");
@@ -164,7 +164,7 @@ class ModelOverridesTrainerTest {
         trainers.openFused(
             settings(50, List.of(new ModelOverride("warm", warm))), 2, Duration.ZERO);
 
-    harness.processElement1(separable("cold", 16, 38), 0);
+    harness.processBatch(separable("cold", 16, 38));
     assertFirstBatchIsScoredBy(harness, pretrained);
     // fuse-keys 2: the two keys, from different starts, took one fused step together.
     for (String key : List.of("cold", "warm")) {
@@ -179,18 +179,19 @@ class ModelOverridesTrainerTest {
   @Test
   void aKeyWhoseStateWasWrittenByAnotherNetworkFailsNamingTheKeyAndBothSizes() throws Exception {
     var before = trainers.open(settings(1_000, List.of()));
-    before.processElement1(separable("sensor-1", 32, 34), 0);
-    before.processElement1(separable("plain", 32, 35), 0);
+    before.processBatch(separable("sensor-1", 32, 34));
+    before.processBatch(separable("plain", 32, 35));
     OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
     var after =
         new TrainerHarness(
             new OnlineTrainer(
-                settings(1_000, List.of(new ModelOverride("sensor-.*", deep(1, null))))));
+                settings(1_000, List.of(new ModelOverride("sensor-.*", deep(1, null)))),
+                TrainerHarness.BATCH_PER_CALL));
     after.initializeState(snapshot);
     trainers.open(after);
 
-    after.processElement1(separable("plain", 32, 36), 0);
-    assertThatThrownBy(() -> after.processElement1(separable("sensor-1", 32, 37), 0))
+    after.processBatch(separable("plain", 32, 36));
+    assertThatThrownBy(() -> after.processBatch(separable("sensor-1", 32, 37)))
         .isInstanceOf(KeyStateMismatchException.class)
         .hasMessageContaining("key 'sensor-1'")
         .hasMessageContaining("the state holds 42 parameters")
@@ -202,7 +203,8 @@ class ModelOverridesTrainerTest {
   void theFusedTrainerRefusesOverridesOfAnotherNetwork() {
     TrainerSettings settings = settings(10, List.of(new ModelOverride("sensor-.*", deep(1, null))));
 
-    assertThatThrownBy(() -> new FusedTrainer(settings, 4, Duration.ZERO))
+    assertThatThrownBy(
+            () -> new FusedTrainer(settings, TrainerHarness.BATCH_PER_CALL, 4, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("override 0 ('sensor-.*') gives its keys another network");
   }
@@ -225,7 +227,7 @@ class ModelOverridesTrainerTest {
   private static void assertFirstBatchIsScoredBy(TrainerHarness harness, MultiLayerNetwork initial)
       throws Exception {
     List<LabeledSample> first = separable("warm", 16, 33);
-    harness.processElement1(first, 0);
+    harness.processBatch(first);
     float[][] expected = initial.output(Nd4j.create(featureRows(first))).toFloatMatrix();
     List<Prediction> served = predictionsOf(harness, "warm");
     for (int row = 0; row < 16; row++) {

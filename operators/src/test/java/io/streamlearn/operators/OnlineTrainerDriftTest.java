@@ -18,6 +18,7 @@ import io.streamlearn.schemas.Prediction;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,8 +58,8 @@ class OnlineTrainerDriftTest {
     var silent = open(settings(DetectorType.NONE, DriftReaction.ALERT, 100));
 
     for (List<LabeledSample> batch : batches(labelsFlipAfter("a", BEFORE_DRIFT, 800, 1))) {
-      alerting.processElement1(batch, 0);
-      silent.processElement1(batch, 0);
+      alerting.processBatch(batch);
+      silent.processBatch(batch);
     }
 
     List<Prediction> predictions = alerting.extractOutputValues();
@@ -99,7 +100,7 @@ class OnlineTrainerDriftTest {
     assertThat(after.getVersion()).isEqualTo(version + 2);
     assertThat(after.getSteps()).isEqualTo(1);
     assertThat(after.getSamplesSeen()).isEqualTo(before.getSamplesSeen() + BATCH);
-    harness.processElement1(detection.batches().get(detection.batch() + 1), 0);
+    harness.processBatch(detection.batches().get(detection.batch() + 1));
     assertThat(lastPredictions(harness))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(version + 2));
   }
@@ -133,7 +134,7 @@ class OnlineTrainerDriftTest {
     var harness = open(settings(DetectorType.PAGE_HINKLEY, DriftReaction.ROLLBACK, horizon));
 
     for (List<LabeledSample> batch : batches(separable("a", 60 * BATCH, 4))) {
-      harness.processElement1(batch, 0);
+      harness.processBatch(batch);
       RecentBestModel kept = keyedState(harness, "a", KeyDriftMonitor.bestDescriptor()).value();
       // Copies are taken of the model that scored a batch, before the batch trains it.
       long scoringVersion = state(harness).getVersion() - 1;
@@ -162,9 +163,9 @@ class OnlineTrainerDriftTest {
     List<String> rates = new ArrayList<>();
     for (int n = 0; n < aBatches.size() && rates.size() < 4; n++) {
       KeyModelState before = copyOf(state(shared));
-      shared.processElement1(aBatches.get(n), 0);
-      shared.processElement1(bBatches.get(n), 0);
-      bAlone.processElement1(bBatches.get(n), 0);
+      shared.processBatch(aBatches.get(n));
+      shared.processBatch(bBatches.get(n));
+      bAlone.processBatch(bBatches.get(n));
       if (!driftEvents(shared).isEmpty()) {
         byte[] trained = bytes(stateOf(shared, "a").getParameters());
         boolean asBoosted = sameStep(boosted, before, aBatches.get(n), trained);
@@ -254,7 +255,7 @@ class OnlineTrainerDriftTest {
     for (int n = 0; n < batches.size(); n++) {
       KeyModelState before = copyOf(state(harness));
       RecentBestModel kept = keyedState(harness, "a", KeyDriftMonitor.bestDescriptor()).value();
-      harness.processElement1(batches.get(n), 0);
+      harness.processBatch(batches.get(n));
       if (!driftEvents(harness).isEmpty()) {
         return new Detection(harness, batches, n, before, kept);
       }
@@ -317,8 +318,15 @@ class OnlineTrainerDriftTest {
     return all.subList(all.size() - BATCH, all.size());
   }
 
+  /**
+   * A key's predictions, but when they were made: a harness's clock moves with every batch it cuts,
+   * whichever key's.
+   */
   private static List<Prediction> predictionsOf(TrainerHarness harness, String key) {
-    return harness.extractOutputValues().stream().filter(p -> p.getKey().equals(key)).toList();
+    return harness.extractOutputValues().stream()
+        .filter(p -> p.getKey().equals(key))
+        .map(p -> Prediction.newBuilder(p).setPredictionTime(Instant.EPOCH).build())
+        .toList();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

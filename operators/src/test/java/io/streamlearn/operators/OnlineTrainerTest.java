@@ -50,7 +50,7 @@ class OnlineTrainerTest {
     var harness = open(settings(100, Duration.ofHours(1)));
     List<LabeledSample> batch = separable("a", 8, 1);
 
-    harness.processElement1(batch, 0);
+    harness.processBatch(batch);
 
     assertThat(harness.extractOutputValues())
         .hasSize(8)
@@ -64,7 +64,7 @@ class OnlineTrainerTest {
     assertThat(state.getParameters())
         .isNotEqualTo(TestModels.keyModel(MODEL).newKeyState(0).getParameters());
 
-    harness.processElement1(separable("a", 4, 2), 0);
+    harness.processBatch(separable("a", 4, 2));
     assertThat(lastPredictions(harness, 4))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
   }
@@ -84,7 +84,7 @@ class OnlineTrainerTest {
                 .build());
     List<LabeledSample> batch = separable("a", 16, 13);
 
-    harness.processElement1(batch, 0);
+    harness.processBatch(batch);
 
     KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
     assertThat(state.getVersion()).isEqualTo(1);
@@ -109,7 +109,7 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 3_200, 3);
 
     for (int start = 0; start < stream.size(); start += 32) {
-      harness.processElement1(stream.subList(start, start + 32), 0);
+      harness.processBatch(stream.subList(start, start + 32));
     }
 
     List<Prediction> last = lastPredictions(harness, 640);
@@ -124,7 +124,7 @@ class OnlineTrainerTest {
   void scoresUnlabeledSamplesWithoutTraining() throws Exception {
     var harness = open(settings(1, Duration.ZERO));
 
-    harness.processElement1(List.of(sample("a", 0, null, 0.5f, 0.5f)), 0);
+    harness.processBatch(List.of(sample("a", 0, null, 0.5f, 0.5f)));
 
     assertThat(harness.extractOutputValues())
         .singleElement()
@@ -146,7 +146,7 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 7 * 16, 4);
 
     for (int step = 0; step < 6; step++) {
-      harness.processElement1(stream.subList(step * 16, step * 16 + 16), 0);
+      harness.processBatch(stream.subList(step * 16, step * 16 + 16));
     }
 
     List<ModelCheckpoint> checkpoints = checkpoints(harness);
@@ -159,7 +159,7 @@ class OnlineTrainerTest {
 
     // The operator's next predictions come from version 6: the published model must agree.
     List<LabeledSample> next = stream.subList(96, 112);
-    harness.processElement1(next, 0);
+    harness.processBatch(next);
     MultiLayerNetwork restored =
         ModelSerializer.restoreMultiLayerNetwork(
             new ByteArrayInputStream(latest.getModel().array()), true);
@@ -177,7 +177,7 @@ class OnlineTrainerTest {
     var harness = open(settings(0, Duration.ofSeconds(1)));
     harness.setProcessingTime(10_000);
 
-    harness.processElement1(separable("a", 8, 5), 0);
+    harness.processBatch(separable("a", 8, 5));
 
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     assertThat(checkpoints(harness)).isEmpty();
@@ -195,8 +195,8 @@ class OnlineTrainerTest {
   @Test
   void publishesTheFinalModelWhenTheInputEnds() throws Exception {
     var harness = open(settings(100, Duration.ofHours(1)));
-    harness.processElement1(separable("a", 8, 6), 0);
-    harness.processElement1(separable("b", 8, 7), 0);
+    harness.processBatch(separable("a", 8, 6));
+    harness.processBatch(separable("b", 8, 7));
 
     harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
 
@@ -213,9 +213,9 @@ class OnlineTrainerTest {
     List<LabeledSample> b = separable("b", 160, 9);
 
     for (int start = 0; start < 160; start += 16) {
-      shared.processElement1(a.subList(start, start + 16), 0);
-      shared.processElement1(b.subList(start, start + 16), 0);
-      alone.processElement1(a.subList(start, start + 16), 0);
+      shared.processBatch(a.subList(start, start + 16));
+      shared.processBatch(b.subList(start, start + 16));
+      alone.processBatch(a.subList(start, start + 16));
     }
 
     assertThat(scoresOfKey(shared, "a")).isEqualTo(scoresOfKey(alone, "a"));
@@ -226,20 +226,22 @@ class OnlineTrainerTest {
     List<LabeledSample> stream = separable("a", 320, 10);
     var uninterrupted = open(settings(100, Duration.ofHours(1)));
     for (int start = 0; start < 320; start += 32) {
-      uninterrupted.processElement1(stream.subList(start, start + 32), 0);
+      uninterrupted.processBatch(stream.subList(start, start + 32));
     }
 
     var first = open(settings(100, Duration.ofHours(1)));
     for (int start = 0; start < 160; start += 32) {
-      first.processElement1(stream.subList(start, start + 32), 0);
+      first.processBatch(stream.subList(start, start + 32));
     }
     OperatorSubtaskState snapshot = first.snapshot(1L, 1L);
-    var restored = new TrainerHarness(new OnlineTrainer(settings(100, Duration.ofHours(1))));
+    var restored =
+        new TrainerHarness(
+            new OnlineTrainer(settings(100, Duration.ofHours(1)), TrainerHarness.BATCH_PER_CALL));
     harnesses.add(restored);
     restored.initializeState(snapshot);
     restored.open();
     for (int start = 160; start < 320; start += 32) {
-      restored.processElement1(stream.subList(start, start + 32), 0);
+      restored.processBatch(stream.subList(start, start + 32));
     }
 
     List<Prediction> expected = lastPredictions(uninterrupted, 160);
@@ -273,7 +275,7 @@ class OnlineTrainerTest {
                 .setTarget(3.0 * sample.getLabel())
                 .build());
       }
-      harness.processElement1(batch, 0);
+      harness.processBatch(batch);
     }
 
     List<ModelCheckpoint> published = checkpoints(harness);
@@ -297,7 +299,7 @@ class OnlineTrainerTest {
   }
 
   private TrainerHarness open(TrainerSettings settings) throws Exception {
-    var harness = new TrainerHarness(new OnlineTrainer(settings));
+    var harness = new TrainerHarness(new OnlineTrainer(settings, TrainerHarness.BATCH_PER_CALL));
     harnesses.add(harness);
     harness.open();
     return harness;

@@ -12,13 +12,15 @@ final class TrainerHarnesses implements AfterEachCallback {
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   TrainerHarness open(TrainerSettings settings) throws Exception {
-    return open(new TrainerHarness(new OnlineTrainer(settings)));
+    return open(new TrainerHarness(new OnlineTrainer(settings, TrainerHarness.BATCH_PER_CALL)));
   }
 
   /** A harness of the fused trainer. */
   TrainerHarness openFused(TrainerSettings settings, int fuseKeys, Duration maxDelay)
       throws Exception {
-    return open(new TrainerHarness(new FusedTrainer(settings, fuseKeys, maxDelay)));
+    return open(
+        new TrainerHarness(
+            new FusedTrainer(settings, TrainerHarness.BATCH_PER_CALL, fuseKeys, maxDelay)));
   }
 
   /** Opens a harness that is closed after the test. */

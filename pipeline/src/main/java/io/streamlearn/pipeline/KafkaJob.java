@@ -32,8 +32,10 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SCALING;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.PREDICT_MAX_DELAY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.TRAINER_FUSE_KEYS;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.DelayedLabels;
 import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.ModelShape;
@@ -185,8 +187,8 @@ public final class KafkaJob {
             .withInput(config.inputShape());
     return new PipelineSettings(
         config.get(KAFKA_MAX_RECORD_BYTES),
-        config.get(BATCH_SIZE),
-        config.get(BATCH_MAX_DELAY),
+        new Batching(
+            config.get(BATCH_SIZE), config.get(BATCH_MAX_DELAY), config.get(PREDICT_MAX_DELAY)),
         new TrainerSettings.Builder(
                 config.modelConfigurationJson(),
                 shape,

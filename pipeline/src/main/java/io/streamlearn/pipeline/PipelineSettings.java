@@ -1,17 +1,16 @@
 package io.streamlearn.pipeline;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.evaluation.EvaluationSettings;
 import java.io.Serializable;
-import java.time.Duration;
 
 /**
  * What the topology needs to know, already validated.
  *
  * @param maxRecordBytes largest sample record decoded; larger ones are dead-lettered
- * @param batchSize samples per mini-batch
- * @param maxBatchDelay longest wait for a batch to fill (zero: count only)
+ * @param batching how the trainer cuts mini-batches and groups the samples it predicts
  * @param trainer model, checkpoint and metrics settings of the trainer
  * @param evaluation windows, snapshot interval and drift detector of the metrics topic
  * @param fused whether the keys' models train fused ({@code FusedTrainer}) rather than per key
@@ -19,8 +18,7 @@ import java.time.Duration;
  */
 public record PipelineSettings(
     int maxRecordBytes,
-    int batchSize,
-    Duration maxBatchDelay,
+    Batching batching,
     TrainerSettings trainer,
     EvaluationSettings evaluation,
     boolean fused,

@@ -3,7 +3,7 @@ package io.streamlearn.pipeline;
 import io.streamlearn.operators.DeadLetters;
 import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.LabelDecoder;
-import io.streamlearn.operators.MiniBatcher;
+import io.streamlearn.operators.MiniBatchDrain;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
@@ -16,7 +16,6 @@ import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -28,18 +27,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
 /**
- * The Streamlearn topology: samples → decode → per-key mini-batches → predict-then-train, with
- * predictions, model checkpoints and dead letters going to their sinks. Labels that come apart from
- * their samples, from a second source, are decoded and joined in the trainer.
+ * The Streamlearn topology: samples → decode → predict on arrival, then train per-key mini-batches,
+ * with predictions, model checkpoints and dead letters going to their sinks. Labels that come apart
+ * from their samples, from a second source, are decoded and joined in the trainer.
  *
  * <p>It is a function of its sources and sinks, so tests run it on bounded inputs and collecting
  * sinks while the command line wires in Kafka. The operator uids are part of the savepoint format:
  * changing one orphans that operator's state.
  */
 public final class StreamlearnJob {
-
-  private static final TypeInformation<List<LabeledSample>> BATCH_TYPE =
-      Types.LIST(new AvroTypeInfo<>(LabeledSample.class));
 
   private static final String JOB_SCOPE = "job";
 
@@ -93,11 +89,14 @@ public final class StreamlearnJob {
             .uid("decode-samples")
             .name("decode samples");
 
-    DataStream<List<LabeledSample>> batches =
+    // The trainer batches each key's samples itself. This operator keeps the uid of the
+    // mini-batcher that did before, whose savepoints hold open batches: it drains them into the
+    // trainer and passes every sample through.
+    DataStream<LabeledSample> keyedSamples =
         samples
             .keyBy(LabeledSample::getKey, Types.STRING)
-            .process(new MiniBatcher(settings.batchSize(), settings.maxBatchDelay()))
-            .returns(BATCH_TYPE)
+            .process(new MiniBatchDrain())
+            .returns(new AvroTypeInfo<>(LabeledSample.class))
             .uid("mini-batch")
             .name("mini-batch");
 
@@ -110,13 +109,13 @@ public final class StreamlearnJob {
                 .uid("decode-labels")
                 .name("decode labels");
 
-    // The trainer has two inputs, so it cannot be chained to the mini-batcher. The batches are
-    // still partitioned by key, but keyBy rather than a forward edge: unaligned checkpoint barriers
-    // do not overtake the batches queued on a forward edge, so under backpressure no checkpoint
-    // would complete. Each key's batches come from one subtask, in order, either way.
-    ConnectedStreams<List<LabeledSample>, SampleLabel> trainerInputs =
-        batches
-            .keyBy(batch -> batch.get(0).getKey(), Types.STRING)
+    // The trainer has two inputs, so it cannot be chained to the drain. The samples are still
+    // partitioned by key, but keyBy rather than a forward edge: unaligned checkpoint barriers do
+    // not overtake the records queued on a forward edge, so under backpressure no checkpoint would
+    // complete. Each key's samples come from one subtask, in order, either way.
+    ConnectedStreams<LabeledSample, SampleLabel> trainerInputs =
+        keyedSamples
+            .keyBy(LabeledSample::getKey, Types.STRING)
             .connect(labels.keyBy(SampleLabel::getKey, Types.STRING));
     AvroTypeInfo<Prediction> predictionType = new AvroTypeInfo<>(Prediction.class);
     // Both trainers keep the same keyed state and timers, under the same names and uid.
@@ -127,9 +126,13 @@ public final class StreamlearnJob {
                     predictionType,
                     trainers
                         .fused()
-                        .make(settings.trainer(), settings.fuseKeys(), settings.maxBatchDelay()))
+                        .make(
+                            settings.trainer(),
+                            settings.batching(),
+                            settings.fuseKeys(),
+                            settings.batching().maxDelay()))
                 : trainerInputs
-                    .process(trainers.perKey().apply(settings.trainer()))
+                    .process(trainers.perKey().apply(settings.trainer(), settings.batching()))
                     .returns(predictionType))
             .uid("predict-then-train")
             .name(TRAINER_NAME);

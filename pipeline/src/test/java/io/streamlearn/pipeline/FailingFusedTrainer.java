@@ -1,12 +1,10 @@
 package io.streamlearn.pipeline;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.TrainerSettings;
-import io.streamlearn.schemas.LabeledSample;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /** The production fused trainer, failing and reporting as {@link FailingTrainer} does. */
 final class FailingFusedTrainer extends FusedTrainer {
@@ -15,8 +13,13 @@ final class FailingFusedTrainer extends FusedTrainer {
 
   private final String runName;
 
-  FailingFusedTrainer(TrainerSettings settings, int fuseKeys, Duration maxDelay, String runName) {
-    super(settings, fuseKeys, maxDelay);
+  FailingFusedTrainer(
+      TrainerSettings settings,
+      Batching batching,
+      int fuseKeys,
+      Duration maxDelay,
+      String runName) {
+    super(settings, batching, fuseKeys, maxDelay);
     this.runName = runName;
   }
 
@@ -34,8 +37,7 @@ final class FailingFusedTrainer extends FusedTrainer {
   }
 
   @Override
-  public void processElement1(StreamRecord<List<LabeledSample>> element) throws Exception {
-    super.processElement1(element);
+  protected void batchCut() throws Exception {
     InjectedFailures.of(runName).batchTrained();
   }
 

@@ -1,16 +1,13 @@
 package io.streamlearn.pipeline;
 
+import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.TrainerSettings;
-import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.Prediction;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * The production per-key trainer, failing where its run's {@link InjectedFailures} plan says: after
@@ -23,17 +20,17 @@ final class FailingTrainer extends OnlineTrainer
 
   private final String runName;
 
-  FailingTrainer(TrainerSettings settings, String runName) {
-    super(settings);
+  FailingTrainer(TrainerSettings settings, Batching batching, String runName) {
+    super(settings, batching);
     this.runName = runName;
   }
 
   /** Failing trainers of both modes for the run named {@code runName}. */
   static TrainerFactory factory(String runName) {
     return new TrainerFactory(
-        settings -> new FailingTrainer(settings, runName),
-        (settings, fuseKeys, maxDelay) ->
-            new FailingFusedTrainer(settings, fuseKeys, maxDelay, runName));
+        (settings, batching) -> new FailingTrainer(settings, batching, runName),
+        (settings, batching, fuseKeys, maxDelay) ->
+            new FailingFusedTrainer(settings, batching, fuseKeys, maxDelay, runName));
   }
 
   @Override
@@ -49,9 +46,7 @@ final class FailingTrainer extends OnlineTrainer
   }
 
   @Override
-  public void processElement1(List<LabeledSample> batch, Context ctx, Collector<Prediction> out)
-      throws Exception {
-    super.processElement1(batch, ctx, out);
+  protected void batchCut() throws Exception {
     InjectedFailures.of(runName).batchTrained();
   }
 

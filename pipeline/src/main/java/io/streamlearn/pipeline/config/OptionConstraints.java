@@ -60,6 +60,7 @@ final class OptionConstraints {
           Range.of(BATCH_SIZE, atLeast(1)),
           Range.of(TRAINER_FUSE_KEYS, atLeast(1)),
           Range.of(BATCH_MAX_DELAY, atLeast(Duration.ZERO)),
+          Range.of(StreamlearnOptions.PREDICT_MAX_DELAY, atLeast(Duration.ZERO)),
           Range.of(LABELS_TIME_TO_LIVE, greaterThan(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),
           Range.of(MODEL_CLASSES, atLeast(2)),

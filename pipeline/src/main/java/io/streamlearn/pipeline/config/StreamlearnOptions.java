@@ -147,6 +147,19 @@ public final class StreamlearnOptions {
                   + " batches by count only, which makes batch boundaries, and so training,"
                   + " reproducible across restarts.");
 
+  public static final ConfigOption<Duration> PREDICT_MAX_DELAY =
+      ConfigOptions.key("predict.max-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(10))
+          .withDescription(
+              "Longest a sample waits to be predicted. A sample is predicted when it reaches the"
+                  + " trainer, by its key's current model, not when its mini-batch is cut; the"
+                  + " key's samples that arrive within this wait are predicted together, in one"
+                  + " model call, which costs about what a call for one sample costs. 0 predicts"
+                  + " each sample alone at once: the lowest latency, but one model call per sample,"
+                  + " which lowers the throughput of small models. A batch that is cut predicts"
+                  + " its unpredicted samples first. Processing time.");
+
   public static final ConfigOption<Duration> LABELS_TIME_TO_LIVE =
       ConfigOptions.key("labels.time-to-live")
           .durationType()
@@ -717,6 +730,7 @@ public final class StreamlearnOptions {
           KAFKA_TRANSACTION_TIMEOUT,
           BATCH_SIZE,
           BATCH_MAX_DELAY,
+          PREDICT_MAX_DELAY,
           LABELS_TIME_TO_LIVE,
           MODEL_FEATURES,
           MODEL_INPUT_TYPE,
