@@ -32,7 +32,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -114,12 +113,11 @@ class ComputationGraphITCase {
             .toList();
     assertThat(servedByIt).isNotEmpty();
     for (Prediction prediction : servedByIt) {
-      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
-      float[] row = new float[FEATURES];
-      for (int i = 0; i < FEATURES; i++) {
-        row[i] = features.get(i);
-      }
-      float[] expected = restored.outputSingle(Nd4j.create(new float[][] {row})).toFloatVector();
+      float[] expected =
+          restored
+              .outputSingle(
+                  KafkaJobFixture.modelInput(samplesById.get(prediction.getSampleId()), published))
+              .toFloatVector();
       for (int c = 0; c < expected.length; c++) {
         assertThat(prediction.getScores().get(c)).isCloseTo(expected[c], within(1e-6f));
       }
