@@ -176,7 +176,11 @@ public final class KafkaJob {
         config.get(KAFKA_TRANSACTION_TIMEOUT));
   }
 
-  static PipelineSettings pipelineSettings(StreamlearnConfig config) {
+  /**
+   * The topology's settings from a configuration, as {@code run} uses them. Public for bench's
+   * quality benchmark, which runs the same topology over generated, bounded inputs.
+   */
+  public static PipelineSettings pipelineSettings(StreamlearnConfig config) {
     int features = config.get(MODEL_FEATURES);
     ModelShape shape =
         (switch (config.get(MODEL_TASK)) {

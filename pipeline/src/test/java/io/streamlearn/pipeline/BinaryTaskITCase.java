@@ -19,7 +19,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * model.task BINARY with a model.layers network through the whole job: predictions carry the two
@@ -82,12 +81,11 @@ class BinaryTaskITCase {
         predictions.stream().filter(p -> p.getModelVersion() == published.getVersion()).toList();
     assertThat(servedByIt).isNotEmpty();
     for (Prediction prediction : servedByIt) {
-      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
-      float[] row = new float[FEATURES];
-      for (int i = 0; i < FEATURES; i++) {
-        row[i] = features.get(i);
-      }
-      float[] probability = restored.output(Nd4j.create(new float[][] {row})).toFloatVector();
+      float[] probability =
+          restored
+              .output(
+                  KafkaJobFixture.modelInput(samplesById.get(prediction.getSampleId()), published))
+              .toFloatVector();
       assertThat(probability).hasSize(1);
       assertThat(prediction.getScores().get(1)).isCloseTo(probability[0], within(1e-6f));
     }

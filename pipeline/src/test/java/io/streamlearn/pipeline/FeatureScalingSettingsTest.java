@@ -10,12 +10,20 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** model.scaling reaches the trainer's settings; the job trains on raw features unless asked. */
+/**
+ * model.scaling reaches the trainer's settings; the job scales features unless told not to (the
+ * default bench/quality chose).
+ */
 class FeatureScalingSettingsTest {
 
   @Test
-  void trainsOnRawFeaturesByDefault() {
-    assertThat(scalingOf(Map.of())).isEqualTo(FeatureScaling.NONE);
+  void scalesFeaturesByDefault() {
+    assertThat(scalingOf(Map.of())).isEqualTo(FeatureScaling.STANDARD);
+  }
+
+  @Test
+  void trainsOnRawFeaturesWhenScalingIsNone() {
+    assertThat(scalingOf(Map.of("model.scaling", "none"))).isEqualTo(FeatureScaling.NONE);
   }
 
   @Test

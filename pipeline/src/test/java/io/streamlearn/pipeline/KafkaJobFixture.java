@@ -11,6 +11,7 @@ import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.StandardScaling;
 import io.streamlearn.schemas.WireCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,6 +40,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the ITCases of the Kafka-wired job share: a real broker with the job's topics, the job
@@ -213,6 +216,23 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot restore the model of " + checkpoint.getKey(), e);
     }
+  }
+
+  /**
+   * The sample's features as a one-row matrix for the published model, scaled by the checkpoint's
+   * scaler when it has one, the way docs/wire-format.md tells consumers to.
+   */
+  static INDArray modelInput(LabeledSample sample, ModelCheckpoint checkpoint) {
+    List<Float> features = sample.getFeatures();
+    StandardScaling scaler = checkpoint.getScaler();
+    float[] row = new float[features.size()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] =
+          scaler == null
+              ? features.get(i)
+              : (float) ((features.get(i) - scaler.getMean().get(i)) / scaler.getStd().get(i));
+    }
+    return Nd4j.create(new float[][] {row});
   }
 
   /** The buffer's remaining bytes, without assuming it wraps a whole array. */

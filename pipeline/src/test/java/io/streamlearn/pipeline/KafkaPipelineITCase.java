@@ -23,7 +23,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** The job as {@code run} wires it: a real Kafka broker, the Flink MiniCluster, real DL4J. */
 class KafkaPipelineITCase {
@@ -113,12 +112,9 @@ class KafkaPipelineITCase {
     assertThat(servedByIt).hasSizeGreaterThan(0);
     MultiLayerNetwork restored = KafkaJobFixture.restore(published);
     for (Prediction prediction : servedByIt) {
-      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
-      float[] row = new float[FEATURES];
-      for (int i = 0; i < FEATURES; i++) {
-        row[i] = features.get(i);
-      }
-      INDArray output = restored.output(Nd4j.create(new float[][] {row}));
+      INDArray output =
+          restored.output(
+              KafkaJobFixture.modelInput(samplesById.get(prediction.getSampleId()), published));
       float[] expected = output.toFloatVector();
       for (int c = 0; c < expected.length; c++) {
         assertThat(prediction.getScores().get(c))

@@ -47,6 +47,9 @@ final class SavepointFixture {
           Map.entry("model.learning-rate", "0.05"),
           Map.entry("model.l2", "0"),
           Map.entry("model.seed", "42"),
+          // Taken before model.scaling existed: its models trained on raw features, which is what
+          // a job resuming such state must keep (the default scales since bench/quality chose it).
+          Map.entry("model.scaling", "none"),
           // The recorded predictions are the per-key trainer's; the fused one agrees with them
           // within float rounding only, once it has trained.
           Map.entry("trainer.mode", "per-key"),

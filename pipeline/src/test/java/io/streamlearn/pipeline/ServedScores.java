@@ -14,7 +14,6 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Checks of what a job served: that each key learned, and that checkpoints score as served. */
 final class ServedScores {
@@ -44,7 +43,8 @@ final class ServedScores {
 
   /**
    * The predictions of the checkpoint's key and version are what {@code restored}, the checkpoint
-   * as plain DL4J restores it, scores for their samples' features, within 1e-6.
+   * as plain DL4J restores it, scores for their samples' features (scaled by the checkpoint's
+   * scaler when it has one), within 1e-6.
    */
   static void assertServedBy(
       UnaryOperator<INDArray> restored,
@@ -62,12 +62,11 @@ final class ServedScores {
             .toList();
     assertThat(servedByIt).isNotEmpty();
     for (Prediction prediction : servedByIt) {
-      List<Float> features = samplesById.get(prediction.getSampleId()).getFeatures();
-      float[] row = new float[features.size()];
-      for (int i = 0; i < row.length; i++) {
-        row[i] = features.get(i);
-      }
-      float[] expected = restored.apply(Nd4j.create(new float[][] {row})).toFloatVector();
+      float[] expected =
+          restored
+              .apply(
+                  KafkaJobFixture.modelInput(samplesById.get(prediction.getSampleId()), published))
+              .toFloatVector();
       for (int c = 0; c < expected.length; c++) {
         assertThat(prediction.getScores().get(c)).isCloseTo(expected[c], within(1e-6f));
       }

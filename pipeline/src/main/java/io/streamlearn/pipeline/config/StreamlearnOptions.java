@@ -133,8 +133,11 @@ public final class StreamlearnOptions {
   public static final ConfigOption<Integer> BATCH_SIZE =
       ConfigOptions.key("batch.size")
           .intType()
-          .defaultValue(64)
-          .withDescription("Samples per training step: the model trains on mini-batches this big.");
+          .defaultValue(16)
+          .withDescription(
+              "Samples per training step: the model trains on mini-batches this big. Smaller"
+                  + " batches take more steps from the same samples, at more cost per sample; the"
+                  + " default is chosen by bench/quality (docs/training.md).");
 
   public static final ConfigOption<Duration> BATCH_MAX_DELAY =
       ConfigOptions.key("batch.max-delay")
@@ -243,11 +246,12 @@ public final class StreamlearnOptions {
       ConfigOptions.key("model.hidden-layers")
           .intType()
           .asList()
-          .defaultValues(32)
+          .defaultValues(64)
           .withDescription(
               "Widths of the dense hidden layers, input side first: a YAML list or a string such"
                   + " as 32,16. An empty list gives a linear (REGRESSION) or logistic"
-                  + " (CLASSIFICATION) model.");
+                  + " (CLASSIFICATION) model. The default is chosen by bench/quality"
+                  + " (docs/training.md).");
 
   public static final ConfigOption<String> MODEL_ACTIVATION =
       ConfigOptions.key("model.activation")
@@ -542,14 +546,15 @@ public final class StreamlearnOptions {
   public static final ConfigOption<FeatureScaling> MODEL_SCALING =
       ConfigOptions.key("model.scaling")
           .enumType(FeatureScaling.class)
-          .defaultValue(FeatureScaling.NONE)
+          .defaultValue(FeatureScaling.STANDARD)
           .withDescription(
               "NONE feeds each key's model the raw features. STANDARD feeds it each feature minus"
                   + " its running mean, divided by its running population standard deviation (1"
                   + " while the feature has not varied), both kept per key over the key's labeled"
                   + " samples: a batch is scaled with the statistics from before it, then its"
                   + " labeled samples update them. Published checkpoints then carry the scaler"
-                  + " (docs/wire-format.md).");
+                  + " (docs/wire-format.md), which a consumer must apply. STANDARD is the default,"
+                  + " as bench/quality chose it (docs/training.md).");
 
   public static final ConfigOption<TrainerMode> TRAINER_MODE =
       ConfigOptions.key("trainer.mode")

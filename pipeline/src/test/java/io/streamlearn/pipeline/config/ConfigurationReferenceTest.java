@@ -32,9 +32,9 @@ class ConfigurationReferenceTest {
         .contains(
             "| `kafka.bootstrap-servers` | `String` | (required) | Kafka brokers",
             "| `model.configuration-file` | `String` | (none) | ",
-            "| `batch.size` | `Integer` | `64` | Samples per training step",
+            "| `batch.size` | `Integer` | `16` | Samples per training step",
             "| `batch.max-delay` | `Duration` | `200 ms` | ",
-            "| `model.hidden-layers` | `List<Integer>` | `32` | ",
+            "| `model.hidden-layers` | `List<Integer>` | `64` | ",
             "| `model.task` | `Enum: CLASSIFICATION, BINARY, REGRESSION` | `CLASSIFICATION` | ",
             "| `model.seed` | `Long` | `42` | ",
             "Must be > 0 ms and <= 15 min. |",

@@ -39,9 +39,10 @@ class LayerListTest {
   @TempDir Path tempDir;
 
   @Test
-  void defaultCompactSpecBuildsTheSameJsonAsBeforeTheLayerList() {
-    // What ModelFactory built before model.layers and the training controls existed: a changed
-    // JSON would change every existing model's config digest.
+  void compactSpecBuildsTheSameJsonAsBeforeTheLayerList() {
+    // What ModelFactory built before model.layers and the training controls existed, from the
+    // compact keys' defaults of then (one hidden layer of 32, set here since the default became
+    // 64): a changed JSON would change every existing model's config digest.
     String before =
         new NeuralNetConfiguration.Builder()
             .seed(42L)
@@ -60,7 +61,10 @@ class LayerListTest {
             .build()
             .toJson();
 
-    assertThat(StreamlearnConfig.fromMap(required()).modelConfigurationJson()).isEqualTo(before);
+    assertThat(
+            StreamlearnConfig.fromMap(required("model.hidden-layers", "32"))
+                .modelConfigurationJson())
+        .isEqualTo(before);
   }
 
   @Test
