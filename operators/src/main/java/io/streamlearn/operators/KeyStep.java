@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.evaluation.MultiLabelOutcome;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -426,7 +427,7 @@ public final class KeyStep {
             .setEventTime(sample.getEventTime())
             .setPredictionTime(Instant.ofEpochMilli(now));
     if (settings.shape().multiLabel()) {
-      prediction.setPredictedLabels(PrequentialMetrics.predictedSet(scores));
+      prediction.setPredictedLabels(MultiLabelOutcome.predictedSet(scores));
     } else if (settings.shape().isClassification()) {
       prediction.setPredictedLabel(PrequentialMetrics.argMax(scores));
     }

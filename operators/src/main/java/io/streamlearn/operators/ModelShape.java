@@ -120,7 +120,7 @@ public record ModelShape(
    * A sample's or label's regression targets: {@code targets} when set, else the single {@code
    * target}, else null.
    */
-  static List<Double> targetsOf(Double target, List<Double> targets) {
+  public static List<Double> targetsOf(Double target, List<Double> targets) {
     if (targets != null) {
       return targets;
     }

@@ -1,8 +1,9 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.evaluation.MultiLabelOutcome;
+import io.streamlearn.operators.evaluation.RegressionOutcome;
 import io.streamlearn.operators.state.FadingSums;
 import io.streamlearn.schemas.LabeledSample;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,56 +42,20 @@ final class PrequentialMetrics {
       addClassification(sums, scores, sample.getLabel());
       return argMax(scores) == sample.getLabel() ? 0 : 1;
     }
-    List<Double> targets = ModelShape.targetsOf(sample.getTarget(), sample.getTargets());
-    double absolute = 0;
-    double squared = 0;
-    for (int output = 0; output < targets.size(); output++) {
-      double error = scores[output] - targets.get(output);
-      absolute += Math.abs(error);
-      squared += error * error;
-    }
-    absolute /= targets.size();
-    add(sums, 0.0, 0.0, absolute, squared / targets.size());
-    return absolute;
+    RegressionOutcome outcome =
+        RegressionOutcome.of(scores, ModelShape.targetsOf(sample.getTarget(), sample.getTargets()));
+    add(sums, 0.0, 0.0, outcome.meanAbsoluteError(), outcome.meanSquaredError());
+    return outcome.meanAbsoluteError();
   }
 
   /**
    * Adds a multi-label outcome as the Hamming accuracy (the share of classes whose membership was
-   * predicted right, at probability 0.5) and the mean binary log loss over the classes.
+   * predicted right) and the mean binary log loss over the classes.
    */
   private double addMultiLabel(FadingSums sums, float[] scores, List<Integer> labels) {
-    boolean[] holds = holding(labels, scores.length);
-    int right = 0;
-    double logLoss = 0;
-    for (int i = 0; i < scores.length; i++) {
-      if (holds[i] == scores[i] >= 0.5f) {
-        right++;
-      }
-      double probability = holds[i] ? scores[i] : 1.0 - scores[i];
-      logLoss -= Math.log(Math.max(probability, MIN_PROBABILITY));
-    }
-    add(sums, (double) right / scores.length, logLoss / scores.length, 0.0, 0.0);
-    return right == scores.length ? 0 : 1;
-  }
-
-  /** Which of {@code classes} classes are in {@code labels}. */
-  static boolean[] holding(List<Integer> labels, int classes) {
-    boolean[] holds = new boolean[classes];
-    for (int label : labels) {
-      holds[label] = true;
-    }
-    return holds;
-  }
-
-  /** The classes a multi-label model predicts: those with probability 0.5 or more. */
-  static List<Integer> predictedSet(float[] scores) {
-    List<Integer> predicted = new ArrayList<>();
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] >= 0.5f) {
-        predicted.add(i);
-      }
-    }
-    return predicted;
+    MultiLabelOutcome outcome = MultiLabelOutcome.of(scores, labels);
+    add(sums, outcome.hammingAccuracy(), outcome.logLoss(), 0.0, 0.0);
+    return outcome.exact() ? 0 : 1;
   }
 
   /** Adds the outcome of a classification: the scores the model gave and the true class. */

@@ -214,7 +214,7 @@ public final class KafkaJob {
             config.get(METRICS_SNAPSHOT_INTERVAL),
             config.get(METRICS_SNAPSHOT_EVERY),
             config.get(METRICS_DRIFT_DETECTOR),
-            shape.isClassification()),
+            shape),
         config.fusedTraining(),
         config.get(TRAINER_FUSE_KEYS));
   }
