@@ -2,6 +2,7 @@ package io.streamlearn.pipeline;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +58,10 @@ class ExamplesTest {
     model.load(model.newKeyState(0));
     float[][] scores = model.predict(List.of(sampleOf(config.get(MODEL_FEATURES))));
 
-    int outputs = config.get(MODEL_TASK) == Task.REGRESSION ? 1 : config.get(MODEL_CLASSES);
+    int outputs =
+        config.get(MODEL_TASK) == Task.REGRESSION
+            ? config.get(MODEL_OUTPUTS)
+            : config.get(MODEL_CLASSES);
     assertThat(scores).hasDimensions(1, outputs);
     for (float score : scores[0]) {
       assertThat(score).isFinite();
@@ -72,6 +76,8 @@ class ExamplesTest {
             "cnn1d.yaml",
             "lstm.yaml",
             "regression.yaml",
+            "multi-label.yaml",
+            "multi-output-regression.yaml",
             "dl4j-json.yaml",
             "keras-transfer.yaml");
   }
