@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -12,10 +11,8 @@ import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -76,19 +73,10 @@ class MultiLabelTaskITCase {
             sample("single-label", 0, some).setLabel(1).build());
     List<LabeledSample> sent = new ArrayList<>(samples);
     sent.addAll(SAMPLES / 2, bad);
-    KafkaConnectors.produce(KAFKA.bootstrapServers(), KafkaJobFixture.SAMPLES, sent);
+    List<Prediction> predictions = KAFKA.predict(config, "multi-label-it", sent, SAMPLES);
 
-    KAFKA.drainOncePredicted(
-        KAFKA.submit(config, "multi-label-it"), SAMPLES, Duration.ofMinutes(4));
-
-    List<Prediction> predictions =
-        KAFKA.readCommitted(KafkaJobFixture.PREDICTIONS, WireCodec.predictions());
     assertThat(predictions).hasSize(SAMPLES);
-    List<Prediction> last =
-        predictions.stream()
-            .sorted(Comparator.comparing(Prediction::getEventTime))
-            .skip(SAMPLES - 1_000)
-            .toList();
+    List<Prediction> last = KafkaJobFixture.latest(predictions, 1_000);
     for (int c = 0; c < CLASSES; c++) {
       int label = c;
       long right =
@@ -112,13 +100,7 @@ class MultiLabelTaskITCase {
         .anySatisfy(m -> assertThat(m).contains("has label 3, the model has classes 0..2"))
         .anySatisfy(m -> assertThat(m).contains("the model is MULTI_LABEL (model.task)"));
 
-    List<MetricsEvent> metrics =
-        KAFKA.readCommitted(KafkaJobFixture.METRICS, WireCodec.metricsEvents());
-    MetricsEvent lastOfKey =
-        metrics.stream()
-            .filter(e -> "key-0".equals(e.getKey()))
-            .max(Comparator.comparing(MetricsEvent::getPosition))
-            .orElseThrow();
+    MetricsEvent lastOfKey = KAFKA.latestSnapshot("key-0");
     assertThat(lastOfKey.getMetrics()).containsKeys("accuracy", "subsetAccuracy", "logLoss");
     assertThat(lastOfKey.getMetrics().get("subsetAccuracy")).isGreaterThan(0.7);
     List<ModelCheckpoint> checkpoints =
