@@ -3,7 +3,7 @@ package io.streamlearn.operators;
 import java.util.List;
 
 /** Between ND4J's float arrays and the Avro records' lists of floats. */
-final class Floats {
+public final class Floats {
 
   private Floats() {}
 
@@ -15,7 +15,7 @@ final class Floats {
     return List.of(boxed);
   }
 
-  static float[] unboxed(List<Float> values) {
+  public static float[] unboxed(List<Float> values) {
     float[] unboxed = new float[values.size()];
     for (int i = 0; i < unboxed.length; i++) {
       unboxed[i] = values.get(i);

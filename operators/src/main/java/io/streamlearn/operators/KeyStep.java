@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.evaluation.MultiLabelOutcome;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -472,16 +473,11 @@ public final class KeyStep {
   }
 
   /**
-   * Adds a labeled outcome to the key's fading metrics and returns its error for the drift
-   * detector: 0 or 1 for a classification, the absolute error of a regression.
+   * Adds a labeled outcome to the key's fading metrics and returns its error for the drift detector
+   * ({@link PrequentialMetrics#add}).
    */
   private double score(KeyModelState state, LabeledSample sample, float[] scores) {
-    if (settings.shape().isClassification()) {
-      metrics.addClassification(state.getMetrics(), scores, sample.getLabel());
-      return PrequentialMetrics.argMax(scores) == sample.getLabel() ? 0 : 1;
-    }
-    metrics.addRegression(state.getMetrics(), scores[0], sample.getTarget());
-    return Math.abs(scores[0] - sample.getTarget());
+    return metrics.add(state.getMetrics(), settings.shape(), sample, scores);
   }
 
   /** A prediction with the label or target its sample got after it was made, if any. */
@@ -505,9 +501,13 @@ public final class KeyStep {
             .setScores(Floats.boxed(scores))
             .setLabel(sample.getLabel())
             .setTarget(sample.getTarget())
+            .setLabels(sample.getLabels())
+            .setTargets(sample.getTargets())
             .setEventTime(sample.getEventTime())
             .setPredictionTime(Instant.ofEpochMilli(now));
-    if (settings.shape().isClassification()) {
+    if (settings.shape().multiLabel()) {
+      prediction.setPredictedLabels(MultiLabelOutcome.predictedSet(scores));
+    } else if (settings.shape().isClassification()) {
       prediction.setPredictedLabel(PrequentialMetrics.argMax(scores));
     }
     return prediction.build();

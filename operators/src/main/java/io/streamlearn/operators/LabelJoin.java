@@ -133,6 +133,8 @@ public final class LabelJoin {
           LabeledSample.newBuilder(sample)
               .setLabel(entry.getLabel().getLabel())
               .setTarget(entry.getLabel().getTarget())
+              .setLabels(entry.getLabel().getLabels())
+              .setTargets(entry.getLabel().getTargets())
               .build());
     }
     return completed == null ? batch : completed;
@@ -174,6 +176,8 @@ public final class LabelJoin {
               .setFeatures(served.getFeatures())
               .setLabel(label.getLabel())
               .setTarget(label.getTarget())
+              .setLabels(label.getLabels())
+              .setTargets(label.getTargets())
               .setEventTime(Instant.ofEpochMilli(served.getEventTime()))
               .build();
       trainable.add(sample);
@@ -200,6 +204,8 @@ public final class LabelJoin {
         WaitingLabel.newBuilder()
             .setLabel(label.getLabel())
             .setTarget(label.getTarget())
+            .setLabels(label.getLabels())
+            .setTargets(label.getTargets())
             .setLabelTime(label.getLabelTime().toEpochMilli())
             .build();
     put(label.getSampleId(), PendingLabel.newBuilder().setLabel(waiting), timers, now);
@@ -295,6 +301,8 @@ public final class LabelJoin {
             .setKey(key)
             .setLabel(waiting.getLabel())
             .setTarget(waiting.getTarget())
+            .setLabels(waiting.getLabels())
+            .setTargets(waiting.getTargets())
             .setLabelTime(Instant.ofEpochMilli(waiting.getLabelTime()))
             .build();
     Rejection rejection =

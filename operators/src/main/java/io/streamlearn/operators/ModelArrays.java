@@ -3,7 +3,6 @@ package io.streamlearn.operators;
 import io.streamlearn.schemas.LabeledSample;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,22 +31,34 @@ final class ModelArrays {
   }
 
   /**
-   * One-hot classes, the class itself (0 or 1) for one output probability, or the regression
-   * targets, of labeled samples: {@code [samples, outputs]}.
+   * One-hot classes, the class itself (0 or 1) for one output probability, one 0/1 per class for
+   * multi-label, or the regression targets, of labeled samples: {@code [samples, outputs]}.
    */
   static INDArray labels(List<LabeledSample> samples, ModelShape shape) {
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, samples.size(), shape.outputs());
+    int outputs = shape.outputs();
+    float[] values = new float[samples.size() * outputs];
     for (int i = 0; i < samples.size(); i++) {
-      LabeledSample sample = samples.get(i);
-      if (shape.oneProbability()) {
-        labels.putScalar(i, 0, sample.getLabel());
-      } else if (shape.isClassification()) {
-        labels.putScalar(i, sample.getLabel(), 1.0);
-      } else {
-        labels.putScalar(i, 0, sample.getTarget());
+      putLabels(values, i * outputs, samples.get(i), shape);
+    }
+    return Nd4j.createFromArray(values).reshape(samples.size(), outputs);
+  }
+
+  /** Writes one sample's {@link #labels} row at {@code at}; the row must hold zeros. */
+  private static void putLabels(float[] values, int at, LabeledSample sample, ModelShape shape) {
+    if (shape.multiLabel()) {
+      for (int label : sample.getLabels()) {
+        values[at + label] = 1;
+      }
+    } else if (shape.oneProbability()) {
+      values[at] = sample.getLabel();
+    } else if (shape.isClassification()) {
+      values[at + sample.getLabel()] = 1;
+    } else {
+      List<Double> targets = ModelShape.targetsOf(sample.getTarget(), sample.getTargets());
+      for (int output = 0; output < targets.size(); output++) {
+        values[at + output] = targets.get(output).floatValue();
       }
     }
-    return labels;
   }
 
   /**
@@ -78,11 +89,7 @@ final class ModelArrays {
     int at = 0;
     for (List<LabeledSample> batch : batches) {
       for (LabeledSample sample : batch) {
-        if (shape.isClassification()) {
-          values[at + sample.getLabel()] = 1;
-        } else {
-          values[at] = sample.getTarget().floatValue();
-        }
+        putLabels(values, at, sample, shape);
         at += outputs;
       }
     }

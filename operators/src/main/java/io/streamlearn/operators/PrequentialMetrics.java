@@ -1,7 +1,11 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.evaluation.MultiLabelOutcome;
+import io.streamlearn.operators.evaluation.RegressionOutcome;
 import io.streamlearn.operators.state.FadingSums;
+import io.streamlearn.schemas.LabeledSample;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,17 +29,40 @@ final class PrequentialMetrics {
     return new FadingSums(0.0, 0.0, 0.0, 0.0, 0.0);
   }
 
+  /**
+   * Adds the outcome of a labeled sample of a model of {@code shape}, and returns its error for the
+   * drift detector: 0 or 1 for a classification (for multi-label, 1 unless every class was
+   * predicted right), the mean absolute error over the outputs of a regression.
+   */
+  double add(FadingSums sums, ModelShape shape, LabeledSample sample, float[] scores) {
+    if (shape.multiLabel()) {
+      return addMultiLabel(sums, scores, sample.getLabels());
+    }
+    if (shape.isClassification()) {
+      addClassification(sums, scores, sample.getLabel());
+      return argMax(scores) == sample.getLabel() ? 0 : 1;
+    }
+    RegressionOutcome outcome =
+        RegressionOutcome.of(scores, ModelShape.targetsOf(sample.getTarget(), sample.getTargets()));
+    add(sums, 0.0, 0.0, outcome.meanAbsoluteError(), outcome.meanSquaredError());
+    return outcome.meanAbsoluteError();
+  }
+
+  /**
+   * Adds a multi-label outcome as the Hamming accuracy (the share of classes whose membership was
+   * predicted right) and the mean binary log loss over the classes.
+   */
+  private double addMultiLabel(FadingSums sums, float[] scores, List<Integer> labels) {
+    MultiLabelOutcome outcome = MultiLabelOutcome.of(scores, labels);
+    add(sums, outcome.hammingAccuracy(), outcome.logLoss(), 0.0, 0.0);
+    return outcome.exact() ? 0 : 1;
+  }
+
   /** Adds the outcome of a classification: the scores the model gave and the true class. */
-  void addClassification(FadingSums sums, float[] scores, int label) {
+  private void addClassification(FadingSums sums, float[] scores, int label) {
     int predicted = argMax(scores);
     double probability = Math.max(scores[label], MIN_PROBABILITY);
     add(sums, predicted == label ? 1.0 : 0.0, -Math.log(probability), 0.0, 0.0);
-  }
-
-  /** Adds the outcome of a regression: the predicted and the true value. */
-  void addRegression(FadingSums sums, double predicted, double target) {
-    double error = predicted - target;
-    add(sums, 0.0, 0.0, Math.abs(error), error * error);
   }
 
   /** The estimates published with a checkpoint; empty before the first labeled prediction. */

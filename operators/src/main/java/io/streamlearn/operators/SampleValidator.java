@@ -45,7 +45,11 @@ public final class SampleValidator implements Serializable {
             "sample " + sample.getId() + " has feature " + i + " = " + features.get(i));
       }
     }
-    return labelProblem("sample " + sample.getId(), sample.getLabel(), sample.getTarget());
+    return labelProblem(
+        "sample " + sample.getId(),
+        sample.getLabel(),
+        sample.getLabels(),
+        ModelShape.targetsOf(sample.getTarget(), sample.getTargets()));
   }
 
   /**
@@ -60,26 +64,84 @@ public final class SampleValidator implements Serializable {
     if (label.getKey() == null || label.getKey().isBlank()) {
       return reject(DeadLetterReason.MISSING_KEY, what + " has an empty key");
     }
-    if (shape.isClassification() ? label.getLabel() == null : label.getTarget() == null) {
-      return reject(
-          DeadLetterReason.MISSING_LABEL,
-          what + " has no " + (shape.isClassification() ? "class label" : "regression target"));
+    List<Double> targets = ModelShape.targetsOf(label.getTarget(), label.getTargets());
+    Object truth =
+        shape.multiLabel()
+            ? label.getLabels()
+            : shape.isClassification() ? label.getLabel() : targets;
+    Optional<Rejection> problem = labelProblem(what, label.getLabel(), label.getLabels(), targets);
+    if (problem.isEmpty() && truth == null) {
+      return reject(DeadLetterReason.MISSING_LABEL, what + " has no " + truthName());
     }
-    return labelProblem(what, label.getLabel(), label.getTarget());
+    return problem;
   }
 
-  /** A label or target the model cannot train on; {@code what} names its owner in the message. */
-  private Optional<Rejection> labelProblem(String what, Integer label, Double target) {
-    if (shape.isClassification()) {
-      if (label != null && (label < 0 || label >= shape.classes())) {
-        return reject(
-            DeadLetterReason.LABEL_OUT_OF_RANGE,
-            what + " has label " + label + ", the model has classes 0.." + (shape.classes() - 1));
+  /**
+   * A label, label set or targets the model cannot train on; {@code what} names its owner in the
+   * message. Ground truth of another task's kind is rejected rather than ignored, so that a
+   * producer that sends it learns of the mismatch.
+   */
+  private Optional<Rejection> labelProblem(
+      String what, Integer label, List<Integer> labels, List<Double> targets) {
+    if (shape.multiLabel()) {
+      if (label != null && labels == null) {
+        return outOfRange(what + " has one class label, " + label + ", but " + taskName());
       }
-    } else if (target != null && !Double.isFinite(target)) {
-      return reject(DeadLetterReason.LABEL_OUT_OF_RANGE, what + " has regression target " + target);
+      if (labels != null) {
+        for (int each : labels) {
+          if (each < 0 || each >= shape.classes()) {
+            return outOfRange(what + " has label " + each + ", " + classRange());
+          }
+        }
+      }
+    } else if (labels != null) {
+      return outOfRange(
+          what + " has a set of labels, which only a MULTI_LABEL model takes, but " + taskName());
+    } else if (shape.isClassification()) {
+      if (label != null && (label < 0 || label >= shape.classes())) {
+        return outOfRange(what + " has label " + label + ", " + classRange());
+      }
+    } else if (targets != null) {
+      if (targets.size() != shape.targets()) {
+        return outOfRange(what + " has " + targets.size() + " regression targets, " + taskName());
+      }
+      for (double target : targets) {
+        if (!Double.isFinite(target)) {
+          return outOfRange(what + " has regression target " + target);
+        }
+      }
     }
     return Optional.empty();
+  }
+
+  /** The ground truth this model trains on, for messages. */
+  private String truthName() {
+    if (shape.multiLabel()) {
+      return "set of labels";
+    }
+    return shape.isClassification() ? "class label" : "regression target";
+  }
+
+  /** The model's task and what it takes, in the terms of its configuration, for messages. */
+  private String taskName() {
+    if (shape.multiLabel()) {
+      return "the model is MULTI_LABEL (model.task): send the classes that hold in labels";
+    }
+    if (shape.isClassification()) {
+      return "the model's model.task takes one class label in label";
+    }
+    return "the REGRESSION model has "
+        + shape.targets()
+        + " outputs (model.outputs)"
+        + (shape.targets() > 1 ? ": send them in targets" : "");
+  }
+
+  private String classRange() {
+    return "the model has classes 0.." + (shape.classes() - 1);
+  }
+
+  private static Optional<Rejection> outOfRange(String message) {
+    return reject(DeadLetterReason.LABEL_OUT_OF_RANGE, message);
   }
 
   private static Optional<Rejection> reject(DeadLetterReason reason, String message) {

@@ -1,6 +1,5 @@
 package io.streamlearn.operators;
 
-import static io.streamlearn.operators.Samples.featureRows;
 import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.Samples.separable;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,9 +10,7 @@ import io.streamlearn.operators.drift.DriftReaction;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
-import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,11 +20,8 @@ import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 
@@ -249,39 +243,10 @@ class FusedTrainerTest {
     }
     endInput(harness);
 
-    List<ModelCheckpoint> published = harness.checkpoints();
     assertThat(publishedVersions(harness)).hasSize(12).contains("k0:6", "k1:6");
-    int compared = 0;
-    for (ModelCheckpoint checkpoint : published) {
-      MultiLayerNetwork restored =
-          ModelSerializer.restoreMultiLayerNetwork(
-              new ByteArrayInputStream(checkpoint.getModel().array()), true);
-      List<Prediction> served =
-          harness.extractOutputValues().stream()
-              .filter(p -> p.getKey().equals(checkpoint.getKey()))
-              .filter(p -> p.getModelVersion() == checkpoint.getVersion())
-              .toList();
-      if (served.isEmpty()) {
-        // The final version serves nothing: no batch came after it.
-        assertThat(checkpoint.getVersion()).isEqualTo(6);
-        continue;
-      }
-      List<LabeledSample> batch =
-          batches.stream()
-              .filter(b -> b.get(0).getId().equals(served.get(0).getSampleId()))
-              .findFirst()
-              .orElseThrow();
-      float[][] scores = restored.output(Nd4j.create(featureRows(batch)), false).toFloatMatrix();
-      for (int row = 0; row < BATCH; row++) {
-        for (int output = 0; output < 2; output++) {
-          assertThat((double) served.get(row).getScores().get(output))
-              .as("%s version %d", checkpoint.getKey(), checkpoint.getVersion())
-              .isCloseTo(scores[row][output], within(1e-6));
-        }
-      }
-      compared++;
-    }
-    assertThat(compared).isEqualTo(10);
+    List<LabeledSample> samples = batches.stream().flatMap(List::stream).toList();
+    int compared = PublishedModels.assertReproduceServedScores(harness, samples, 6);
+    assertThat(compared).as("ten batches were served by published models").isEqualTo(10 * BATCH);
   }
 
   @Test

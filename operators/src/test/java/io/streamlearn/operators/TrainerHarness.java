@@ -51,4 +51,12 @@ final class TrainerHarness
     var records = getSideOutput(TrainerOutputs.CHECKPOINTS);
     return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
   }
+
+  /** The predictions the checkpoint's model served: of its key, stamped with its version. */
+  List<Prediction> servedBy(ModelCheckpoint checkpoint) {
+    return extractOutputValues().stream()
+        .filter(p -> p.getKey().equals(checkpoint.getKey()))
+        .filter(p -> p.getModelVersion() == checkpoint.getVersion())
+        .toList();
+  }
 }

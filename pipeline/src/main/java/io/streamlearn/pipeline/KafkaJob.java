@@ -29,6 +29,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_BOOS
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_REACTION;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_DRIFT_ROLLBACK_HORIZON;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SCALING;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
@@ -186,7 +187,8 @@ public final class KafkaJob {
         (switch (config.get(MODEL_TASK)) {
               case CLASSIFICATION -> ModelShape.classification(features, config.get(MODEL_CLASSES));
               case BINARY -> ModelShape.binary(features);
-              case REGRESSION -> ModelShape.regression(features);
+              case MULTI_LABEL -> ModelShape.multiLabel(features, config.get(MODEL_CLASSES));
+              case REGRESSION -> ModelShape.regression(features, config.get(MODEL_OUTPUTS));
             })
             .withInput(config.inputShape());
     return new PipelineSettings(
@@ -221,7 +223,7 @@ public final class KafkaJob {
             config.get(METRICS_SNAPSHOT_INTERVAL),
             config.get(METRICS_SNAPSHOT_EVERY),
             config.get(METRICS_DRIFT_DETECTOR),
-            shape.isClassification()),
+            shape),
         config.fusedTraining(),
         config.get(TRAINER_FUSE_KEYS));
   }

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,10 @@ class ExamplesTest {
         StreamlearnConfig.load(RepositoryExamples.asRunFromTheRoot(example, workDir), Map.of());
 
     TrainerSettings settings = KafkaJob.pipelineSettings(config).trainer();
-    int outputs = config.get(MODEL_TASK) == Task.REGRESSION ? 1 : config.get(MODEL_CLASSES);
+    int outputs =
+        config.get(MODEL_TASK) == Task.REGRESSION
+            ? config.get(MODEL_OUTPUTS)
+            : config.get(MODEL_CLASSES);
     // The default model, and each override's.
     List<ModelSpec> models =
         Stream.concat(
@@ -72,6 +76,8 @@ class ExamplesTest {
             "cnn1d.yaml",
             "lstm.yaml",
             "regression.yaml",
+            "multi-label.yaml",
+            "multi-output-regression.yaml",
             "dl4j-json.yaml",
             "keras-transfer.yaml",
             "overrides.yaml");

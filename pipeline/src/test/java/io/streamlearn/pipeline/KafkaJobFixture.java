@@ -10,7 +10,9 @@ import io.streamlearn.pipeline.kafka.KafkaBroker;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
+import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
+import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.StandardScaling;
 import io.streamlearn.schemas.WireCodec;
 import java.io.ByteArrayInputStream;
@@ -21,11 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -119,6 +123,56 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
     }
     KafkaConnectors.produce(broker.bootstrapServers(), SAMPLES, samples);
     return samples;
+  }
+
+  /**
+   * Writes the samples to the samples topic, runs the job until {@code predicted} predictions are
+   * committed, drains it, and returns every prediction on the topic.
+   */
+  List<Prediction> predict(
+      StreamlearnConfig config, String jobName, List<LabeledSample> samples, int predicted)
+      throws Exception {
+    KafkaConnectors.produce(broker.bootstrapServers(), SAMPLES, samples);
+    drainOncePredicted(submit(config, jobName), predicted, Duration.ofMinutes(4));
+    return readCommitted(PREDICTIONS, WireCodec.predictions());
+  }
+
+  /** The {@code count} predictions of the latest samples, by event time. */
+  static List<Prediction> latest(List<Prediction> predictions, int count) {
+    return predictions.stream()
+        .sorted(Comparator.comparing(Prediction::getEventTime))
+        .skip(Math.max(0, predictions.size() - count))
+        .toList();
+  }
+
+  /** The key's metrics snapshot of the furthest position on the metrics topic. */
+  MetricsEvent latestSnapshot(String key) {
+    return readCommitted(METRICS, WireCodec.metricsEvents()).stream()
+        .filter(event -> key.equals(event.getKey()))
+        .max(Comparator.comparing(MetricsEvent::getPosition))
+        .orElseThrow();
+  }
+
+  /**
+   * The mean absolute error of the predictions' values, and that of predicting the mean target of
+   * the same predictions: a model that learned is far below the second.
+   */
+  static double[] absoluteErrorsOfModelAndMean(
+      List<Prediction> predictions,
+      ToDoubleFunction<Prediction> predicted,
+      ToDoubleFunction<Prediction> target) {
+    double mean = predictions.stream().mapToDouble(target).average().orElseThrow();
+    double model =
+        predictions.stream()
+            .mapToDouble(p -> Math.abs(predicted.applyAsDouble(p) - target.applyAsDouble(p)))
+            .average()
+            .orElseThrow();
+    double ofMean =
+        predictions.stream()
+            .mapToDouble(p -> Math.abs(mean - target.applyAsDouble(p)))
+            .average()
+            .orElseThrow();
+    return new double[] {model, ofMean};
   }
 
   /** Submits the job as {@code run} wires it, and returns at once. */

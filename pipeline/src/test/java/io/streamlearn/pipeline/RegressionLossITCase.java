@@ -3,14 +3,10 @@ package io.streamlearn.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
-import io.streamlearn.schemas.WireCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -60,27 +56,16 @@ class RegressionLossITCase {
               .setEventTime(Instant.ofEpochMilli(1_000L + n))
               .build());
     }
-    KafkaConnectors.produce(KAFKA.bootstrapServers(), KafkaJobFixture.SAMPLES, samples);
-
-    KAFKA.drainOncePredicted(
-        KAFKA.submit(config, "regression-loss-it"), SAMPLES, Duration.ofMinutes(4));
-    List<Prediction> predictions =
-        KAFKA.readCommitted(KafkaJobFixture.PREDICTIONS, WireCodec.predictions());
+    List<Prediction> predictions = KAFKA.predict(config, "regression-loss-it", samples, SAMPLES);
 
     assertThat(predictions).hasSize(SAMPLES);
-    List<Prediction> last =
-        predictions.stream()
-            .sorted(Comparator.comparing(Prediction::getEventTime))
-            .skip(SAMPLES - 1_000)
-            .toList();
-    double mean = last.stream().mapToDouble(Prediction::getTarget).average().orElseThrow();
-    double modelError =
-        last.stream()
-            .mapToDouble(p -> Math.abs(p.getScores().get(0) - p.getTarget()))
-            .average()
-            .orElseThrow();
-    double meanError =
-        last.stream().mapToDouble(p -> Math.abs(mean - p.getTarget())).average().orElseThrow();
+    double[] errors =
+        KafkaJobFixture.absoluteErrorsOfModelAndMean(
+            KafkaJobFixture.latest(predictions, 1_000),
+            p -> p.getScores().get(0),
+            Prediction::getTarget);
+    double modelError = errors[0];
+    double meanError = errors[1];
     assertThat(modelError)
         .as("MAE over the last 1000, against %s for predicting their mean", meanError)
         .isLessThan(meanError / 4);

@@ -57,15 +57,17 @@ public final class WireCodec<T> {
   }
 
   public static WireCodec<LabeledSample> labeledSamples() {
-    return new WireCodec<>(LabeledSample.class, List.of("history/LabeledSample-v1.avsc"));
+    return new WireCodec<>(
+        LabeledSample.class,
+        List.of("history/LabeledSample-v1.avsc", "history/LabeledSample-v2.avsc"));
   }
 
   public static WireCodec<SampleLabel> sampleLabels() {
-    return new WireCodec<>(SampleLabel.class, List.of());
+    return new WireCodec<>(SampleLabel.class, List.of("history/SampleLabel-v1.avsc"));
   }
 
   public static WireCodec<Prediction> predictions() {
-    return new WireCodec<>(Prediction.class, List.of());
+    return new WireCodec<>(Prediction.class, List.of("history/Prediction-v1.avsc"));
   }
 
   public static WireCodec<ModelCheckpoint> modelCheckpoints() {

@@ -22,7 +22,9 @@ import org.apache.avro.io.BinaryData;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,6 +156,110 @@ class WireCodecTest {
     assertThat(decoded.getLabel()).isEqualTo(1);
     assertThat(decoded.getEventTime()).isEqualTo(Instant.ofEpochMilli(1234));
     assertThat(decoded.getTarget()).isNull();
+  }
+
+  @Test
+  void readsSamplesWrittenWithTheVersionTwoSchemaWithoutLabelSetsOrTargets() throws Exception {
+    Schema v2 = historic("history/LabeledSample-v2.avsc");
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("id", "old-2");
+    old.put("key", "k");
+    old.put("features", List.of(1f));
+    old.put("target", 2.5);
+    old.put("eventTime", 1234L);
+
+    LabeledSample decoded = samples.decode(encode(v2, old));
+
+    assertThat(decoded.getTarget()).isEqualTo(2.5);
+    assertThat(decoded.getLabels()).isNull();
+    assertThat(decoded.getTargets()).isNull();
+  }
+
+  @Test
+  void readsLabelsAndPredictionsWrittenWithTheVersionOneSchema() throws Exception {
+    Schema labelV1 = historic("history/SampleLabel-v1.avsc");
+    GenericRecord label = new GenericData.Record(labelV1);
+    label.put("sampleId", "s-1");
+    label.put("key", "k");
+    label.put("label", 3);
+    label.put("labelTime", 99L);
+    Schema predictionV1 = historic("history/Prediction-v1.avsc");
+    GenericRecord prediction = new GenericData.Record(predictionV1);
+    prediction.put("sampleId", "s-1");
+    prediction.put("key", "k");
+    prediction.put("modelVersion", 4L);
+    prediction.put("scores", List.of(0.5f, 0.5f));
+    prediction.put("predictedLabel", 0);
+    prediction.put("eventTime", 1L);
+    prediction.put("predictionTime", 2L);
+
+    SampleLabel decodedLabel = WireCodec.sampleLabels().decode(encode(labelV1, label));
+    Prediction decodedPrediction = WireCodec.predictions().decode(encode(predictionV1, prediction));
+
+    assertThat(decodedLabel.getLabel()).isEqualTo(3);
+    assertThat(decodedLabel.getLabels()).isNull();
+    assertThat(decodedLabel.getTargets()).isNull();
+    assertThat(decodedPrediction.getPredictedLabel()).isEqualTo(0);
+    assertThat(decodedPrediction.getPredictedLabels()).isNull();
+    assertThat(decodedPrediction.getTargets()).isNull();
+  }
+
+  /**
+   * A consumer still on the previous version resolves a new record with the new writer schema to
+   * its own: the fields it knows keep their values, the new ones are skipped.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "history/LabeledSample-v2.avsc",
+        "history/SampleLabel-v1.avsc",
+        "history/Prediction-v1.avsc"
+      })
+  void aReaderOnThePreviousVersionReadsNewRecords(String previous) throws Exception {
+    Schema reader = historic(previous);
+    Object record =
+        switch (reader.getName()) {
+          case "LabeledSample" ->
+              LabeledSample.newBuilder(sample("s-1", null, 1.5))
+                  .setLabels(List.of(0, 2))
+                  .setTargets(List.of(1.5, -2.0))
+                  .build();
+          case "SampleLabel" ->
+              SampleLabel.newBuilder()
+                  .setSampleId("s-1")
+                  .setKey("k")
+                  .setTarget(1.5)
+                  .setLabels(List.of(0, 2))
+                  .setTargets(List.of(1.5, -2.0))
+                  .setLabelTime(Instant.ofEpochMilli(3000))
+                  .build();
+          default ->
+              Prediction.newBuilder()
+                  .setSampleId("s-1")
+                  .setKey("k")
+                  .setModelVersion(7)
+                  .setScores(List.of(0.9f, 0.1f, 0.7f))
+                  .setTarget(1.5)
+                  .setPredictedLabels(List.of(0, 2))
+                  .setLabels(List.of(0, 2))
+                  .setTargets(List.of(1.5, -2.0))
+                  .setEventTime(Instant.ofEpochMilli(1000))
+                  .setPredictionTime(Instant.ofEpochMilli(2000))
+                  .build();
+        };
+    Schema writer = ((org.apache.avro.specific.SpecificRecord) record).getSchema();
+    byte[] bytes =
+        new BinaryMessageEncoder<Object>(SpecificData.get(), writer).encode(record).array();
+
+    // The consumer looks the writer's fingerprint up among the schemas it was given.
+    BinaryMessageDecoder<GenericRecord> decoder =
+        new BinaryMessageDecoder<>(GenericData.get(), reader);
+    decoder.addSchema(writer);
+    GenericRecord old = decoder.decode(bytes);
+
+    assertThat(old.getSchema().getField("labels")).isNull();
+    assertThat(old.get("target")).isEqualTo(1.5);
+    assertThat(old.get("key").toString()).isEqualTo("k");
   }
 
   @ParameterizedTest
@@ -324,6 +430,18 @@ class WireCodecTest {
   private static byte[] varint(long value) {
     byte[] buffer = new byte[10];
     return Arrays.copyOf(buffer, BinaryData.encodeLong(value, buffer, 0));
+  }
+
+  private static Schema historic(String resource) throws Exception {
+    try (InputStream in = WireCodec.class.getResourceAsStream(resource)) {
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  private static byte[] encode(Schema writer, GenericRecord record) throws Exception {
+    return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
+        .encode(record)
+        .array();
   }
 
   private static GenericRecord checkpoint(Schema schema, String format) {

@@ -214,11 +214,6 @@ public final class ClassificationWindow extends PrequentialWindow {
   }
 
   @Override
-  int recordWidth() {
-    return WIDTH;
-  }
-
-  @Override
   int taskFieldBytes() {
     return Integer.BYTES;
   }

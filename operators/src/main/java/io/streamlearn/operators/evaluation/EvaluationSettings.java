@@ -1,5 +1,6 @@
 package io.streamlearn.operators.evaluation;
 
+import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.drift.DetectorType;
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.time.Duration;
  *     none
  * @param detector which drift detector watches the whole job's errors, or {@link DetectorType#NONE}
  *     (each key's detector runs in the trainer)
- * @param classification whether the models classify (else they regress)
+ * @param shape what the models predict: the windows and the monitored error follow its task
  */
 public record EvaluationSettings(
     int countWindow,
@@ -25,7 +26,7 @@ public record EvaluationSettings(
     Duration snapshotInterval,
     int snapshotEvery,
     DetectorType detector,
-    boolean classification)
+    ModelShape shape)
     implements Serializable {
 
   public EvaluationSettings {

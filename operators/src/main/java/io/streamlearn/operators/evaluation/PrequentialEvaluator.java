@@ -1,5 +1,7 @@
 package io.streamlearn.operators.evaluation;
 
+import io.streamlearn.operators.Floats;
+import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.drift.DriftDetector;
 import io.streamlearn.schemas.MetricsEvent;
@@ -234,9 +236,13 @@ public class PrequentialEvaluator
   }
 
   private boolean isLabeled(Prediction prediction) {
-    return settings.classification()
+    ModelShape shape = settings.shape();
+    if (shape.multiLabel()) {
+      return prediction.getLabels() != null;
+    }
+    return shape.isClassification()
         ? prediction.getLabel() != null
-        : prediction.getTarget() != null;
+        : ModelShape.targetsOf(prediction.getTarget(), prediction.getTargets()) != null;
   }
 
   private PrequentialWindow window(ValueState<PrequentialWindow> state, WindowBound bound)
@@ -244,7 +250,7 @@ public class PrequentialEvaluator
     PrequentialWindow window = state.value();
     return window != null && window.bound().equals(bound)
         ? window
-        : PrequentialWindow.empty(settings.classification(), bound);
+        : PrequentialWindow.empty(settings.shape(), bound);
   }
 
   private DriftDetector detector() throws Exception {
@@ -252,12 +258,22 @@ public class PrequentialEvaluator
     return drift == null ? settings.detector().newDetector() : drift;
   }
 
-  /** The 0/1 error of a classification, the absolute error of a regression. */
+  /**
+   * The 0/1 error of a classification (of a multi-label one: 0 only if every class was predicted
+   * right), the mean absolute error over the outputs of a regression.
+   */
   private double monitoredError(Prediction prediction) {
-    if (settings.classification()) {
+    ModelShape shape = settings.shape();
+    float[] scores = Floats.unboxed(prediction.getScores());
+    if (shape.multiLabel()) {
+      return MultiLabelOutcome.of(scores, prediction.getLabels()).exact() ? 0 : 1;
+    }
+    if (shape.isClassification()) {
       return prediction.getLabel().equals(prediction.getPredictedLabel()) ? 0 : 1;
     }
-    return Math.abs(prediction.getScores().get(0) - prediction.getTarget());
+    return RegressionOutcome.of(
+            scores, ModelShape.targetsOf(prediction.getTarget(), prediction.getTargets()))
+        .meanAbsoluteError();
   }
 
   private MetricsEvent.Builder event(

@@ -1,5 +1,6 @@
 package io.streamlearn.operators.evaluation;
 
+import io.streamlearn.operators.ModelShape;
 import io.streamlearn.schemas.Prediction;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import java.util.function.ObjDoubleConsumer;
  *
  * <pre>
  * byte  format version (1)
- * byte  task: 'C' classification, 'R' regression
+ * byte  task: 'C' classification, 'R' regression, 'L' multi-label, 'V' regression of several
+ *       outputs
  * byte  bound: 'N' last count, 'T' time span
  * long  bound limit: outcomes, or milliseconds
  * long  newest prediction time (Long.MIN_VALUE while empty)
@@ -29,7 +31,8 @@ import java.util.function.ObjDoubleConsumer;
  * job's window merges the predictions of several trainer subtasks) leaves when it is the oldest
  * left, a little later than its prediction time alone would say.
  */
-public abstract sealed class PrequentialWindow permits ClassificationWindow, RegressionWindow {
+public abstract sealed class PrequentialWindow
+    permits ClassificationWindow, RegressionWindow, MultiLabelWindow, MultiOutputWindow {
 
   /** First byte of every encoding: change the layout only together with this, and read both. */
   static final byte FORMAT_VERSION = 1;
@@ -58,9 +61,15 @@ public abstract sealed class PrequentialWindow permits ClassificationWindow, Reg
     this.newestTime = newestTime;
   }
 
-  /** An empty window for classification or regression outcomes. */
-  public static PrequentialWindow empty(boolean classification, WindowBound bound) {
-    return classification ? new ClassificationWindow(bound) : new RegressionWindow(bound);
+  /** An empty window for the outcomes of models of {@code shape}. */
+  public static PrequentialWindow empty(ModelShape shape, WindowBound bound) {
+    if (shape.multiLabel()) {
+      return new MultiLabelWindow(bound);
+    }
+    if (shape.isClassification()) {
+      return new ClassificationWindow(bound);
+    }
+    return shape.targets() == 1 ? new RegressionWindow(bound) : new MultiOutputWindow(bound);
   }
 
   /** Adds the outcome of a prediction that carries its ground truth (label or target). */
@@ -93,7 +102,7 @@ public abstract sealed class PrequentialWindow permits ClassificationWindow, Reg
 
   public final byte[] encode() {
     ByteBuffer out =
-        ByteBuffer.allocate(HEADER_BYTES + taskFieldBytes() + size() * recordWidth())
+        ByteBuffer.allocate(HEADER_BYTES + taskFieldBytes() + size() * ring.width())
             .put(FORMAT_VERSION)
             .put(taskTag())
             .put(bound.kind() == WindowBound.Kind.COUNT ? COUNT_TAG : TIME_TAG)
@@ -118,6 +127,8 @@ public abstract sealed class PrequentialWindow permits ClassificationWindow, Reg
     return switch (task) {
       case ClassificationWindow.TAG -> ClassificationWindow.read(bound, newestTime, in);
       case RegressionWindow.TAG -> RegressionWindow.read(bound, newestTime, in);
+      case MultiLabelWindow.TAG -> MultiLabelWindow.read(bound, newestTime, in);
+      case MultiOutputWindow.TAG -> MultiOutputWindow.read(bound, newestTime, in);
       default -> throw new IllegalArgumentException("unknown prequential window task " + task);
     };
   }
@@ -126,11 +137,13 @@ public abstract sealed class PrequentialWindow permits ClassificationWindow, Reg
 
   abstract byte taskTag();
 
-  abstract int recordWidth();
+  /** Bytes of the fields the task keeps besides its records: none unless it overrides this. */
+  int taskFieldBytes() {
+    return 0;
+  }
 
-  abstract int taskFieldBytes();
-
-  abstract void writeTaskFields(ByteBuffer out);
+  /** Writes the {@link #taskFieldBytes()} of the task's own fields. */
+  void writeTaskFields(ByteBuffer out) {}
 
   /** Reads the record count and the records that follow the task's fields. */
   static RecordRing readRecords(ByteBuffer in, int recordWidth) {
@@ -155,6 +168,15 @@ public abstract sealed class PrequentialWindow permits ClassificationWindow, Reg
 
   final ByteBuffer records() {
     return ring.records();
+  }
+
+  /** The mean over the window of the double at {@code field} of each record. */
+  final double meanOf(int field) {
+    double sum = 0;
+    for (int age = 0; age < size(); age++) {
+      sum += records().getDouble(offset(age) + field);
+    }
+    return sum / size();
   }
 
   /** Offset in {@link #records()} of the record {@code age} places after the oldest. */

@@ -13,6 +13,11 @@ final class RecordRing {
   private int head;
   private int size;
 
+  /** Bytes of each record. */
+  int width() {
+    return width;
+  }
+
   RecordRing(int width, int capacity) {
     this.width = width;
     this.records = ByteBuffer.allocate(width * Math.max(capacity, 1));

@@ -1,5 +1,6 @@
 package io.streamlearn.operators.evaluation;
 
+import io.streamlearn.operators.ModelShape;
 import io.streamlearn.schemas.Prediction;
 import java.nio.ByteBuffer;
 import java.util.function.ObjDoubleConsumer;
@@ -32,7 +33,7 @@ public final class RegressionWindow extends PrequentialWindow {
     add(
         prediction.getPredictionTime().toEpochMilli(),
         prediction.getScores().get(0),
-        prediction.getTarget());
+        ModelShape.targetsOf(prediction.getTarget(), prediction.getTargets()).get(0));
   }
 
   /** Adds one outcome: at {@code predictionTime} (epoch ms) the model said {@code predicted}. */
@@ -69,19 +70,6 @@ public final class RegressionWindow extends PrequentialWindow {
   byte taskTag() {
     return TAG;
   }
-
-  @Override
-  int recordWidth() {
-    return WIDTH;
-  }
-
-  @Override
-  int taskFieldBytes() {
-    return 0;
-  }
-
-  @Override
-  void writeTaskFields(ByteBuffer out) {}
 
   private double error(int age) {
     return records().getDouble(offset(age) + ERROR);

@@ -24,6 +24,18 @@ final class Predictions {
     return base(key, n, predictionTime).setScores(List.of(predicted)).setTarget(target).build();
   }
 
+  /** A multi-label prediction of per-class probabilities {@code scores}, labeled or not. */
+  static Prediction multiLabeled(
+      String key, int n, List<Float> scores, List<Integer> labels, long predictionTime) {
+    return base(key, n, predictionTime).setScores(scores).setLabels(labels).build();
+  }
+
+  /** A regression of several outputs, with its targets or without. */
+  static Prediction multiRegressed(
+      String key, int n, List<Float> scores, List<Double> targets, long predictionTime) {
+    return base(key, n, predictionTime).setScores(scores).setTargets(targets).build();
+  }
+
   private static Prediction.Builder base(String key, int n, long predictionTime) {
     return Prediction.newBuilder()
         .setSampleId(key + "-" + n)

@@ -2,10 +2,14 @@ package io.streamlearn.operators.evaluation;
 
 import static io.streamlearn.operators.Samples.keyedState;
 import static io.streamlearn.operators.evaluation.Predictions.classified;
+import static io.streamlearn.operators.evaluation.Predictions.multiLabeled;
+import static io.streamlearn.operators.evaluation.Predictions.multiRegressed;
 import static io.streamlearn.operators.evaluation.Predictions.regressed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
+import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.drift.PageHinkley;
 import io.streamlearn.schemas.MetricsEvent;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -245,6 +250,48 @@ class PrequentialEvaluatorTest {
   }
 
   @Test
+  void reportsHammingAndSubsetAccuracyAndPerClassLogLossForMultiLabel() throws Exception {
+    var harness = openForKeysOf(ModelShape.multiLabel(2, 3));
+
+    // Every class right; then only class 2 right (class 0 holds at 0.4, class 1 not at 0.7).
+    harness.processElement(
+        List.of(
+            multiLabeled("a", 0, List.of(0.9f, 0.2f, 0.6f), List.of(2, 0), 0),
+            multiLabeled("a", 1, List.of(0.4f, 0.7f, 0.1f), List.of(0), 10),
+            multiLabeled("a", 2, List.of(0.4f, 0.7f, 0.1f), null, 20)),
+        0);
+    harness.setProcessingTime(INTERVAL);
+
+    double first = -(Math.log(0.9f) + Math.log(1 - 0.2f) + Math.log(0.6f)) / 3;
+    double second = -(Math.log(0.4f) + Math.log(1 - 0.7f) + Math.log(1 - 0.1f)) / 3;
+    Map<String, Double> metrics = single(harness.extractOutputValues()).getMetrics();
+    assertThat(metrics)
+        .containsEntry("predictions", 2.0)
+        .containsEntry("subsetAccuracy", 0.5)
+        .containsEntry("subsetAccuracy@time", 0.5);
+    assertThat(metrics.get("accuracy")).isCloseTo((1 + 1 / 3.0) / 2, within(1e-12));
+    assertThat(metrics.get("logLoss")).isCloseTo((first + second) / 2, within(1e-7));
+  }
+
+  @Test
+  void reportsMaeAndRmseOverEveryOutputOfARegressionWithSeveralOutputs() throws Exception {
+    var harness = openForKeysOf(ModelShape.regression(2, 2));
+
+    // Errors 1 and -2, then 0 and 0.
+    harness.processElement(
+        List.of(
+            multiRegressed("a", 0, List.of(1f, 2f), List.of(0.0, 4.0), 0),
+            multiRegressed("a", 1, List.of(3f, 3f), List.of(3.0, 3.0), 10)),
+        0);
+    harness.setProcessingTime(INTERVAL);
+
+    assertThat(single(harness.extractOutputValues()).getMetrics())
+        .containsEntry("predictions", 2.0)
+        .containsEntry("mae", 0.75)
+        .containsEntry("rmse", Math.sqrt(1.25));
+  }
+
+  @Test
   void leavesEachKeysDriftDetectionToTheTrainer() throws Exception {
     var harness =
         open(PrequentialEvaluator.forKeys(settings(100, DetectorType.PAGE_HINKLEY, true)));
@@ -381,13 +428,22 @@ class PrequentialEvaluatorTest {
 
   private static EvaluationSettings settings(
       int countWindow, int snapshotEvery, DetectorType detector, boolean classification) {
+    return settings(
+        countWindow,
+        snapshotEvery,
+        detector,
+        classification ? ModelShape.classification(2, 3) : ModelShape.regression(2));
+  }
+
+  private static EvaluationSettings settings(
+      int countWindow, int snapshotEvery, DetectorType detector, ModelShape shape) {
     return new EvaluationSettings(
         countWindow,
         Duration.ofMillis(1_000),
         Duration.ofMillis(INTERVAL),
         snapshotEvery,
         detector,
-        classification);
+        shape);
   }
 
   /** The due time of the key's pending interval snapshot, null without one. */
@@ -458,6 +514,12 @@ class PrequentialEvaluatorTest {
     var harness = unopened(evaluator, batch -> batch.get(0).getKey());
     harness.open();
     return harness;
+  }
+
+  /** A key's evaluator of models of {@code shape}, with a count window of 10. */
+  private KeyedOneInputStreamOperatorTestHarness<String, List<Prediction>, MetricsEvent>
+      openForKeysOf(ModelShape shape) throws Exception {
+    return open(PrequentialEvaluator.forKeys(settings(10, 0, DetectorType.NONE, shape)));
   }
 
   /** The whole job's evaluator, on predictions keyed by one constant. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +22,11 @@ class PrequentialWindowEncodingTest {
         new ClassificationWindow(count),
         new ClassificationWindow(time),
         new RegressionWindow(count),
-        new RegressionWindow(time));
+        new RegressionWindow(time),
+        new MultiLabelWindow(count),
+        new MultiLabelWindow(time),
+        new MultiOutputWindow(count),
+        new MultiOutputWindow(time));
   }
 
   @ParameterizedTest
@@ -45,7 +51,13 @@ class PrequentialWindowEncodingTest {
   @MethodSource("windows")
   void theEncodingGrowsByOneFixedWidthRecordPerOutcome(PrequentialWindow window) {
     addOutcomes(window, 0, 20);
-    int recordBytes = window instanceof ClassificationWindow ? 25 : 16;
+    int recordBytes =
+        Map.of(
+                ClassificationWindow.class, 25,
+                RegressionWindow.class, 16,
+                MultiLabelWindow.class, 32,
+                MultiOutputWindow.class, 24)
+            .get(window.getClass());
     int headerBytes = window instanceof ClassificationWindow ? 27 : 23;
 
     assertThat(window.encode()).hasSize(headerBytes + 20 * recordBytes);
@@ -81,8 +93,24 @@ class PrequentialWindowEncodingTest {
         float positive = random.nextInt(11) / 10f;
         classification.add(
             time, random.nextInt(2), random.nextInt(2), new float[] {1 - positive, positive});
+      } else if (window instanceof RegressionWindow regression) {
+        regression.add(time, random.nextGaussian(), random.nextGaussian());
+      } else if (window instanceof MultiLabelWindow) {
+        window.add(
+            Predictions.multiLabeled(
+                "k",
+                n,
+                List.of(random.nextFloat(), random.nextFloat(), random.nextFloat()),
+                random.nextBoolean() ? List.of(0, 2) : List.of(1),
+                time));
       } else {
-        ((RegressionWindow) window).add(time, random.nextGaussian(), random.nextGaussian());
+        window.add(
+            Predictions.multiRegressed(
+                "k",
+                n,
+                List.of((float) random.nextGaussian(), (float) random.nextGaussian()),
+                List.of(random.nextGaussian(), random.nextGaussian()),
+                time));
       }
     }
   }

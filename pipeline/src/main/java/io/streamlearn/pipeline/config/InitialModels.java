@@ -1,13 +1,11 @@
 package io.streamlearn.pipeline.config;
 
 import static io.streamlearn.pipeline.config.Problems.quote;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_FREEZE_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_LEARNING_RATE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_REPLACE_OUTPUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SEED;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
@@ -57,7 +55,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
@@ -352,26 +349,21 @@ final class InitialModels {
   }
 
   private static OutputLayer outputLayer(long inputs, IUpdater updater, ReadableConfig options) {
-    boolean classification = options.get(MODEL_TASK) == Task.CLASSIFICATION;
-    return new OutputLayer.Builder(classification ? LossFunction.MCXENT : LossFunction.MSE)
+    return ModelFactory.outputLayer(options)
         .updater(updater)
         .nIn(inputs)
-        .nOut(outputs(options))
-        .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY)
         .weightInit(WeightInit.XAVIER)
         .build();
   }
 
-  /** A loss on the model's own output activations, for a model that ends without one. */
+  /**
+   * A loss on the model's own output activations (softmax, sigmoids or identity), for a model that
+   * ends without one.
+   */
   private static LossLayer lossLayer(ReadableConfig options) {
-    boolean classification = options.get(MODEL_TASK) == Task.CLASSIFICATION;
-    return new LossLayer.Builder(classification ? LossFunction.MCXENT : LossFunction.MSE)
+    return new LossLayer.Builder(ModelFactory.outputLayer(options).build().getLossFn())
         .activation(Activation.IDENTITY)
         .build();
-  }
-
-  private static int outputs(ReadableConfig options) {
-    return options.get(MODEL_TASK) == Task.CLASSIFICATION ? options.get(MODEL_CLASSES) : 1;
   }
 
   /**
@@ -451,7 +443,7 @@ final class InitialModels {
               + " does not take model.input: "
               + firstLine(e));
     }
-    int expected = outputs(options);
+    int expected = ModelFactory.outputs(options);
     if (out instanceof InputType.InputTypeFeedForward feedForward
         && feedForward.getSize() == expected) {
       return Optional.empty();
@@ -463,9 +455,7 @@ final class InitialModels {
             + " gives "
             + out
             + " per sample but "
-            + (options.get(MODEL_TASK) == Task.CLASSIFICATION
-                ? MODEL_CLASSES.key() + " is " + expected
-                : "a " + Task.REGRESSION + " model has 1 output")
+            + ModelFactory.describeOutputs(options)
             + "; set "
             + MODEL_INITIAL_REPLACE_OUTPUT.key()
             + " to give it a new output layer");

@@ -8,6 +8,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_FEATURES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LOSS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SEED;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
@@ -59,7 +60,8 @@ final class ModelFactory {
       Stream.of(
               COMPACT_SPEC,
               InputShapes.KEYS,
-              List.<ConfigOption<?>>of(MODEL_TASK, MODEL_CLASSES, MODEL_CONFIGURATION_FILE))
+              List.<ConfigOption<?>>of(
+                  MODEL_TASK, MODEL_CLASSES, MODEL_OUTPUTS, MODEL_CONFIGURATION_FILE))
           .flatMap(List::stream)
           .toList();
 
@@ -109,9 +111,10 @@ final class ModelFactory {
 
   /**
    * The output layer the task needs: softmax with cross-entropy over the classes, one sigmoid with
-   * binary cross-entropy, or identity outputs with the regression loss.
+   * binary cross-entropy (one per class for multi-label), or identity outputs with the regression
+   * loss.
    */
-  private static OutputLayer.Builder outputLayer(ReadableConfig options) {
+  static OutputLayer.Builder outputLayer(ReadableConfig options) {
     return switch (options.get(MODEL_TASK)) {
       case CLASSIFICATION ->
           new OutputLayer.Builder(LossFunction.MCXENT)
@@ -119,18 +122,36 @@ final class ModelFactory {
               .activation(Activation.SOFTMAX);
       case BINARY ->
           new OutputLayer.Builder(LossFunction.XENT).nOut(1).activation(Activation.SIGMOID);
+      case MULTI_LABEL ->
+          new OutputLayer.Builder(LossFunction.XENT)
+              .nOut(options.get(MODEL_CLASSES))
+              .activation(Activation.SIGMOID);
       case REGRESSION ->
           new OutputLayer.Builder(options.getOptional(MODEL_LOSS).orElse(LossType.MSE).dl4j())
-              .nOut(1)
+              .nOut(options.get(MODEL_OUTPUTS))
               .activation(Activation.IDENTITY);
     };
   }
 
   /**
-   * One output per class for classification, one probability for binary, one number for regression.
+   * One output per class for classification and multi-label, one probability for binary, one per
+   * target for regression.
    */
-  private static int outputs(ReadableConfig options) {
-    return options.get(MODEL_TASK) == Task.CLASSIFICATION ? options.get(MODEL_CLASSES) : 1;
+  static int outputs(ReadableConfig options) {
+    return switch (options.get(MODEL_TASK)) {
+      case CLASSIFICATION, MULTI_LABEL -> options.get(MODEL_CLASSES);
+      case BINARY -> 1;
+      case REGRESSION -> options.get(MODEL_OUTPUTS);
+    };
+  }
+
+  /** What {@link #outputs} are made of, for messages about a model with another number. */
+  static String describeOutputs(ReadableConfig options) {
+    return switch (options.get(MODEL_TASK)) {
+      case CLASSIFICATION, MULTI_LABEL -> MODEL_CLASSES.key() + " is " + options.get(MODEL_CLASSES);
+      case BINARY -> "a BINARY model has 1 output";
+      case REGRESSION -> MODEL_OUTPUTS.key() + " is " + options.get(MODEL_OUTPUTS);
+    };
   }
 
   private static String fromJsonFile(String file, ReadableConfig options) {
@@ -259,12 +280,6 @@ final class ModelFactory {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-  }
-
-  private static String describeOutputs(ReadableConfig options) {
-    return options.get(MODEL_TASK) == Task.CLASSIFICATION
-        ? MODEL_CLASSES.key() + " is " + options.get(MODEL_CLASSES)
-        : "a " + options.get(MODEL_TASK) + " model has 1 output";
   }
 
   private static FeedForwardLayer feedForward(Layer layer, String position, String file) {

@@ -5,6 +5,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LOSS;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import java.util.List;
@@ -12,7 +13,8 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * Combinations of the network keys that cannot be meant: two descriptions of the hidden layers, a
- * regression loss on a classification task, a class count other than 2 for a binary task.
+ * regression loss on a classification task, a class count other than 2 for a binary task, several
+ * outputs for a task that is not a regression.
  */
 final class ModelSpecRules {
 
@@ -26,7 +28,7 @@ final class ModelSpecRules {
               + MODEL_LAYERS.key()
               + ", which lists every layer; remove one of the two");
     }
-    if (problems.concernAny(List.of(MODEL_TASK, MODEL_LOSS, MODEL_CLASSES))) {
+    if (problems.concernAny(List.of(MODEL_TASK, MODEL_LOSS, MODEL_CLASSES, MODEL_OUTPUTS))) {
       return;
     }
     Task task = values.get(MODEL_TASK);
@@ -48,6 +50,17 @@ final class ModelSpecRules {
               + " classes, but "
               + MODEL_TASK.key()
               + " is BINARY, whose classes are 0 and 1; remove it or use CLASSIFICATION");
+    }
+    if (task != Task.REGRESSION && values.get(MODEL_OUTPUTS) != 1) {
+      problems.add(
+          MODEL_OUTPUTS,
+          values.get(MODEL_OUTPUTS)
+              + " outputs, but "
+              + MODEL_TASK.key()
+              + " is "
+              + task
+              + ", whose outputs are its classes (model.classes); remove it or set the task to"
+              + " REGRESSION");
     }
   }
 }

@@ -64,6 +64,7 @@ final class OptionConstraints {
           Range.of(LABELS_TIME_TO_LIVE, greaterThan(Duration.ZERO)),
           Range.of(MODEL_FEATURES, atLeast(1)),
           Range.of(MODEL_CLASSES, atLeast(2)),
+          Range.of(StreamlearnOptions.MODEL_OUTPUTS, atLeast(1)),
           Range.of(StreamlearnOptions.MODEL_INITIAL_FREEZE_LAYERS, atLeast(0)),
           Range.of(StreamlearnOptions.MODEL_INITIAL_LEARNING_RATE, greaterThan(0.0)),
           Range.of(MODEL_INPUT_TIMESTEPS, atLeast(1)),

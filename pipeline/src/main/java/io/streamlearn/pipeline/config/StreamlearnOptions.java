@@ -231,16 +231,28 @@ public final class StreamlearnOptions {
               "CLASSIFICATION predicts one of model.classes labels (softmax output, cross-entropy"
                   + " loss). BINARY predicts label 0 or 1 with one sigmoid output (binary"
                   + " cross-entropy); its predictions carry the probabilities of both classes, 1-p"
-                  + " and p. REGRESSION predicts one number, the sample's target (identity output,"
-                  + " model.loss). A sample carries one label or one target, so multi-label and"
-                  + " multi-output regression need a wire format that is not there yet.");
+                  + " and p. MULTI_LABEL predicts which of model.classes classes hold, any number"
+                  + " of them, with one sigmoid output per class (binary cross-entropy); samples"
+                  + " carry the classes that hold in labels. REGRESSION predicts model.outputs"
+                  + " numbers, the sample's target or targets (identity outputs, model.loss).");
 
   public static final ConfigOption<Integer> MODEL_CLASSES =
       ConfigOptions.key("model.classes")
           .intType()
           .defaultValue(2)
           .withDescription(
-              "Number of classes of a CLASSIFICATION model; BINARY has 2 and REGRESSION none.");
+              "Number of classes of a CLASSIFICATION or MULTI_LABEL model; BINARY has 2 and"
+                  + " REGRESSION none.");
+
+  public static final ConfigOption<Integer> MODEL_OUTPUTS =
+      ConfigOptions.key("model.outputs")
+          .intType()
+          .defaultValue(1)
+          .withDescription(
+              "Number of outputs of a REGRESSION model: with 1 a sample carries its target in"
+                  + " target (or a one-element targets), with more one target per output in"
+                  + " targets. Other tasks take their outputs from model.classes and reject this"
+                  + " key.");
 
   public static final ConfigOption<List<Integer>> MODEL_HIDDEN_LAYERS =
       ConfigOptions.key("model.hidden-layers")
@@ -745,6 +757,7 @@ public final class StreamlearnOptions {
           MODEL_INPUT_CHANNELS,
           MODEL_TASK,
           MODEL_CLASSES,
+          MODEL_OUTPUTS,
           MODEL_HIDDEN_LAYERS,
           MODEL_ACTIVATION,
           MODEL_UPDATER,

@@ -9,6 +9,14 @@ public enum Task {
    * probabilities, 1 - p and p.
    */
   BINARY,
-  /** One real number: identity output, model.loss (mean squared error by default). */
+  /**
+   * Any subset of {@code model.classes} classes: one sigmoid output per class, binary cross-entropy
+   * loss. Samples carry the classes that hold in {@code labels}.
+   */
+  MULTI_LABEL,
+  /**
+   * {@code model.outputs} real numbers: identity outputs, model.loss (mean squared error by
+   * default). Samples carry one {@code target}, or one per output in {@code targets}.
+   */
   REGRESSION
 }

@@ -35,7 +35,7 @@ class ConfigurationReferenceTest {
             "| `batch.size` | `Integer` | `16` | Samples per training step",
             "| `batch.max-delay` | `Duration` | `200 ms` | ",
             "| `model.hidden-layers` | `List<Integer>` | `64` | ",
-            "| `model.task` | `Enum: CLASSIFICATION, BINARY, REGRESSION` | `CLASSIFICATION` | ",
+            "| `model.task` | `Enum: CLASSIFICATION, BINARY, MULTI_LABEL, REGRESSION` | `CLASSIFICATION` | ",
             "| `model.seed` | `Long` | `42` | ",
             "Must be > 0 ms and <= 15 min. |",
             "Each must be >= 1. |");

@@ -179,7 +179,7 @@ class ModelFactoryTest {
         .containsExactly(
             "model.configuration-file: the last layer of '"
                 + file
-                + "' has nOut 3 but a REGRESSION model has 1 output, they must be equal");
+                + "' has nOut 3 but model.outputs is 1, they must be equal");
   }
 
   @Test

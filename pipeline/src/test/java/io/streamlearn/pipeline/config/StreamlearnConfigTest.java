@@ -221,7 +221,7 @@ class StreamlearnConfigTest {
         "model.features | 0 | model.features: 0 is out of range, must be >= 1",
         "model.features | 2.5 | model.features: '2.5' is not an integer",
         "model.task | clustering | model.task: 'clustering' is not one of CLASSIFICATION,"
-            + " BINARY, REGRESSION (case-insensitive)",
+            + " BINARY, MULTI_LABEL, REGRESSION (case-insensitive)",
         "model.classes | 1 | model.classes: 1 is out of range, must be >= 2",
         "model.hidden-layers | 32,0 | model.hidden-layers: 0 in '32,0' is out of range, each must"
             + " be >= 1",

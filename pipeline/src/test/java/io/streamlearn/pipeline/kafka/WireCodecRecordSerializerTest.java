@@ -22,6 +22,9 @@ class WireCodecRecordSerializerTest {
           1,
           0,
           null,
+          null,
+          null,
+          null,
           Instant.parse("2024-01-01T00:00:01Z"),
           Instant.parse("2024-01-01T00:00:02Z"));
 
