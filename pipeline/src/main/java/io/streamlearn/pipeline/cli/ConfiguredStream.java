@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline.cli;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OUTPUTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_TASK;
 
 import io.streamlearn.operators.InputShape;
@@ -61,6 +62,19 @@ final class ConfiguredStream {
           "no generated stream suits a grid input ("
               + input
               + "): train it on your own samples with run --config and produce --csv");
+    }
+    // The generators give each sample one class or one target; a demo of these tasks would
+    // dead-letter every sample and never see a prediction.
+    if (task == Task.MULTI_LABEL) {
+      throw new IllegalArgumentException(
+          "no generated stream has label sets (model.task MULTI_LABEL): train it on your own"
+              + " samples with run --config");
+    }
+    if (task == Task.REGRESSION && config.get(MODEL_OUTPUTS) > 1) {
+      throw new IllegalArgumentException(
+          "no generated stream has several targets (model.outputs "
+              + config.get(MODEL_OUTPUTS)
+              + "): train it on your own samples with run --config");
     }
     if (task == Task.REGRESSION) {
       if (input.kind() != InputShape.Kind.VECTOR) {

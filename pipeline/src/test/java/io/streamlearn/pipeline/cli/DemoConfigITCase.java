@@ -44,8 +44,30 @@ class DemoConfigITCase {
 
   @TempDir Path workDir;
 
+  /** Examples whose ground truth no generator gives: label sets, several targets. */
+  private static final List<String> WITHOUT_A_STREAM =
+      List.of("multi-label.yaml", "multi-output-regression.yaml");
+
   static Stream<String> otherExamples() throws IOException {
-    return RepositoryExamples.names().stream().filter(name -> !ARCHITECTURES.contains(name));
+    return RepositoryExamples.names().stream()
+        .filter(name -> !ARCHITECTURES.contains(name) && !WITHOUT_A_STREAM.contains(name));
+  }
+
+  @Test
+  void examplesNoGeneratedStreamSuitsAreRefusedInsteadOfWaitingForever() throws IOException {
+    for (String example : WITHOUT_A_STREAM) {
+      Result result =
+          streamlearn(
+              "demo",
+              "--config",
+              RepositoryExamples.asRunFromTheRoot(example, workDir).toString(),
+              "--samples",
+              "100");
+
+      assertThat(result.exitCode()).as(example).isEqualTo(2);
+      assertThat(result.err()).as(example).contains("no generated stream has");
+      assertThat(result.out()).as(example).isEmpty();
+    }
   }
 
   @ParameterizedTest
