@@ -38,6 +38,11 @@ public final class KeyModelChoice implements KeyModel {
 
   /** Makes this the model of {@code key}: the first matching override's, or the default. */
   public void select(String key) {
+    // Every entry point of a key's step selects, so a key is selected again and again, once per
+    // sample at least: match the patterns only when the key changes.
+    if (key.equals(selectedKey)) {
+      return;
+    }
     selectedKey = key;
     selected = modelOf(key);
   }

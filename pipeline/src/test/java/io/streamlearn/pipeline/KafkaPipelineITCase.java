@@ -15,14 +15,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The job as {@code run} wires it: a real Kafka broker, the Flink MiniCluster, real DL4J. */
 class KafkaPipelineITCase {
@@ -99,27 +97,8 @@ class KafkaPipelineITCase {
 
     // A published model, restored by plain DL4J, scores like the operator's network did: the
     // predictions stamped with a checkpoint's version were made by exactly that model.
-    Map<String, LabeledSample> samplesById =
-        samples.stream().collect(Collectors.toMap(LabeledSample::getId, Function.identity()));
     ModelCheckpoint published = checkpointsByKey.get(samples.get(0).getKey()).get(0);
-    List<Prediction> servedByIt =
-        predictions.stream()
-            .filter(
-                p ->
-                    p.getKey().equals(published.getKey())
-                        && p.getModelVersion() == published.getVersion())
-            .toList();
-    assertThat(servedByIt).hasSizeGreaterThan(0);
     MultiLayerNetwork restored = KafkaJobFixture.restore(published);
-    for (Prediction prediction : servedByIt) {
-      INDArray output =
-          restored.output(
-              KafkaJobFixture.modelInput(samplesById.get(prediction.getSampleId()), published));
-      float[] expected = output.toFloatVector();
-      for (int c = 0; c < expected.length; c++) {
-        assertThat(prediction.getScores().get(c))
-            .isCloseTo(expected[c], org.assertj.core.api.Assertions.within(1e-6f));
-      }
-    }
+    ServedScores.assertServedBy(restored::output, published, predictions, samples);
   }
 }
