@@ -137,10 +137,23 @@ final class InitialModels {
             : ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
       }
       if (startsWith(head, HDF5_MAGIC)) {
-        return isKerasSequential(file)
+        KerasHeader header = KerasHeader.of(file);
+        if (header.majorVersion() > 2) {
+          throw problem(
+              quote(file)
+                  + " was saved by Keras "
+                  + header.version()
+                  + ", and DL4J 1.0.0-M2.1 imports files of Keras 1 and 2 only: save the model"
+                  + " with Keras 2 (tf.keras of TensorFlow 2.15 or earlier, or the tf_keras"
+                  + " package), or as a DL4J ModelSerializer zip",
+              null);
+        }
+        return header.sequential()
             ? KerasModelImport.importKerasSequentialModelAndWeights(file, false)
             : KerasModelImport.importKerasModelAndWeights(file, false);
       }
+    } catch (ConfigException e) {
+      throw e;
     } catch (IOException
         | RuntimeException
         | InvalidKerasConfigurationException
@@ -151,11 +164,30 @@ final class InitialModels {
         quote(file) + " is neither a DL4J ModelSerializer zip nor a Keras HDF5 file", null);
   }
 
-  private static boolean isKerasSequential(String file)
-      throws IOException, UnsupportedKerasConfigurationException {
-    try (Hdf5Archive archive = new Hdf5Archive(file)) {
-      String config = archive.readAttributeAsJson("model_config");
-      return "Sequential".equals(new ObjectMapper().readTree(config).path("class_name").asText());
+  /**
+   * What a Keras HDF5 file says of itself before it is imported: the Keras version that saved it
+   * (DL4J's import reads Keras 1 and 2 only, and fails on a Keras 3 functional model with a bare
+   * ClassCastException) and whether the model is Sequential.
+   */
+  private record KerasHeader(String version, boolean sequential) {
+
+    static KerasHeader of(String file) throws IOException, UnsupportedKerasConfigurationException {
+      try (Hdf5Archive archive = new Hdf5Archive(file)) {
+        String version =
+            archive.hasAttribute("keras_version")
+                ? archive.readAttributeAsString("keras_version")
+                : "";
+        String config = archive.readAttributeAsJson("model_config");
+        String modelClass = new ObjectMapper().readTree(config).path("class_name").asText();
+        return new KerasHeader(version, "Sequential".equals(modelClass));
+      }
+    }
+
+    /** The major version, or 0 when the file does not say (Keras 1 wrote none). */
+    int majorVersion() {
+      int dot = version.indexOf('.');
+      String major = dot < 0 ? version : version.substring(0, dot);
+      return major.matches("\\d+") ? Integer.parseInt(major) : 0;
     }
   }
 

@@ -483,8 +483,9 @@ public final class StreamlearnOptions {
           .withDescription(
               "Path to the model every new key starts from, instead of freshly initialized"
                   + " weights: a DL4J ModelSerializer zip (MultiLayerNetwork or"
-                  + " ComputationGraph) or a Keras HDF5 file (Sequential or functional, imported"
-                  + " with DL4J's Keras import), read while the configuration loads. It defines"
+                  + " ComputationGraph) or a Keras HDF5 file saved by Keras 1 or 2 (Sequential or"
+                  + " functional, imported with DL4J's Keras import, which reads no Keras 3"
+                  + " file), read while the configuration loads. It defines"
                   + " the network: model.configuration-file and the compact model.* keys must not"
                   + " be set. Its first layer must take model.input (channels-first, as the"
                   + " trainer feeds it); its output must give model.classes scores (or 1 for"

@@ -286,6 +286,21 @@ class InitialModelsTest {
         .startsWith("model.initial: '" + broken + "' cannot be imported: ");
   }
 
+  @Test
+  void keras3FileIsRefusedNamingTheKerasVersionThatSavedIt() {
+    String keras3 = "src/test/resources/keras3/functional_two_branch_keras_3_model.h5";
+
+    assertThat(
+            problemsOf(
+                required("model.features", "4", "model.classes", "3", "model.initial", keras3)))
+        .containsExactly(
+            "model.initial: '"
+                + keras3
+                + "' was saved by Keras 3.15.1, and DL4J 1.0.0-M2.1 imports files of Keras 1 and"
+                + " 2 only: save the model with Keras 2 (tf.keras of TensorFlow 2.15 or earlier,"
+                + " or the tf_keras package), or as a DL4J ModelSerializer zip");
+  }
+
   /** A 4-8-3 classifier as DL4J's ModelSerializer writes it. */
   private Path dl4jZip() throws Exception {
     Path zip = tempDir.resolve("mlp.zip");
