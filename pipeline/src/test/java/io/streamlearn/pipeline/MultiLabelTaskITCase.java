@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamlearn.pipeline.config.StreamlearnConfig;
+import io.streamlearn.pipeline.generate.MultiLabelHyperplanes;
 import io.streamlearn.schemas.DeadLetter;
 import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
@@ -11,11 +12,10 @@ import io.streamlearn.schemas.MetricsEvent;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,30 +47,22 @@ class MultiLabelTaskITCase {
                 "batch.size", "16",
                 "metrics.snapshot-every", "500",
                 "job.checkpoint-interval", "500 ms"));
-    Random random = new Random(21);
-    List<LabeledSample> samples = new ArrayList<>();
-    for (int n = 0; n < SAMPLES; n++) {
-      float[] x = new float[4];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = random.nextFloat() * 2 - 1;
-      }
-      List<Integer> labels = new ArrayList<>();
-      if (x[0] > 0) {
-        labels.add(0);
-      }
-      if (x[1] + x[2] > 0) {
-        labels.add(1);
-      }
-      if (x[3] < x[0]) {
-        labels.add(2);
-      }
-      samples.add(sample("s-" + n, n, x).setLabels(labels).build());
-    }
-    float[] some = {0.1f, 0.2f, 0.3f, 0.4f};
+    // Three hyperplanes, one per class, over four features: the stream demo --config trains
+    // examples/multi-label.yaml on.
+    MultiLabelHyperplanes stream = new MultiLabelHyperplanes(21, 4, 1, CLASSES, 0);
+    List<LabeledSample> samples = Stream.generate(stream::next).limit(SAMPLES).toList();
+    LabeledSample some = samples.get(0);
     List<LabeledSample> bad =
         List.of(
-            sample("out-of-range", 0, some).setLabels(List.of(1, CLASSES)).build(),
-            sample("single-label", 0, some).setLabel(1).build());
+            LabeledSample.newBuilder(some)
+                .setId("out-of-range")
+                .setLabels(List.of(1, CLASSES))
+                .build(),
+            LabeledSample.newBuilder(some)
+                .setId("single-label")
+                .setLabels(null)
+                .setLabel(1)
+                .build());
     List<LabeledSample> sent = new ArrayList<>(samples);
     sent.addAll(SAMPLES / 2, bad);
     List<Prediction> predictions = KAFKA.predict(config, "multi-label-it", sent, SAMPLES);
@@ -108,17 +100,5 @@ class MultiLabelTaskITCase {
     assertThat(checkpoints.get(checkpoints.size() - 1).getMetrics().get("accuracy"))
         .as("the final model's fading Hamming accuracy")
         .isGreaterThan(0.9);
-  }
-
-  private static LabeledSample.Builder sample(String id, int n, float[] x) {
-    List<Float> features = new ArrayList<>();
-    for (float value : x) {
-      features.add(value);
-    }
-    return LabeledSample.newBuilder()
-        .setId(id)
-        .setKey("key-0")
-        .setFeatures(features)
-        .setEventTime(Instant.ofEpochMilli(1_000L + n));
   }
 }

@@ -19,10 +19,11 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 
 /**
  * The generated stream {@code demo --config} trains a configuration on: the one --stream names, or
- * else the one that suits the model's input and task. A regression gets friedman; a sequence input
- * gets recall when the network has a recurrent layer and motif when it has not; a vector classifier
- * gets hyperplane for 2 classes and rbf for more. Either way the stream's samples must have the
- * model's feature and class counts.
+ * else the one that suits the model's input and task. A regression gets friedman with the model's
+ * outputs; a multi-label model gets multilabel; a sequence input gets recall when the network has a
+ * recurrent layer and motif when it has not; a vector classifier gets hyperplane for 2 classes and
+ * rbf for more. Either way the stream's samples must have the model's shape: its feature and class
+ * counts, label sets for a multi-label model, its number of regression targets.
  */
 final class ConfiguredStream {
 
@@ -35,7 +36,12 @@ final class ConfiguredStream {
   static SampleStream of(StreamlearnConfig config, GeneratorOptions options) {
     InputShape input = config.inputShape();
     Task task = config.get(MODEL_TASK);
-    int classes = task == Task.REGRESSION ? 0 : config.get(MODEL_CLASSES);
+    Shape model =
+        new Shape(
+            input.features(),
+            task == Task.REGRESSION ? 0 : config.get(MODEL_CLASSES),
+            task == Task.MULTI_LABEL,
+            task == Task.REGRESSION ? config.get(MODEL_OUTPUTS) : 0);
     StandardStream kind = options.kind != null ? options.kind : suiting(config, input, task);
     SampleStream stream =
         kind.create(
@@ -43,15 +49,15 @@ final class ConfiguredStream {
                 input.features(),
                 input.kind() == InputShape.Kind.SEQUENCE ? input.timesteps() : options.timesteps,
                 input.kind() == InputShape.Kind.SEQUENCE ? input.channels() : options.channels,
-                classes == 0 ? options.classes : classes));
-    if (stream.features() != input.features() || stream.classes() != classes) {
+                model.classes() == 0 ? options.classes : model.classes(),
+                model.outputs() == 0 ? options.outputs : model.outputs()));
+    Shape generated =
+        new Shape(stream.features(), stream.classes(), stream.multiLabel(), stream.outputs());
+    // Samples of another shape, or another kind of ground truth, would all be dead-lettered, and
+    // the demo would wait forever for its first prediction.
+    if (!generated.equals(model)) {
       throw new IllegalArgumentException(
-          "the "
-              + name(kind)
-              + " stream has "
-              + describe(stream.features(), stream.classes())
-              + ", but the model takes "
-              + describe(input.features(), classes));
+          "the " + name(kind) + " stream has " + generated + ", but the model takes " + model);
     }
     return stream;
   }
@@ -63,25 +69,20 @@ final class ConfiguredStream {
               + input
               + "): train it on your own samples with run --config and produce --csv");
     }
-    // The generators give each sample one class or one target; a demo of these tasks would
-    // dead-letter every sample and never see a prediction.
-    if (task == Task.MULTI_LABEL) {
-      throw new IllegalArgumentException(
-          "no generated stream has label sets (model.task MULTI_LABEL): train it on your own"
-              + " samples with run --config");
-    }
-    if (task == Task.REGRESSION && config.get(MODEL_OUTPUTS) > 1) {
-      throw new IllegalArgumentException(
-          "no generated stream has several targets (model.outputs "
-              + config.get(MODEL_OUTPUTS)
-              + "): train it on your own samples with run --config");
-    }
-    if (task == Task.REGRESSION) {
+    if (task == Task.REGRESSION || task == Task.MULTI_LABEL) {
+      StandardStream vector =
+          task == Task.REGRESSION ? StandardStream.FRIEDMAN : StandardStream.MULTILABEL;
       if (input.kind() != InputShape.Kind.VECTOR) {
         throw new IllegalArgumentException(
-            "no generated stream suits a regression on " + input + ": friedman is a vector");
+            "no generated stream suits a "
+                + task
+                + " model on "
+                + input
+                + ": "
+                + name(vector)
+                + " is a vector");
       }
-      return StandardStream.FRIEDMAN;
+      return vector;
     }
     if (input.kind() == InputShape.Kind.SEQUENCE) {
       return recurrent(config) ? StandardStream.RECALL : StandardStream.MOTIF;
@@ -105,10 +106,23 @@ final class ConfiguredStream {
     return false;
   }
 
-  private static String describe(int features, int classes) {
-    return features
-        + " features and "
-        + (classes == 0 ? "a regression target" : classes + " classes");
+  /**
+   * What a stream's samples are and what a model takes, as far as they must agree.
+   *
+   * @param classes 0 for a regression
+   * @param outputs regression targets; 0 for a classifier
+   */
+  private record Shape(int features, int classes, boolean multiLabel, int outputs) {
+    @Override
+    public String toString() {
+      String truth;
+      if (classes == 0) {
+        truth = outputs == 1 ? "a regression target" : outputs + " regression targets";
+      } else {
+        truth = (multiLabel ? "label sets of " : "") + classes + " classes";
+      }
+      return features + " features and " + truth;
+    }
   }
 
   private static String name(StandardStream kind) {

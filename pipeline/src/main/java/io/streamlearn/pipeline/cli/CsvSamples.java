@@ -6,12 +6,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -23,7 +26,10 @@ import picocli.CommandLine.Option;
  * {@code key}, {@code id}, {@code label} and {@code target}; every other column is a feature, in
  * file order. Class labels that are all whole numbers are the class indexes; any other labels
  * (names such as {@code Iris-setosa}) are numbered in sorted order, or in the order {@code
- * --classes} gives, and the mapping is printed.
+ * --classes} gives, and the mapping is printed. A multi-label sample's classes come from one 0/1
+ * column per class ({@code --label-columns}), several regression targets from one column each
+ * ({@code --target-columns}); a row gives all of them or, with every one of their cells empty,
+ * none.
  */
 final class CsvSamples {
 
@@ -63,6 +69,26 @@ final class CsvSamples {
   String targetColumn;
 
   @Option(
+      names = "--label-columns",
+      paramLabel = "COLUMN,...",
+      split = ",",
+      description =
+          "CSV, multi-label: the columns that say whether each class holds, in class order (the"
+              + " first is class 0), each 0/1 or true/false; instead of --label-column. A row with"
+              + " all of them empty is unlabeled, one with some empty is refused.")
+  List<String> labelColumns;
+
+  @Option(
+      names = "--target-columns",
+      paramLabel = "COLUMN,...",
+      split = ",",
+      description =
+          "CSV, regression of several outputs: the columns of the targets, in output order;"
+              + " instead of --target-column. A row with all of them empty is unlabeled, one with"
+              + " some empty is refused.")
+  List<String> targetColumns;
+
+  @Option(
       names = "--ignore-column",
       paramLabel = "COLUMN",
       description = "CSV: a column that is not a feature (text, for example); repeatable.")
@@ -88,6 +114,19 @@ final class CsvSamples {
     if (key != null && keyColumn != null) {
       throw new IllegalArgumentException("give --key or --key-column, not both");
     }
+    if (labelColumns != null && (labelColumn != null || classes != null)) {
+      throw new IllegalArgumentException(
+          "give --label-columns (a multi-label sample's classes) or --label-column and --classes"
+              + " (one class label), not both");
+    }
+    if (targetColumns != null && targetColumn != null) {
+      throw new IllegalArgumentException("give --target-columns or --target-column, not both");
+    }
+    if (labelColumns != null && targetColumns != null) {
+      throw new IllegalArgumentException(
+          "give --label-columns or --target-columns, not both: a sample is multi-label or a"
+              + " regression");
+    }
     List<CsvTable.Row> rows = new ArrayList<>(CsvTable.read(file).rows());
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(file + ": empty file");
@@ -105,15 +144,30 @@ final class CsvSamples {
           file + ": no 'key' column " + names + ": give --key VALUE or --key-column NAME");
     }
     int idAt = columns.optional(idColumn, "id");
-    int labelAt = columns.optional(labelColumn, "label");
-    int targetAt = columns.optional(targetColumn, "target");
+    int labelAt = labelColumns != null ? -1 : columns.optional(labelColumn, "label");
+    int targetAt = targetColumns != null ? -1 : columns.optional(targetColumn, "target");
+    int[] labelSetAt = columns.all(labelColumns, "--label-columns");
+    int[] targetsAt = columns.all(targetColumns, "--target-columns");
     Set<Integer> notFeatures = new HashSet<>(List.of(keyAt, idAt, labelAt, targetAt));
+    Arrays.stream(labelSetAt).forEach(notFeatures::add);
+    Arrays.stream(targetsAt).forEach(notFeatures::add);
     ignoredColumns.forEach(
         ignored -> notFeatures.add(columns.required(ignored, null, "--ignore-column")));
     int[] features =
         IntStream.range(0, names.size()).filter(c -> !notFeatures.contains(c)).toArray();
 
+    String[] notAFeature =
+        names.stream()
+            .map(name -> " (a column that is not a feature: --ignore-column " + name + ")")
+            .toArray(String[]::new);
     Function<String, Integer> classIndex = classIndexes(file, rows, labelAt, out);
+    if (labelSetAt.length > 0) {
+      out.println(
+          "Label columns: "
+              + IntStream.range(0, labelSetAt.length)
+                  .mapToObj(c -> names.get(labelSetAt[c]) + "=" + c)
+                  .collect(Collectors.joining(", ")));
+    }
     List<LabeledSample> samples = new ArrayList<>(rows.size());
     for (int n = 0; n < rows.size(); n++) {
       CsvTable.Row row = rows.get(n);
@@ -125,7 +179,13 @@ final class CsvSamples {
       }
       List<Float> values = new ArrayList<>(features.length);
       for (int column : features) {
-        values.add(number(cells.get(column), where, names.get(column), Float::parseFloat, true));
+        values.add(
+            number(
+                cells.get(column),
+                where,
+                names.get(column),
+                Float::parseFloat,
+                notAFeature[column]));
       }
       String id = idAt >= 0 ? cells.get(idAt) : "";
       samples.add(
@@ -141,11 +201,25 @@ final class CsvSamples {
                   targetAt < 0 || cells.get(targetAt).isEmpty()
                       ? null
                       : number(
-                          cells.get(targetAt),
+                          cells.get(targetAt), where, names.get(targetAt), Double::parseDouble, ""))
+              .setLabels(
+                  classesThatHold(
+                      allOrNone(
+                          cells,
+                          labelSetAt,
+                          names,
                           where,
-                          names.get(targetAt),
-                          Double::parseDouble,
-                          false))
+                          "--label-columns",
+                          (cell, column) -> holds(cell, where, column))))
+              .setTargets(
+                  allOrNone(
+                      cells,
+                      targetsAt,
+                      names,
+                      where,
+                      "--target-columns",
+                      (cell, column) ->
+                          number(cell, where, column, Double::parseDouble, " (--target-columns)")))
               .setEventTime(Instant.now())
               .build());
     }
@@ -204,22 +278,72 @@ final class CsvSamples {
     }
   }
 
+  /**
+   * @param hint what the message adds after the cell, to say which option made it a number
+   */
   private static <T> T number(
-      String cell, String where, String column, Function<String, T> parser, boolean isFeature) {
+      String cell, String where, String column, Function<String, T> parser, String hint) {
     try {
       return parser.apply(cell);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          where
-              + ": column '"
-              + column
-              + "' is not a number: '"
-              + cell
-              + "'"
-              + (isFeature
-                  ? " (a column that is not a feature: --ignore-column " + column + ")"
-                  : ""));
+          where + ": column '" + column + "' is not a number: '" + cell + "'" + hint);
     }
+  }
+
+  /**
+   * The cells of the columns an option names, each parsed; null when all of them are empty (the
+   * ground truth is unknown, and the sample is unlabeled). A row that gives some of them is
+   * refused: the wire format has no unknown class or target within a set, and the job would
+   * dead-letter a sample whose targets it made up.
+   */
+  private static <T> List<T> allOrNone(
+      List<String> cells,
+      int[] columns,
+      List<String> names,
+      String where,
+      String option,
+      BiFunction<String, String, T> parse) {
+    List<String> empty =
+        Arrays.stream(columns).filter(c -> cells.get(c).isEmpty()).mapToObj(names::get).toList();
+    if (empty.size() == columns.length) {
+      return null;
+    }
+    if (!empty.isEmpty()) {
+      throw new IllegalArgumentException(
+          where
+              + ": "
+              + option
+              + " "
+              + empty
+              + " empty, the others not: give all of a row's cells of "
+              + option
+              + ", or none for an unlabeled sample");
+    }
+    return Arrays.stream(columns).mapToObj(c -> parse.apply(cells.get(c), names.get(c))).toList();
+  }
+
+  /** Whether a class holds, as a --label-columns cell says: 0 or 1 (1.0 too), false or true. */
+  private static boolean holds(String cell, String where, String column) {
+    return switch (cell.toLowerCase(Locale.ROOT)) {
+      case "1", "1.0", "true" -> true;
+      case "0", "0.0", "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              where
+                  + ": column '"
+                  + column
+                  + "' (--label-columns) says whether a class holds: 0/1 or true/false, not '"
+                  + cell
+                  + "'");
+    };
+  }
+
+  /** The indexes of the classes that hold, in increasing order; null for unknown. */
+  private static List<Integer> classesThatHold(List<Boolean> holds) {
+    return holds == null
+        ? null
+        : IntStream.range(0, holds.size()).filter(holds::get).boxed().toList();
   }
 
   /** The header's column names, and how options name them: by name, or by number from 1. */
@@ -243,6 +367,13 @@ final class CsvSamples {
 
     int optional(String named, String defaultName) {
       return required(named, defaultName, "--" + defaultName + "-column");
+    }
+
+    /** The columns an option lists, each of which must exist; none when it is not given. */
+    int[] all(List<String> named, String option) {
+      return named == null
+          ? new int[0]
+          : named.stream().map(String::trim).mapToInt(n -> required(n, null, option)).toArray();
     }
   }
 }

@@ -49,8 +49,9 @@ import picocli.CommandLine.Option;
           + " progress line a second.",
       "",
       "With --config the demo trains that configuration (an example of examples/, or your own)"
-          + " on the generated stream that suits its input and task: friedman for a regression,"
-          + " recall for a sequence into a recurrent network, motif for a sequence into"
+          + " on the generated stream that suits its input and task: friedman for a regression"
+          + " (with the model's outputs), multilabel for a multi-label model, recall for a"
+          + " sequence into a recurrent network, motif for a sequence into"
           + " convolutions, hyperplane for 2 classes and rbf for more; --stream chooses another"
           + " of the same shape. Settings come from the file, then the demo's own (its broker,"
           + " job name, parallelism, checkpoint and metrics intervals) replace the file's, then"

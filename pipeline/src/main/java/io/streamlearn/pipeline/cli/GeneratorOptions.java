@@ -3,6 +3,7 @@ package io.streamlearn.pipeline.cli;
 import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.StandardStream;
 import io.streamlearn.pipeline.generate.StreamSettings;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ final class GeneratorOptions {
           "Stream to generate: hyperplane (rotating hyperplane), sea (SEA concepts), rbf (random"
               + " RBF with drifting centroids), led (LED digits), waveform, recall (a sequence"
               + " whose class an early cue decides), motif (a motif at a random place in a"
-              + " sequence) or friedman (regression). Default: hyperplane; for demo --config the"
+              + " sequence), friedman (regression, --outputs targets) or multilabel (sets of"
+              + " classes, one hyperplane each). Default: hyperplane; for demo --config the"
               + " stream that suits the configuration. See docs/training.md.")
   StandardStream kind;
 
@@ -32,7 +34,8 @@ final class GeneratorOptions {
       names = "--features",
       defaultValue = "10",
       description =
-          "Features per generated sample of hyperplane, rbf and friedman; the other streams have"
+          "Features per generated sample of hyperplane, rbf, friedman and multilabel; the other"
+              + " streams have"
               + " their own (default: ${DEFAULT-VALUE}).")
   int features;
 
@@ -51,8 +54,16 @@ final class GeneratorOptions {
   @Option(
       names = "--class-count",
       defaultValue = "" + StreamSettings.DEFAULT_CLASSES,
-      description = "Classes of rbf, recall and motif (default: ${DEFAULT-VALUE}).")
+      description = "Classes of rbf, multilabel, recall and motif (default: ${DEFAULT-VALUE}).")
   int classes;
+
+  @Option(
+      names = "--outputs",
+      defaultValue = "" + StreamSettings.DEFAULT_OUTPUTS,
+      description =
+          "Regression targets of each friedman sample, each a function of its own five features"
+              + " (default: ${DEFAULT-VALUE}).")
+  int outputs;
 
   @Option(
       names = "--drift",
@@ -75,24 +86,35 @@ final class GeneratorOptions {
   }
 
   SampleStream generator() {
-    return kind().create(settings(features, timesteps, channels, classes));
+    return kind().create(settings(features, timesteps, channels, classes, outputs));
   }
 
   /** These options with the shape given instead of the one the options say. */
-  StreamSettings settings(int features, int timesteps, int channels, int classes) {
-    return new StreamSettings(seed, keys, features, timesteps, channels, classes, drift);
+  StreamSettings settings(int features, int timesteps, int channels, int classes, int outputs) {
+    return new StreamSettings(seed, keys, features, timesteps, channels, classes, outputs, drift);
   }
 
   /**
-   * The model options that fit the stream: its feature and class counts, or for a regression stream
-   * the regression task. A sequence is given to the default network flat.
+   * The model options that fit the stream: its feature and class counts, with the multi-label task
+   * for sets of classes, or for a regression stream the regression task and its outputs. A sequence
+   * is given to the default network flat.
    */
   Map<String, String> modelShape() {
     SampleStream stream = generator();
-    String features = Integer.toString(stream.features());
-    return stream.classes() == 0
-        ? Map.of("model.features", features, "model.task", "REGRESSION")
-        : Map.of("model.features", features, "model.classes", Integer.toString(stream.classes()));
+    Map<String, String> shape = new LinkedHashMap<>();
+    shape.put("model.features", Integer.toString(stream.features()));
+    if (stream.classes() == 0) {
+      shape.put("model.task", "REGRESSION");
+      if (stream.outputs() > 1) {
+        shape.put("model.outputs", Integer.toString(stream.outputs()));
+      }
+    } else {
+      shape.put("model.classes", Integer.toString(stream.classes()));
+      if (stream.multiLabel()) {
+        shape.put("model.task", "MULTI_LABEL");
+      }
+    }
+    return shape;
   }
 
   /** Stream names in any case, as the help spells them. */

@@ -39,6 +39,12 @@ import picocli.CommandLine.Option;
           + " header, or by number from 1. Rows without an id are numbered 1, 2, ... in file"
           + " order.",
       "",
+      "Multi-label samples and several targets: --label-columns a,b,c names one column per class,"
+          + " in class order, each 0/1 or true/false (the sample's labels are the classes whose"
+          + " cell is 1 or true); --target-columns y1,y2 names one column per regression output,"
+          + " in output order. A row with all of those cells empty is unlabeled; one with only"
+          + " some empty is refused, naming its line.",
+      "",
       "Class labels: whole numbers (0, 1, also 1.0) are the class indexes as written. Other"
           + " labels (setosa, yes, ...) get indexes in sorted order, or in the order --classes"
           + " gives; the mapping is printed. Give model.classes the number of classes.",
@@ -53,6 +59,10 @@ import picocli.CommandLine.Option;
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --topic samples --csv data.csv",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --csv iris.csv --key iris"
           + " --label-column species",
+      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --csv tags.csv --key tags"
+          + " --label-columns sports,politics,science",
+      "  bin/streamlearn produce --bootstrap-servers localhost:9092 --generate 10000"
+          + " --stream friedman --outputs 3 --features 8",
       "  bin/streamlearn produce --bootstrap-servers localhost:9092 --generate 10000"
           + " --unlabeled-fraction 0.3 --label-delay PT10S",
       "  bin/streamlearn produce --bootstrap-servers kafka:9094 --kafka-properties client.properties"
@@ -161,7 +171,11 @@ final class ProduceCommand extends Subcommand {
   /** The sample, or the sample without its label when chance says so; the label is kept aside. */
   private LabeledSample withholdLabel(
       LabeledSample sample, SplittableRandom random, List<SampleLabel.Builder> withheld) {
-    boolean labeled = sample.getLabel() != null || sample.getTarget() != null;
+    boolean labeled =
+        sample.getLabel() != null
+            || sample.getTarget() != null
+            || sample.getLabels() != null
+            || sample.getTargets() != null;
     if (!labeled || random.nextDouble() >= unlabeledFraction) {
       return sample;
     }
@@ -170,7 +184,14 @@ final class ProduceCommand extends Subcommand {
             .setSampleId(sample.getId())
             .setKey(sample.getKey())
             .setLabel(sample.getLabel())
-            .setTarget(sample.getTarget()));
-    return LabeledSample.newBuilder(sample).setLabel(null).setTarget(null).build();
+            .setTarget(sample.getTarget())
+            .setLabels(sample.getLabels())
+            .setTargets(sample.getTargets()));
+    return LabeledSample.newBuilder(sample)
+        .setLabel(null)
+        .setTarget(null)
+        .setLabels(null)
+        .setTargets(null)
+        .build();
   }
 }

@@ -27,6 +27,8 @@ public record DemoStats(
     Map<String, Long> versions,
     double seconds) {
 
+  private static final String SUBSET_ACCURACY = "subsetAccuracy";
+
   public double samplesPerSecond() {
     return seconds > 0 ? predictions / seconds : 0;
   }
@@ -34,6 +36,14 @@ public record DemoStats(
   /** Whether the job is a regression: its metrics are errors, not accuracy. */
   public boolean regression() {
     return metrics.containsKey("rmse");
+  }
+
+  /**
+   * Whether the job is multi-label: its accuracy is the Hamming accuracy, and the share of exactly
+   * right label sets stands where a single-label classifier's kappa does.
+   */
+  private boolean multiLabel() {
+    return metrics.containsKey(SUBSET_ACCURACY);
   }
 
   public String progressLine() {
@@ -68,10 +78,11 @@ public record DemoStats(
                 metric("rmse"))
             : String.format(
                 Locale.ROOT,
-                "over the last %,d predictions accuracy %.4f kappa %.4f log loss %.4f",
+                "over the last %,d predictions accuracy %.4f %s %.4f log loss %.4f",
                 (long) metric("windowSize"),
                 metric("accuracy"),
-                metric("kappa"),
+                multiLabel() ? "subset accuracy" : "kappa",
+                metric(secondAccuracy()),
                 metric("logLoss")),
         drifts,
         samplesPerSecond());
@@ -79,7 +90,8 @@ public record DemoStats(
 
   /**
    * One JSON object. A classifier's quality is its accuracy, kappa and log loss over the last
-   * accuracyWindow predictions; a regression's its mae and rmse over the last errorWindow.
+   * accuracyWindow predictions (a multi-label one's its Hamming accuracy, subsetAccuracy and log
+   * loss); a regression's its mae and rmse over the last errorWindow.
    */
   public String json() {
     String quality =
@@ -92,10 +104,11 @@ public record DemoStats(
                 (long) metric("windowSize"))
             : String.format(
                 Locale.ROOT,
-                "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"kappa\":%.6f,\"logLoss\":%.6f",
+                "\"accuracy\":%.6f,\"accuracyWindow\":%d,\"%s\":%.6f,\"logLoss\":%.6f",
                 metric("accuracy"),
                 (long) metric("windowSize"),
-                metric("kappa"),
+                secondAccuracy(),
+                metric(secondAccuracy()),
                 metric("logLoss"));
     return String.format(
         Locale.ROOT,
@@ -114,10 +127,17 @@ public record DemoStats(
   private String quality() {
     return String.format(
         Locale.ROOT,
-        regression() ? "MAE(last %,d) %.3f RMSE %.3f" : "accuracy(last %,d) %.3f kappa %.3f",
+        regression()
+            ? "MAE(last %,d) %.3f RMSE %.3f"
+            : "accuracy(last %,d) %.3f " + (multiLabel() ? "subset" : "kappa") + " %.3f",
         (long) metric("windowSize"),
         metric(regression() ? "mae" : "accuracy"),
-        metric(regression() ? "rmse" : "kappa"));
+        metric(regression() ? "rmse" : secondAccuracy()));
+  }
+
+  /** The figure beside the accuracy: kappa, or for a multi-label job the subset accuracy. */
+  private String secondAccuracy() {
+    return multiLabel() ? SUBSET_ACCURACY : "kappa";
   }
 
   /** A metric of the latest snapshot; 0 before the first one. */

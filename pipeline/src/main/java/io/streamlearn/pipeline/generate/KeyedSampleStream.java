@@ -13,15 +13,31 @@ abstract class KeyedSampleStream implements SampleStream {
 
   private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
-  /** The features of one sample and its label, or for a regression stream its target. */
-  record Example(List<Float> features, Integer label, Double target) {
+  /**
+   * The features of one sample and its ground truth: a label, a set of labels (the classes that
+   * hold), a target, or several targets; the others null.
+   */
+  record Example(
+      List<Float> features,
+      Integer label,
+      List<Integer> labels,
+      Double target,
+      List<Double> targets) {
 
     Example(List<Float> features, int label) {
-      this(features, label, null);
+      this(features, label, null, null, null);
+    }
+
+    static Example labelSet(List<Float> features, List<Integer> labels) {
+      return new Example(features, null, labels, null, null);
     }
 
     static Example regression(List<Float> features, double target) {
-      return new Example(features, null, target);
+      return new Example(features, null, null, target, null);
+    }
+
+    static Example regression(List<Float> features, List<Double> targets) {
+      return new Example(features, null, null, null, targets);
     }
   }
 
@@ -60,6 +76,8 @@ abstract class KeyedSampleStream implements SampleStream {
             .setLabel(example.label())
             .setEventTime(EPOCH.plusMillis(emitted))
             .setTarget(example.target())
+            .setLabels(example.labels())
+            .setTargets(example.targets())
             .build();
     keySamples[key]++;
     emitted++;

@@ -21,13 +21,10 @@ import java.util.SplittableRandom;
  */
 public final class RotatingHyperplane extends KeyedSampleStream {
 
-  /** MOA's default {@code sigmaPercentage}: chance that one weight's drift direction reverses. */
-  private static final double DIRECTION_REVERSAL_PROBABILITY = 0.1;
-
   private final int features;
   private final double driftPerSample;
   private final double noise;
-  private final List<KeyConcept> concepts = new ArrayList<>();
+  private final List<DriftingHyperplane> concepts = new ArrayList<>();
   // Separate streams, so that features stay the same when only drift or noise change.
   private final SplittableRandom featureRandom;
   private final SplittableRandom noiseRandom;
@@ -58,7 +55,7 @@ public final class RotatingHyperplane extends KeyedSampleStream {
     noiseRandom = root.split();
     driftRandom = root.split();
     for (int k = 0; k < keyCount; k++) {
-      concepts.add(new KeyConcept(weightRandom));
+      concepts.add(new DriftingHyperplane(features, weightRandom, 0));
     }
   }
 
@@ -74,51 +71,16 @@ public final class RotatingHyperplane extends KeyedSampleStream {
 
   @Override
   Example draw(int key, long n) {
-    KeyConcept concept = concepts.get(key);
+    DriftingHyperplane concept = concepts.get(key);
     List<Float> x = new ArrayList<>(features);
     for (int i = 0; i < features; i++) {
       x.add((float) featureRandom.nextDouble());
     }
-    int label = concept.label(x);
+    int label = concept.holds(x) ? 1 : 0;
     if (noiseRandom.nextDouble() < noise) {
       label = 1 - label;
     }
-    concept.drift();
+    concept.drift(driftPerSample, driftRandom);
     return new Example(x, label);
-  }
-
-  /** The hyperplane of one key and the direction each of its weights is drifting. */
-  private final class KeyConcept {
-    final double[] weights = new double[features];
-    final double[] directions = new double[features];
-
-    KeyConcept(SplittableRandom weightRandom) {
-      for (int i = 0; i < features; i++) {
-        weights[i] = weightRandom.nextDouble();
-        directions[i] = 1;
-      }
-    }
-
-    int label(List<Float> x) {
-      double sum = 0;
-      double threshold = 0;
-      for (int i = 0; i < features; i++) {
-        sum += weights[i] * x.get(i);
-        threshold += weights[i];
-      }
-      return sum >= threshold / 2 ? 1 : 0;
-    }
-
-    void drift() {
-      if (driftPerSample == 0) {
-        return;
-      }
-      for (int i = 0; i < features; i++) {
-        weights[i] += directions[i] * driftPerSample;
-        if (driftRandom.nextDouble() < DIRECTION_REVERSAL_PROBABILITY) {
-          directions[i] = -directions[i];
-        }
-      }
-    }
   }
 }

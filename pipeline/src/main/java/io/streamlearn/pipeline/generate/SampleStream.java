@@ -18,4 +18,17 @@ public interface SampleStream extends Iterator<LabeledSample> {
    * samples carry a target instead of a label.
    */
   int classes();
+
+  /** Whether each sample carries the set of its classes that hold instead of one class label. */
+  default boolean multiLabel() {
+    return false;
+  }
+
+  /**
+   * The number of regression targets a sample carries: 1 in {@code target}, more in {@code
+   * targets}; 0 for a classification stream.
+   */
+  default int outputs() {
+    return classes() == 0 ? 1 : 0;
+  }
 }

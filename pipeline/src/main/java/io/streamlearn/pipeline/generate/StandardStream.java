@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 /**
  * The generated streams, by the name {@code demo --stream} and {@code produce --generate --stream}
  * take: the standard streams of the online-learning literature, and a task made for each
- * architecture (recall for recurrent networks, motif for convolutions, friedman for regression).
- * One drift rate serves them all: the gradual streams move their concept by that much after every
- * sample of a key, the abrupt ones change it every {@code 1 / drift} samples of a key. 0 keeps
- * every concept fixed.
+ * architecture (recall for recurrent networks, motif for convolutions, friedman for regression,
+ * with one target or several) and multilabel for sets of classes. One drift rate serves them all:
+ * the gradual streams move their concept by that much after every sample of a key, the abrupt ones
+ * change it every {@code 1 / drift} samples of a key. 0 keeps every concept fixed.
  */
 public enum StandardStream {
   /** {@link RotatingHyperplane}: drift is each weight's step per sample; no label noise. */
@@ -42,8 +42,15 @@ public enum StandardStream {
       s ->
           new ShiftedMotifs(
               s.seed(), s.keys(), s.timesteps(), s.channels(), s.classes(), conceptLength(s))),
-  /** {@link FriedmanRegression}: a regression target, a nonlinear function of 5 features. */
-  FRIEDMAN(s -> new FriedmanRegression(s.seed(), s.features(), s.keys(), conceptLength(s)));
+  /**
+   * {@link FriedmanRegression}: a regression target, a nonlinear function of 5 features, or several
+   * related ones.
+   */
+  FRIEDMAN(
+      s -> new FriedmanRegression(s.seed(), s.features(), s.outputs(), s.keys(), conceptLength(s))),
+  /** {@link MultiLabelHyperplanes}: sets of classes, one rotating hyperplane per class. */
+  MULTILABEL(
+      s -> new MultiLabelHyperplanes(s.seed(), s.features(), s.keys(), s.classes(), s.drift()));
 
   private final Function<StreamSettings, SampleStream> factory;
 
@@ -52,8 +59,8 @@ public enum StandardStream {
   }
 
   /**
-   * @param features the feature count of the streams that take one (hyperplane, rbf, friedman); the
-   *     others have their own, the sequences those of {@link StreamSettings#of}
+   * @param features the feature count of the streams that take one (hyperplane, rbf, multilabel,
+   *     friedman); the others have their own, the sequences those of {@link StreamSettings#of}
    * @param drift how fast the concepts change, see the class comment
    */
   public SampleStream create(long seed, int keys, int features, double drift) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.streamlearn.pipeline.cli.Cli.Result;
 import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.StandardStream;
+import io.streamlearn.pipeline.generate.StreamSettings;
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,6 +87,79 @@ class CommandLineITCase {
                 .orElseThrow()
                 .getFeatures())
         .containsExactly(0.5f, -2f);
+  }
+
+  /** A multi-label CSV, one 0/1 column per class, and a CSV of two regression targets. */
+  @Test
+  void producesCsvLabelSetsAndSeveralTargetsThatDecodeToTheSameSamples() throws Exception {
+    KAFKA.broker().createTopic("csv-label-sets", 1);
+    KAFKA.broker().createTopic("csv-targets", 1);
+    Path tags = workDir.resolve("tags.csv");
+    Files.writeString(
+        tags, "id,x1,sports,politics,science,x2\nt1,0.5,1,0,1,-2\nt2,1.5,0,0,0,3\nt3,0,,,,0\n");
+    Path demand = workDir.resolve("demand.csv");
+    Files.writeString(demand, "id,key,north,x,south\nd1,shop,10.5,0.25,-3\nd2,shop,,1,\n");
+
+    Result labelSets =
+        produce(
+            "csv-label-sets",
+            "--csv",
+            tags.toString(),
+            "--key",
+            "news",
+            "--label-columns",
+            "sports,politics,science");
+    Result targets =
+        produce("csv-targets", "--csv", demand.toString(), "--target-columns", "north,south");
+
+    assertThat(labelSets.exitCode()).as(labelSets.err()).isZero();
+    assertThat(labelSets.out()).contains("Label columns: sports=0, politics=1, science=2");
+    assertThat(read("csv-label-sets", WireCodec.labeledSamples(), 3))
+        .extracting(LabeledSample::getId, LabeledSample::getLabels, LabeledSample::getFeatures)
+        .containsExactly(
+            tuple("t1", List.of(0, 2), List.of(0.5f, -2f)),
+            tuple("t2", List.of(), List.of(1.5f, 3f)),
+            tuple("t3", null, List.of(0f, 0f)));
+    assertThat(targets.exitCode()).as(targets.err()).isZero();
+    assertThat(read("csv-targets", WireCodec.labeledSamples(), 2))
+        .extracting(LabeledSample::getId, LabeledSample::getKey, LabeledSample::getTargets)
+        .containsExactly(tuple("d1", "shop", List.of(10.5, -3.0)), tuple("d2", "shop", null));
+  }
+
+  /** The withheld labels of multi-label samples carry their sets, and the samples none. */
+  @Test
+  void withholdsLabelSetsAndWritesThemToTheLabelsTopic() throws Exception {
+    KAFKA.broker().createTopic("withheld-sets", 1);
+    KAFKA.broker().createTopic("withheld-set-labels", 1);
+
+    Result result =
+        produce(
+            "withheld-sets",
+            "--generate",
+            "50",
+            "--stream",
+            "multilabel",
+            "--class-count",
+            "3",
+            "--unlabeled-fraction",
+            "1",
+            "--labels-topic",
+            "withheld-set-labels",
+            "--label-delay",
+            "PT0S");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // produce's defaults: seed 42, 4 keys, 10 features, drift 0.0001.
+    SampleStream stream =
+        StandardStream.MULTILABEL.create(new StreamSettings(42, 4, 10, 8, 3, 3, 1, 0.0001));
+    List<LabeledSample> generated = Stream.generate(stream::next).limit(50).toList();
+    assertThat(read("withheld-sets", WireCodec.labeledSamples(), 50))
+        .allSatisfy(sample -> assertThat(sample.getLabels()).isNull())
+        .hasSize(50);
+    assertThat(read("withheld-set-labels", WireCodec.sampleLabels(), 50))
+        .extracting(SampleLabel::getSampleId, SampleLabel::getLabels)
+        .containsExactlyElementsOf(
+            generated.stream().map(s -> tuple(s.getId(), s.getLabels())).toList());
   }
 
   /** Iris as data-set sites serve it: class names as labels, no id, no key column. */
@@ -213,7 +288,8 @@ class CommandLineITCase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sea", "RBF", "led", "waveform", "recall", "motif", "friedman"})
+  @ValueSource(
+      strings = {"sea", "RBF", "led", "waveform", "recall", "motif", "friedman", "multilabel"})
   void producesTheStandardStreamItIsAskedFor(String name) throws Exception {
     String topic = "generated-" + name.toLowerCase(Locale.ROOT);
     KAFKA.broker().createTopic(topic, 1);

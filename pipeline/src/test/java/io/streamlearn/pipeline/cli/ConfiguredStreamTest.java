@@ -11,6 +11,7 @@ import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import io.streamlearn.pipeline.generate.SampleStream;
 import io.streamlearn.pipeline.generate.ShiftedMotifs;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ class ConfiguredStreamTest {
     "keras-transfer.yaml, RotatingHyperplane, 4, 2",
     "lstm.yaml, DelayedRecall, 24, 3",
     "cnn1d.yaml, ShiftedMotifs, 48, 2",
-    "regression.yaml, FriedmanRegression, 8, 0"
+    "regression.yaml, FriedmanRegression, 8, 0",
+    "multi-label.yaml, MultiLabelHyperplanes, 12, 5",
+    "multi-output-regression.yaml, FriedmanRegression, 8, 0"
   })
   void eachExampleGetsTheStreamMadeForItsInputAndTask(
       String example, String stream, int features, int classes) throws IOException {
@@ -39,6 +42,55 @@ class ConfiguredStreamTest {
     assertThat(chosen.getClass().getSimpleName()).isEqualTo(stream);
     assertThat(chosen.features()).isEqualTo(features);
     assertThat(chosen.classes()).isEqualTo(classes);
+  }
+
+  @Test
+  void theMultiOutputExamplesGetLabelSetsAndTheirNumberOfTargets() throws IOException {
+    SampleStream labelSets = ConfiguredStream.of(example("multi-label.yaml"), options());
+    SampleStream targets =
+        ConfiguredStream.of(example("multi-output-regression.yaml"), options("--outputs", "1"));
+
+    assertThat(labelSets.multiLabel()).isTrue();
+    assertThat(labelSets.next().getLabels()).isNotNull();
+    assertThat(targets.outputs()).as("the model's, not --outputs'").isEqualTo(3);
+    assertThat(targets.next().getTargets()).hasSize(3);
+  }
+
+  @Test
+  void aStreamOfAnotherKindOfGroundTruthIsRefused() throws IOException {
+    assertThatThrownBy(
+            () -> ConfiguredStream.of(example("multi-label.yaml"), options("--stream", "rbf")))
+        .hasMessage(
+            "the rbf stream has 12 features and 5 classes, but the model takes 12 features and"
+                + " label sets of 5 classes");
+    assertThatThrownBy(
+            () ->
+                ConfiguredStream.of(example("regression.yaml"), options("--stream", "multilabel")))
+        .hasMessage(
+            "the multilabel stream has 8 features and label sets of 2 classes, but the model"
+                + " takes 8 features and a regression target");
+  }
+
+  @Test
+  void aMultiLabelModelOnASequenceGetsNoStream() throws IOException {
+    Path file = workDir.resolve("multi-label-lstm.yaml");
+    Files.writeString(
+        file,
+        """
+        kafka: {bootstrap-servers: localhost:9092}
+        model:
+          features: 24
+          task: multi_label
+          classes: 3
+          input: {type: sequence, timesteps: 8, channels: 3}
+          layers:
+            - {type: lstm, units: 8, last-step: true}
+        """);
+
+    assertThatThrownBy(() -> ConfiguredStream.of(StreamlearnConfig.load(file, Map.of()), options()))
+        .hasMessage(
+            "no generated stream suits a MULTI_LABEL model on a sequence of 8 timesteps x 3"
+                + " channels: multilabel is a vector");
   }
 
   @Test

@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamlearn.pipeline.RepositoryExamples;
 import io.streamlearn.pipeline.cli.Cli.Result;
 import io.streamlearn.pipeline.generate.FriedmanRegression;
-import io.streamlearn.schemas.LabeledSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,34 +36,14 @@ class DemoConfigITCase {
   private static final List<String> ARCHITECTURES =
       List.of("lstm.yaml", "cnn1d.yaml", "regression.yaml");
 
-  private static final Pattern JSON_NUMBER = Pattern.compile("\"(\\w+)\":(-?[0-9.]+)");
-
   @TempDir Path workDir;
-
-  /** Examples whose ground truth no generator gives: label sets, several targets. */
-  private static final List<String> WITHOUT_A_STREAM =
-      List.of("multi-label.yaml", "multi-output-regression.yaml");
 
   static Stream<String> otherExamples() throws IOException {
     return RepositoryExamples.names().stream()
-        .filter(name -> !ARCHITECTURES.contains(name) && !WITHOUT_A_STREAM.contains(name));
-  }
-
-  @Test
-  void examplesNoGeneratedStreamSuitsAreRefusedInsteadOfWaitingForever() throws IOException {
-    for (String example : WITHOUT_A_STREAM) {
-      Result result =
-          streamlearn(
-              "demo",
-              "--config",
-              RepositoryExamples.asRunFromTheRoot(example, workDir).toString(),
-              "--samples",
-              "100");
-
-      assertThat(result.exitCode()).as(example).isEqualTo(2);
-      assertThat(result.err()).as(example).contains("no generated stream has");
-      assertThat(result.out()).as(example).isEmpty();
-    }
+        .filter(
+            name ->
+                !ARCHITECTURES.contains(name)
+                    && !DemoMultiOutputExamplesITCase.EXAMPLES.contains(name));
   }
 
   @ParameterizedTest
@@ -121,16 +97,14 @@ class DemoConfigITCase {
   void theRegressionExampleLearnsFriedmansFunctionFarBetterThanTheMean() throws IOException {
     Map<String, Double> regression = demoConfig("regression.yaml", BUDGET);
 
-    List<Double> targets = new ArrayList<>();
     FriedmanRegression stream = new FriedmanRegression(42, 8, 1, 10_000);
-    for (int n = 0; n < BUDGET; n++) {
-      LabeledSample sample = stream.next();
-      if (n >= BUDGET - 2_000) {
-        targets.add(sample.getTarget());
-      }
-    }
-    double mean = targets.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double meanMae = targets.stream().mapToDouble(t -> Math.abs(t - mean)).average().orElseThrow();
+    double meanMae =
+        DemoSummary.meanPredictorMae(
+            Stream.generate(stream::next)
+                .limit(BUDGET)
+                .skip(BUDGET - DemoSummary.WINDOW)
+                .map(sample -> List.of(sample.getTarget()))
+                .toList());
 
     assertThat(regression)
         .containsEntry("predictions", (double) BUDGET)
@@ -166,13 +140,8 @@ class DemoConfigITCase {
     assertThat(result.out()).isEmpty();
   }
 
-  /** {@code demo --config examples/NAME} with one key, to its end. */
   private Map<String, Double> demoConfig(String example, int samples) throws IOException {
-    return demo(
-        "--config",
-        RepositoryExamples.asRunFromTheRoot(example, workDir).toString(),
-        "--samples",
-        Integer.toString(samples));
+    return DemoSummary.ofExample(example, samples, workDir);
   }
 
   /**
@@ -200,24 +169,10 @@ class DemoConfigITCase {
         "batch.size=32");
   }
 
-  /** Runs the demo for one key with --json, by default to {@link #BUDGET} samples. */
+  /** Runs the demo for one key with --json to {@link #BUDGET} samples. */
   private static Map<String, Double> demo(String... args) {
-    List<String> command = new ArrayList<>(List.of("demo", "--json", "--keys", "1"));
-    if (!List.of(args).contains("--samples")) {
-      command.addAll(List.of("--samples", Integer.toString(BUDGET)));
-    }
+    List<String> command = new ArrayList<>(List.of("--samples", Integer.toString(BUDGET)));
     command.addAll(List.of(args));
-    Result result = streamlearn(command.toArray(String[]::new));
-
-    assertThat(result.exitCode()).as(result.err()).isZero();
-    String[] lines = result.out().strip().split("\n");
-    String last = lines[lines.length - 1];
-    assertThat(last).startsWith("{").endsWith("}");
-    Map<String, Double> figures = new TreeMap<>();
-    Matcher number = JSON_NUMBER.matcher(last);
-    while (number.find()) {
-      figures.put(number.group(1), Double.parseDouble(number.group(2)));
-    }
-    return figures;
+    return DemoSummary.of(command.toArray(String[]::new));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamlearn.pipeline.generate.DelayedRecall;
 import io.streamlearn.pipeline.generate.FriedmanRegression;
 import io.streamlearn.pipeline.generate.LedDigits;
+import io.streamlearn.pipeline.generate.MultiLabelHyperplanes;
 import io.streamlearn.pipeline.generate.RotatingHyperplane;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,11 +53,27 @@ class GeneratorOptionsTest {
   }
 
   @Test
+  void theMultiOutputStreamsAskForTheirTaskClassesAndOutputs() {
+    DemoCommand labelSets = new DemoCommand();
+    new CommandLine(labelSets)
+        .parseArgs("--stream", "multilabel", "--features", "12", "--class-count", "5");
+    DemoCommand targets = new DemoCommand();
+    new CommandLine(targets).parseArgs("--stream", "friedman", "--features", "8", "--outputs", "3");
+
+    assertThat(labelSets.stream.generator()).isInstanceOf(MultiLabelHyperplanes.class);
+    assertThat(labelSets.stream.modelShape())
+        .isEqualTo(
+            Map.of("model.features", "12", "model.classes", "5", "model.task", "MULTI_LABEL"));
+    assertThat(targets.stream.modelShape())
+        .isEqualTo(Map.of("model.features", "8", "model.task", "REGRESSION", "model.outputs", "3"));
+  }
+
+  @Test
   void rejectsAnUnknownStreamNamingTheKnownOnes() {
     assertThatThrownBy(() -> new CommandLine(new DemoCommand()).parseArgs("--stream", "agrawal"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining(
             "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform, recall,"
-                + " motif, friedman");
+                + " motif, friedman, multilabel");
   }
 }

@@ -61,6 +61,41 @@ class FriedmanRegressionTest {
   }
 
   @Test
+  void severalTargetsAreTheFunctionOfFiveFeaturesEachStartingOneFurtherWithUnitNoise() {
+    List<LabeledSample> samples =
+        GeneratedSamples.take(new FriedmanRegression(2, 6, 3, 1, 0), SAMPLES);
+
+    double[] squaredNoise = new double[3];
+    for (LabeledSample sample : samples) {
+      assertThat(sample.getTarget()).isNull();
+      assertThat(sample.getTargets()).hasSize(3);
+      float[] x = new float[6];
+      for (int i = 0; i < 6; i++) {
+        x[i] = sample.getFeatures().get(i);
+      }
+      for (int output = 0; output < 3; output++) {
+        squaredNoise[output] +=
+            Math.pow(sample.getTargets().get(output) - FriedmanRegression.function(x, output), 2);
+      }
+    }
+    for (int output = 0; output < 3; output++) {
+      assertThat(Math.sqrt(squaredNoise[output] / SAMPLES))
+          .as("output %d", output)
+          .isCloseTo(1.0, within(0.02));
+    }
+    // The third output wraps round: features 3, 4, 5, 6 and 1.
+    assertThat(FriedmanRegression.function(new float[] {1f, 0f, 0.5f, 0.5f, 0f, 1f}, 2))
+        .isCloseTo(10 * Math.sin(Math.PI * 0.25) + 20 * 0.25 + 10 * 1 + 5 * 1, within(1e-6));
+    assertThat(new FriedmanRegression(2, 6, 3, 1, 0).outputs()).isEqualTo(3);
+  }
+
+  @Test
+  void hasAtMostOneOutputPerFeature() {
+    assertThatThrownBy(() -> new FriedmanRegression(1, 5, 6, 1, 0))
+        .hasMessage("friedman has 1 to features (5) outputs, got 6");
+  }
+
+  @Test
   void needsTheFiveFeaturesTheFunctionUses() {
     assertThatThrownBy(() -> new FriedmanRegression(1, 4, 1, 0))
         .hasMessage("friedman needs at least 5 features, got 4");

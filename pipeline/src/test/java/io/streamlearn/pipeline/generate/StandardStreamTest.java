@@ -17,7 +17,7 @@ class StandardStreamTest {
     assertThatThrownBy(() -> StandardStream.named("agrawal"))
         .hasMessage(
             "unknown stream 'agrawal': one of hyperplane, sea, rbf, led, waveform, recall, motif,"
-                + " friedman");
+                + " friedman, multilabel");
   }
 
   @Test
@@ -32,7 +32,8 @@ class StandardStreamTest {
             tuple(Waveform.class, 21, 3),
             tuple(DelayedRecall.class, 24, 2),
             tuple(ShiftedMotifs.class, 24, 2),
-            tuple(FriedmanRegression.class, 7, 0));
+            tuple(FriedmanRegression.class, 7, 0),
+            tuple(MultiLabelHyperplanes.class, 7, 2));
     for (StandardStream kind : StandardStream.values()) {
       SampleStream stream = kind.create(1, 3, 7, 0.001);
       assertThat(GeneratedSamples.take(stream, 300))
@@ -43,6 +44,10 @@ class StandardStreamTest {
                 if (stream.classes() == 0) {
                   assertThat(sample.getLabel()).isNull();
                   assertThat(sample.getTarget()).isNotNull();
+                } else if (stream.multiLabel()) {
+                  assertThat(sample.getLabel()).isNull();
+                  assertThat(sample.getLabels())
+                      .allSatisfy(c -> assertThat(c).isBetween(0, stream.classes() - 1));
                 } else {
                   assertThat(sample.getLabel()).isBetween(0, stream.classes() - 1);
                   assertThat(sample.getTarget()).isNull();
@@ -54,12 +59,14 @@ class StandardStreamTest {
   }
 
   @Test
-  void theSequenceStreamsTakeTheirShapeAndClassesFromTheSettings() {
-    StreamSettings settings = new StreamSettings(1, 2, 99, 16, 3, 4, 0);
+  void theStreamsTakeTheirShapeClassesAndOutputsFromTheSettings() {
+    StreamSettings settings = new StreamSettings(1, 2, 99, 16, 3, 4, 5, 0);
 
     assertThat(shape(StandardStream.RECALL.create(settings))).containsExactly(48, 4);
     assertThat(shape(StandardStream.MOTIF.create(settings))).containsExactly(48, 4);
     assertThat(shape(StandardStream.RBF.create(settings))).containsExactly(99, 4);
+    assertThat(shape(StandardStream.MULTILABEL.create(settings))).containsExactly(99, 4);
+    assertThat(StandardStream.FRIEDMAN.create(settings).outputs()).isEqualTo(5);
   }
 
   @Test
