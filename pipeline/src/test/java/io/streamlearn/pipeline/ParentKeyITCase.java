@@ -53,6 +53,7 @@ class ParentKeyITCase {
     assertThat(latest.getScaler()).as("model.scaling standard, the default").isNotNull();
 
     StreamlearnConfig child = KAFKA.config(job(Map.of("model.initial.parent-key", "key-0")));
+    assertThat(child.parentVersions()).containsExactly(Map.entry("key-0", latest.getVersion()));
     List<LabeledSample> childSamples = hyperplane(22, "child", CHILD_SAMPLES);
     List<Prediction> predictions =
         KAFKA.predict(child, "child-job", childSamples, PARENT_SAMPLES + CHILD_SAMPLES);

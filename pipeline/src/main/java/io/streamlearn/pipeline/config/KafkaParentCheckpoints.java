@@ -24,8 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The job's checkpoints topic, read committed from its beginning to the end offsets it has when the
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
  * are not part of it. Only the parent key's records are decoded.
  */
 final class KafkaParentCheckpoints implements ParentCheckpoints {
-
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaParentCheckpoints.class);
 
   /** How long reading the topic to its end may take, once the cluster has answered. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -53,17 +49,7 @@ final class KafkaParentCheckpoints implements ParentCheckpoints {
       try (KafkaPreflight preflight = KafkaPreflight.connect(kafka)) {
         preflight.requireTopics(List.of(topic), " (kafka.topic.checkpoints)");
       }
-      Optional<ModelCheckpoint> latest = read(kafka, topic, key);
-      latest.ifPresent(
-          checkpoint ->
-              LOG.info(
-                  "New keys start from key '{}' version {} ({}), the latest of its checkpoints in"
-                      + " {}",
-                  key,
-                  checkpoint.getVersion(),
-                  checkpoint.getCreatedAt(),
-                  topic));
-      return latest;
+      return read(kafka, topic, key);
     } catch (KafkaUnavailableException
         | KafkaException
         | IllegalArgumentException

@@ -4,10 +4,7 @@ import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_PARENT_KEY;
 
 import io.streamlearn.schemas.ModelCheckpoint;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -41,28 +38,5 @@ public interface ParentCheckpoints {
           MODEL_INITIAL_PARENT_KEY.key() + ": " + quote(key) + " cannot be read here: " + why,
           null);
     };
-  }
-
-  /**
-   * These checkpoints, each key read once: the default model and the overrides that start from one
-   * parent start from the same checkpoint, even while the parent publishes newer ones, and a topic
-   * that cannot be read is not waited for again.
-   */
-  default ParentCheckpoints readingEachKeyOnce() {
-    Map<String, Supplier<Optional<ModelCheckpoint>>> read = new HashMap<>();
-    return (job, key) ->
-        read.computeIfAbsent(
-                key,
-                unread -> {
-                  try {
-                    Optional<ModelCheckpoint> latest = latest(job, unread);
-                    return () -> latest;
-                  } catch (ConfigException e) {
-                    return () -> {
-                      throw e;
-                    };
-                  }
-                })
-            .get();
   }
 }

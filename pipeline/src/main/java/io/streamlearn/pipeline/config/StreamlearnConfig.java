@@ -61,12 +61,16 @@ public final class StreamlearnConfig {
   /** model.overrides as given: each override's keys, by its number. */
   private final SortedMap<Integer, Map<String, String>> overrideKeys;
 
+  /** The version of each model.initial.parent-key's checkpoint new keys start from, by key. */
+  private final SortedMap<String, Long> parentVersions;
+
   private StreamlearnConfig(
       Configuration values,
       Configuration flinkPassThrough,
       Resolved model,
       List<ModelOverride> overrides,
-      SortedMap<Integer, Map<String, String>> overrideKeys) {
+      SortedMap<Integer, Map<String, String>> overrideKeys,
+      SortedMap<String, Long> parentVersions) {
     this.values = values;
     this.flinkPassThrough = flinkPassThrough;
     this.model = model.configurationJson();
@@ -74,6 +78,7 @@ public final class StreamlearnConfig {
     this.defaultModel = model.spec();
     this.overrides = overrides;
     this.overrideKeys = overrideKeys;
+    this.parentVersions = parentVersions;
   }
 
   /**
@@ -222,6 +227,15 @@ public final class StreamlearnConfig {
   }
 
   /**
+   * The version of the checkpoint that new keys start from, of each key that
+   * model.initial.parent-key names (for the default model or an override), by key; empty when none
+   * does.
+   */
+  public SortedMap<String, Long> parentVersions() {
+    return parentVersions;
+  }
+
+  /**
    * The keys whose model is not the default one (model.overrides), in the order they are tried,
    * each with its model built and checked.
    */
@@ -285,7 +299,7 @@ public final class StreamlearnConfig {
 
   private static StreamlearnConfig validate(
       Map<String, String> given, Problems problems, ParentCheckpoints parents) {
-    ParentCheckpoints readOnce = parents.readingEachKeyOnce();
+    ParentsReadOnce readOnce = new ParentsReadOnce(parents);
     Map<String, String> flat = new HashMap<>(given);
     SortedMap<Integer, Map<String, String>> overrideKeys = ModelOverrides.extract(flat, problems);
     Map<String, String> known = new HashMap<>();
@@ -323,7 +337,8 @@ public final class StreamlearnConfig {
             problems);
     TrainerModes.check(model.values(), model.spec(), overrides, problems);
     problems.throwIfAny();
-    return new StreamlearnConfig(model.values(), flinkPassThrough, model, overrides, overrideKeys);
+    return new StreamlearnConfig(
+        model.values(), flinkPassThrough, model, overrides, overrideKeys, readOnce.versions());
   }
 
   /** Parses and checks the keys, and builds the model they describe unless they have problems. */
