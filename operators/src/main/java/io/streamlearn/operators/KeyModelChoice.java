@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.state.FeatureStatistics;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelFormat;
@@ -19,20 +20,26 @@ import java.util.regex.Pattern;
  */
 public final class KeyModelChoice implements KeyModel {
 
+  private final ModelSpec defaultSpec;
   private final KeyModel defaultModel;
   private final List<Pattern> patterns = new ArrayList<>();
+  private final List<ModelSpec> overriddenSpecs = new ArrayList<>();
   private final List<KeyModel> overridden = new ArrayList<>();
+  private ModelSpec selectedSpec;
   private KeyModel selected;
   private String selectedKey;
 
   /** Builds each distinct spec's model with {@code create}; call it on the task thread. */
   KeyModelChoice(TrainerSettings settings, Function<ModelSpec, KeyModel> create) {
     Map<ModelSpec, KeyModel> bySpec = new LinkedHashMap<>();
-    this.defaultModel = bySpec.computeIfAbsent(settings.defaultModel(), create);
+    this.defaultSpec = settings.defaultModel();
+    this.defaultModel = bySpec.computeIfAbsent(defaultSpec, create);
     for (ModelOverride override : settings.overrides()) {
       patterns.add(Pattern.compile(override.pattern()));
+      overriddenSpecs.add(override.model());
       overridden.add(bySpec.computeIfAbsent(override.model(), create));
     }
+    this.selectedSpec = defaultSpec;
     this.selected = defaultModel;
   }
 
@@ -44,22 +51,40 @@ public final class KeyModelChoice implements KeyModel {
       return;
     }
     selectedKey = key;
-    selected = modelOf(key);
+    int override = overrideOf(key);
+    selectedSpec = override < 0 ? defaultSpec : overriddenSpecs.get(override);
+    selected = override < 0 ? defaultModel : overridden.get(override);
   }
 
   /** The model of {@code key}, without selecting it. */
   KeyModel modelOf(String key) {
-    for (int i = 0; i < patterns.size(); i++) {
-      if (patterns.get(i).matcher(key).matches()) {
-        return overridden.get(i);
-      }
-    }
-    return defaultModel;
+    int override = overrideOf(key);
+    return override < 0 ? defaultModel : overridden.get(override);
   }
 
+  /** The number of the first override whose pattern matches the whole key; -1 for none. */
+  private int overrideOf(String key) {
+    for (int i = 0; i < patterns.size(); i++) {
+      if (patterns.get(i).matcher(key).matches()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The selected model's new key state, with its spec's initial feature statistics: a key that
+   * starts from another key's checkpoint scales its features as that key did.
+   */
   @Override
   public KeyModelState newKeyState(long nowMillis) {
-    return selected.newKeyState(nowMillis);
+    KeyModelState state = selected.newKeyState(nowMillis);
+    FeatureStatistics initial = selectedSpec.initialStatistics();
+    if (initial != null) {
+      // A deep copy: the key's statistics are updated in place.
+      state.setScaler(FeatureStatistics.newBuilder(initial).build());
+    }
+    return state;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.streamlearn.operators;
 
+import io.streamlearn.operators.state.FeatureStatistics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.List;
  * @param initialModel where every new key of the default model starts: a DL4J ModelSerializer zip
  *     of the network {@code modelConfigurationJson} describes, or null for the configuration's
  *     seeded weights
+ * @param initialStatistics the feature statistics every new key of the default model starts its
+ *     scaling from ({@link ModelSpec#initialStatistics()}); null for none
  * @param scaling how each key's model sees the features ({@link FeatureScaler})
  * @param overrides keys whose model is not the default one: the first whose pattern matches the
  *     whole key gives its model ({@link KeyModelChoice})
@@ -35,6 +38,7 @@ public record TrainerSettings(
     DelayedLabels delayedLabels,
     int stepsPerBatch,
     byte[] initialModel,
+    FeatureStatistics initialStatistics,
     FeatureScaling scaling,
     List<ModelOverride> overrides)
     implements Serializable {
@@ -80,6 +84,7 @@ public record TrainerSettings(
         new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, 64, Duration.ZERO);
     private int stepsPerBatch = 1;
     private byte[] initialModel;
+    private FeatureStatistics initialStatistics;
     private FeatureScaling scaling = FeatureScaling.NONE;
     private List<ModelOverride> overrides = List.of();
 
@@ -115,6 +120,12 @@ public record TrainerSettings(
       return this;
     }
 
+    /** The feature statistics new keys of the default model start from; null for none. */
+    public Builder initialStatistics(FeatureStatistics initialStatistics) {
+      this.initialStatistics = initialStatistics;
+      return this;
+    }
+
     public Builder scaling(FeatureScaling scaling) {
       this.scaling = scaling;
       return this;
@@ -137,6 +148,7 @@ public record TrainerSettings(
           delayedLabels,
           stepsPerBatch,
           initialModel,
+          initialStatistics,
           scaling,
           overrides);
     }
@@ -144,6 +156,6 @@ public record TrainerSettings(
 
   /** The model of keys that no override matches. */
   public ModelSpec defaultModel() {
-    return new ModelSpec(modelConfigurationJson, stepsPerBatch, initialModel);
+    return new ModelSpec(modelConfigurationJson, stepsPerBatch, initialModel, initialStatistics);
   }
 }

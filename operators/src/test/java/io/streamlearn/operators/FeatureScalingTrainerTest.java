@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.state.FeatureStatistics;
 import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
@@ -62,6 +63,39 @@ class FeatureScalingTrainerTest {
       assertThat(statistics.getMean().get(feature)).isCloseTo(mean, within(1e-9));
       assertThat(statistics.getM2().get(feature)).isCloseTo(squares, within(1e-9));
     }
+  }
+
+  @Test
+  void aNewKeyContinuesItsModelsInitialStatistics() throws Exception {
+    FeatureStatistics initial =
+        new FeatureStatistics(100L, List.of(36.0, 44.0), List.of(400.0, 2500.0));
+    var harness = trainers.open(builder(MODEL, 100, 64).initialStatistics(initial).build());
+    List<LabeledSample> first = offset(separable("a", 16, 6));
+
+    harness.processBatch(first);
+
+    // Served with the initial statistics: mean 36 and 44, deviation sqrt(400 / 100) and 5.
+    MultiLayerNetwork seeded = new MultiLayerNetwork(TestModels.classifier(new Adam(0.05)));
+    seeded.init();
+    INDArray expected =
+        seeded.output(
+            Nd4j.create(
+                scaledRows(first, new StandardScaling(List.of(36.0, 44.0), List.of(2.0, 5.0)))));
+    List<Prediction> served = harness.extractOutputValues();
+    for (int row = 0; row < first.size(); row++) {
+      assertThat(served.get(row).getModelVersion()).isZero();
+      for (int output = 0; output < 2; output++) {
+        assertThat((double) served.get(row).getScores().get(output))
+            .isCloseTo(expected.getFloat(row, output), within(1e-6));
+      }
+    }
+    // Then the key's labeled samples count on top of the 100 the statistics stand for.
+    var statistics = keyedState(harness, "a", KeyStep.modelDescriptor()).value().getScaler();
+    double sum = first.stream().mapToDouble(sample -> sample.getFeatures().get(0)).sum();
+    assertThat(statistics.getCount()).isEqualTo(116);
+    assertThat(statistics.getMean().get(0)).isCloseTo((100 * 36.0 + sum) / 116, within(1e-9));
+    assertThat(initial.getCount()).as("the settings' statistics stay as given").isEqualTo(100);
+    assertThat(initial.getMean()).containsExactly(36.0, 44.0);
   }
 
   @Test
@@ -189,6 +223,10 @@ class FeatureScalingTrainerTest {
   }
 
   private static TrainerSettings settings(String model, int everySteps, int joinedBatch) {
+    return builder(model, everySteps, joinedBatch).build();
+  }
+
+  private static TrainerSettings.Builder builder(String model, int everySteps, int joinedBatch) {
     return new TrainerSettings.Builder(
             model,
             SHAPE,
@@ -198,7 +236,6 @@ class FeatureScalingTrainerTest {
             DriftSettings.alertOnly(DetectorType.ADWIN))
         .delayedLabels(
             new DelayedLabels(DelayedLabels.DEFAULT_TIME_TO_LIVE, joinedBatch, Duration.ZERO))
-        .scaling(FeatureScaling.STANDARD)
-        .build();
+        .scaling(FeatureScaling.STANDARD);
   }
 }

@@ -214,6 +214,7 @@ public final class KafkaJob {
                     config.get(BATCH_MAX_DELAY)))
             .stepsPerBatch(config.get(MODEL_STEPS_PER_BATCH))
             .initialModel(config.initialModel())
+            .initialStatistics(config.initialStatistics())
             .scaling(config.get(MODEL_SCALING))
             .overrides(config.modelOverrides())
             .build(),

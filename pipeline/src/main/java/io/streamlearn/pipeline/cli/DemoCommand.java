@@ -11,6 +11,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMP
 
 import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.config.ConfigException;
+import io.streamlearn.pipeline.config.ParentCheckpoints;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
 import io.streamlearn.pipeline.demo.DemoMonitor;
 import io.streamlearn.pipeline.demo.DemoStats;
@@ -97,6 +98,15 @@ final class DemoCommand extends Subcommand {
       description = "Overrides one configuration key; repeatable.")
   List<String> overrides = new ArrayList<>();
 
+  /**
+   * The demo's broker is new: no key has published a model in it that a new key could start from.
+   */
+  private static final ParentCheckpoints NO_PARENT_CHECKPOINTS =
+      ParentCheckpoints.refused(
+          "the demo starts a new, empty Kafka broker of its own, which holds no checkpoint; run"
+              + " the configuration with 'bin/streamlearn run' against the Kafka cluster whose"
+              + " checkpoints topic holds the parent's");
+
   /** The broker the configuration is checked with before the demo's own has started. */
   private static final String PLACEHOLDER_BROKER = "localhost:9092";
 
@@ -121,7 +131,8 @@ final class DemoCommand extends Subcommand {
     try (KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"))) {
       Map<String, String> settings = new LinkedHashMap<>(checked.toMap());
       settings.put(KAFKA_BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
-      return runDemo(broker, StreamlearnConfig.fromMap(settings), generated, workDir);
+      return runDemo(
+          broker, StreamlearnConfig.fromMap(settings, NO_PARENT_CHECKPOINTS), generated, workDir);
     } finally {
       deleteRecursively(workDir);
       finished.countDown();
@@ -209,8 +220,8 @@ final class DemoCommand extends Subcommand {
     settings.put("metrics.snapshot-interval", "1 s");
     settings.putAll(StreamlearnConfig.parseOverrides(overrides));
     return config == null
-        ? StreamlearnConfig.fromMap(settings)
-        : StreamlearnConfig.load(config, settings);
+        ? StreamlearnConfig.fromMap(settings, NO_PARENT_CHECKPOINTS)
+        : StreamlearnConfig.load(config, settings, NO_PARENT_CHECKPOINTS);
   }
 
   private Thread startGenerator(

@@ -118,6 +118,18 @@ final class RunCommand extends Subcommand {
             snapshot.map(path -> "Resumed from " + path).orElse("Started with new models")
                 + "; checkpoints go to "
                 + state.checkpoints());
+    // Which checkpoint is part of what this run is: a later run may take a newer one.
+    configuration
+        .parentVersions()
+        .forEach(
+            (key, version) ->
+                out()
+                    .println(
+                        "New keys start from the checkpoint of key '"
+                            + key
+                            + "' version "
+                            + version
+                            + " (model.initial.parent-key)"));
     if (untilEnd && snapshot.isPresent()) {
       // FLINK-31006, open in flink-connector-kafka 5.0.0-2.2: a bounded Kafka source restored from
       // a checkpoint reads to its end offsets, then waits for a signal its enumerator never sends.

@@ -4,11 +4,13 @@ import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_FREEZE_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_LEARNING_RATE;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_PARENT_KEY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_REPLACE_OUTPUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_SEED;
 
 import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
+import io.streamlearn.operators.state.FeatureStatistics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,8 +61,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * model.initial: the model every new key starts from, read from a DL4J ModelSerializer zip or a
- * Keras HDF5 file, adapted with DL4J's TransferLearning (frozen first layers, a new output, a
- * learning rate for the layers that train) and checked against model.input and the outputs.
+ * Keras HDF5 file (or, with model.initial.parent-key, another key's latest checkpoint), adapted
+ * with DL4J's TransferLearning (frozen first layers, a new output, a learning rate for the layers
+ * that train) and checked against model.input and the outputs.
  *
  * <p>This runs while the configuration loads, where the job is defined: the job carries the result
  * as a ModelSerializer zip, so its task managers never import Keras files, and a file that does not
@@ -72,6 +75,7 @@ final class InitialModels {
   static final List<ConfigOption<?>> KEYS =
       List.of(
           MODEL_INITIAL,
+          MODEL_INITIAL_PARENT_KEY,
           MODEL_INITIAL_FREEZE_LAYERS,
           MODEL_INITIAL_REPLACE_OUTPUT,
           MODEL_INITIAL_LEARNING_RATE);
@@ -91,31 +95,50 @@ final class InitialModels {
    *
    * @param configurationJson its DL4J configuration, MultiLayerConfiguration or graph JSON
    * @param modelZip the model with its parameters, in DL4J's ModelSerializer format
+   * @param statistics the feature statistics a new key's scaling starts from, or null
    */
-  record InitialModel(String configurationJson, byte[] modelZip) {}
+  record InitialModel(String configurationJson, byte[] modelZip, FeatureStatistics statistics) {}
+
+  /**
+   * A model new keys start from, before it is adapted.
+   *
+   * @param setting the option that gives it, which problems with it name
+   * @param name how problems name it, such as "the initial model 'warm.zip'"
+   * @param statistics the feature statistics its parameters were trained on, or null
+   */
+  record Source(
+      Model model, ConfigOption<String> setting, String name, FeatureStatistics statistics) {}
 
   private InitialModels() {}
 
   /**
-   * Reads, adapts and checks the initial model of valid option values.
+   * Reads, adapts and checks the initial model of valid option values: model.initial's file, or the
+   * latest checkpoint of model.initial.parent-key in {@code parents}.
    *
-   * @throws ConfigException if the file cannot be read or imported, or the adapted model does not
+   * @throws ConfigException if the model cannot be read or imported, or the adapted model does not
    *     fit model.input and the outputs
    */
-  static InitialModel load(ReadableConfig options) {
-    String file = options.get(MODEL_INITIAL);
-    Model read = read(file);
+  static InitialModel load(ReadableConfig options, ParentCheckpoints parents) {
+    Source source =
+        options.getOptional(MODEL_INITIAL_PARENT_KEY).isPresent()
+            ? ParentKeyModels.read(options, parents)
+            : fromFile(options.get(MODEL_INITIAL));
+    Model read = source.model();
     List<String> problems = new ArrayList<>();
-    firstLayerProblem(read, InputShapes.of(options), quote(file)).ifPresent(problems::add);
+    firstLayerProblem(read, InputShapes.of(options), source).ifPresent(problems::add);
     throwIfAny(problems);
     Model adapted =
         read instanceof MultiLayerNetwork network
             ? adapt(network, options, problems)
             : adapt((ComputationGraph) read, options, problems);
     throwIfAny(problems);
-    outputProblem(adapted, options, quote(file)).ifPresent(problems::add);
+    outputProblem(adapted, options, source).ifPresent(problems::add);
     throwIfAny(problems);
-    return new InitialModel(configurationJson(adapted), serialized(adapted));
+    return new InitialModel(configurationJson(adapted), serialized(adapted), source.statistics());
+  }
+
+  private static Source fromFile(String file) {
+    return new Source(read(file), MODEL_INITIAL, "the initial model " + quote(file), null);
   }
 
   /** A DL4J zip or a Keras HDF5 file, told apart by their first bytes. */
@@ -402,13 +425,13 @@ final class InitialModels {
    * Whether the model's first layers take the declared input as the trainer feeds it: the right
    * kind and width (as for a configuration file), channels first.
    */
-  private static Optional<String> firstLayerProblem(Model model, InputShape input, String file) {
+  private static Optional<String> firstLayerProblem(Model model, InputShape input, Source source) {
     for (Layer first : firstLayers(model)) {
       Optional<String> problem =
-          FirstLayers.problem(first, input, "the initial model " + file)
-              .or(() -> channelsLastProblem(first, file));
+          FirstLayers.problem(first, input, source.name())
+              .or(() -> channelsLastProblem(first, source.name()));
       if (problem.isPresent()) {
-        return problem.map(detail -> MODEL_INITIAL.key() + ": " + detail);
+        return problem.map(detail -> source.setting().key() + ": " + detail);
       }
     }
     return Optional.empty();
@@ -441,7 +464,7 @@ final class InitialModels {
    * Keras's default is channels last, which its import keeps in the layers' formats; the trainer
    * feeds DL4J's channels-first arrays.
    */
-  private static Optional<String> channelsLastProblem(Layer layer, String file) {
+  private static Optional<String> channelsLastProblem(Layer layer, String name) {
     boolean channelsLast =
         (layer instanceof Convolution1DLayer conv1d && conv1d.getRnnDataFormat() == RNNFormat.NWC)
             || (layer instanceof BaseRecurrentLayer recurrent
@@ -451,15 +474,16 @@ final class InitialModels {
                 && conv.getCnn2dDataFormat() == CNN2DFormat.NHWC);
     return channelsLast
         ? Optional.of(
-            "the first layer of the initial model "
-                + file
+            "the first layer of "
+                + name
                 + " takes its input channels last (Keras's channels_last), but the trainer"
                 + " feeds channels first (DL4J's NCW and NCHW)")
         : Optional.empty();
   }
 
   /** Whether the adapted model scores each sample once with the configured number of outputs. */
-  private static Optional<String> outputProblem(Model model, ReadableConfig options, String file) {
+  private static Optional<String> outputProblem(
+      Model model, ReadableConfig options, Source source) {
     InputType in = inputType(InputShapes.of(options));
     InputType out;
     try {
@@ -469,9 +493,9 @@ final class InitialModels {
               : outputType(((ComputationGraph) model).getConfiguration(), in);
     } catch (RuntimeException e) {
       return Optional.of(
-          MODEL_INITIAL.key()
-              + ": the initial model "
-              + file
+          source.setting().key()
+              + ": "
+              + source.name()
               + " does not take model.input: "
               + firstLine(e));
     }
@@ -481,9 +505,9 @@ final class InitialModels {
       return Optional.empty();
     }
     return Optional.of(
-        MODEL_INITIAL.key()
-            + ": the initial model "
-            + file
+        source.setting().key()
+            + ": "
+            + source.name()
             + " gives "
             + out
             + " per sample but "
@@ -549,7 +573,7 @@ final class InitialModels {
         && Arrays.equals(Arrays.copyOf(bytes, prefix.length), prefix);
   }
 
-  private static String firstLine(Exception e) {
+  static String firstLine(Exception e) {
     return e.getMessage() == null
         ? e.toString()
         : e.getMessage().lines().findFirst().orElse(e.toString());

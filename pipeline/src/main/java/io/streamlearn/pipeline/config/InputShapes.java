@@ -96,16 +96,18 @@ final class InputShapes {
     }
     if (!values.contains(MODEL_CONFIGURATION_FILE)
         && !values.contains(MODEL_LAYERS)
-        && !values.contains(StreamlearnOptions.MODEL_INITIAL)) {
+        && !InitialModelRules.isSet(values)) {
       problems.add(
           MODEL_INPUT_TYPE,
           kind
               + " needs "
               + MODEL_LAYERS.key()
-              + " or "
+              + ", "
               + MODEL_CONFIGURATION_FILE.key()
-              + " or "
+              + ", "
               + StreamlearnOptions.MODEL_INITIAL.key()
+              + " or "
+              + StreamlearnOptions.MODEL_INITIAL_PARENT_KEY.key()
               + ": model.hidden-layers builds dense networks, which take vectors");
     }
   }

@@ -4,6 +4,7 @@ import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_HIDDEN_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_INITIAL_PARENT_KEY;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_LAYERS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_OVERRIDES;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_STEPS_PER_BATCH;
@@ -223,7 +224,7 @@ final class ModelOverrides {
     if (set.containsKey(MODEL_CONFIGURATION_FILE.key())) {
       ModelFactory.COMPACT_SPEC.forEach(option -> keys.remove(option.key()));
     }
-    if (set.containsKey(MODEL_INITIAL.key())) {
+    if (set.containsKey(MODEL_INITIAL.key()) || set.containsKey(MODEL_INITIAL_PARENT_KEY.key())) {
       InitialModels.REPLACED_KEYS.forEach(option -> keys.remove(option.key()));
     }
     keys.putAll(set);

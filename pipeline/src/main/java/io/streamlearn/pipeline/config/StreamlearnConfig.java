@@ -10,6 +10,7 @@ import io.streamlearn.operators.InputShape;
 import io.streamlearn.operators.KeyModels;
 import io.streamlearn.operators.ModelOverride;
 import io.streamlearn.operators.ModelSpec;
+import io.streamlearn.operators.state.FeatureStatistics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,10 @@ public final class StreamlearnConfig {
   /** The network as DL4J JSON: a MultiLayerConfiguration's or a ComputationGraphConfiguration's. */
   private final String model;
 
-  /** Where new keys start (model.initial, as a ModelSerializer zip); null: seeded weights. */
+  /**
+   * Where new keys start (model.initial or model.initial.parent-key, as a ModelSerializer zip);
+   * null: seeded weights.
+   */
   private final byte[] initialModel;
 
   /** The model of keys no override matches. */
@@ -57,12 +61,16 @@ public final class StreamlearnConfig {
   /** model.overrides as given: each override's keys, by its number. */
   private final SortedMap<Integer, Map<String, String>> overrideKeys;
 
+  /** The version of each model.initial.parent-key's checkpoint new keys start from, by key. */
+  private final SortedMap<String, Long> parentVersions;
+
   private StreamlearnConfig(
       Configuration values,
       Configuration flinkPassThrough,
       Resolved model,
       List<ModelOverride> overrides,
-      SortedMap<Integer, Map<String, String>> overrideKeys) {
+      SortedMap<Integer, Map<String, String>> overrideKeys,
+      SortedMap<String, Long> parentVersions) {
     this.values = values;
     this.flinkPassThrough = flinkPassThrough;
     this.model = model.configurationJson();
@@ -70,6 +78,7 @@ public final class StreamlearnConfig {
     this.defaultModel = model.spec();
     this.overrides = overrides;
     this.overrideKeys = overrideKeys;
+    this.parentVersions = parentVersions;
   }
 
   /**
@@ -80,15 +89,32 @@ public final class StreamlearnConfig {
   private record Resolved(
       Configuration values, String configurationJson, byte[] initialModel, ModelSpec spec) {
 
-    Resolved(
-        Configuration values, String configurationJson, byte[] initialModel, Problems problems) {
+    /** A network without initial model, or none where it has problems. */
+    Resolved(Configuration values, String configurationJson, Problems problems) {
+      this(values, configurationJson, null, null, problems);
+    }
+
+    Resolved(Configuration values, InitialModels.InitialModel initial, Problems problems) {
+      this(values, initial.configurationJson(), initial.modelZip(), initial.statistics(), problems);
+    }
+
+    private Resolved(
+        Configuration values,
+        String configurationJson,
+        byte[] initialModel,
+        FeatureStatistics initialStatistics,
+        Problems problems) {
       this(
           values,
           configurationJson,
           initialModel,
           configurationJson == null || problems.concernAny(List.of(MODEL_STEPS_PER_BATCH))
               ? null
-              : new ModelSpec(configurationJson, values.get(MODEL_STEPS_PER_BATCH), initialModel));
+              : new ModelSpec(
+                  configurationJson,
+                  values.get(MODEL_STEPS_PER_BATCH),
+                  initialModel,
+                  initialStatistics));
     }
   }
 
@@ -99,19 +125,34 @@ public final class StreamlearnConfig {
    * @throws ConfigException listing every problem found
    */
   public static StreamlearnConfig load(Path yamlFile, Map<String, String> overrides) {
-    Problems problems = new Problems();
-    Map<String, String> flat = new HashMap<>(YamlConfigFile.read(yamlFile, problems));
-    flat.putAll(overrides);
-    return validate(flat, problems);
+    return load(yamlFile, overrides, ParentCheckpoints.fromKafka());
   }
 
   /**
-   * Validates flat dotted keys and their values as text, e.g. "batch.size" → "64".
+   * Loads a YAML file as {@link #load(Path, Map)} does, finding the checkpoint that
+   * model.initial.parent-key names in {@code parents}.
+   */
+  public static StreamlearnConfig load(
+      Path yamlFile, Map<String, String> overrides, ParentCheckpoints parents) {
+    Problems problems = new Problems();
+    Map<String, String> flat = new HashMap<>(YamlConfigFile.read(yamlFile, problems));
+    flat.putAll(overrides);
+    return validate(flat, problems, parents);
+  }
+
+  /**
+   * Validates flat dotted keys and their values as text, e.g. "batch.size" → "64". A
+   * model.initial.parent-key's checkpoint is read from the job's checkpoints topic.
    *
    * @throws ConfigException listing every problem found
    */
   public static StreamlearnConfig fromMap(Map<String, String> flat) {
-    return validate(flat, new Problems());
+    return fromMap(flat, ParentCheckpoints.fromKafka());
+  }
+
+  /** Validates as {@link #fromMap(Map)}, finding a parent key's checkpoint in {@code parents}. */
+  public static StreamlearnConfig fromMap(Map<String, String> flat, ParentCheckpoints parents) {
+    return validate(flat, new Problems(), parents);
   }
 
   /**
@@ -169,12 +210,29 @@ public final class StreamlearnConfig {
   }
 
   /**
-   * The model.initial network every new key starts from, adapted as model.initial.* says, in DL4J's
-   * ModelSerializer zip format; its configuration is {@link #modelConfigurationJson()}. Null when
-   * model.initial is not set.
+   * The model.initial (or model.initial.parent-key) network every new key starts from, adapted as
+   * model.initial.* says, in DL4J's ModelSerializer zip format; its configuration is {@link
+   * #modelConfigurationJson()}. Null when neither is set.
    */
   public byte[] initialModel() {
     return initialModel;
+  }
+
+  /**
+   * The feature statistics every new key's scaling starts from: those of the parent key's
+   * checkpoint (model.initial.parent-key) when it has a scaler, else null.
+   */
+  public FeatureStatistics initialStatistics() {
+    return defaultModel.initialStatistics();
+  }
+
+  /**
+   * The version of the checkpoint that new keys start from, of each key that
+   * model.initial.parent-key names (for the default model or an override), by key; empty when none
+   * does.
+   */
+  public SortedMap<String, Long> parentVersions() {
+    return parentVersions;
   }
 
   /**
@@ -220,7 +278,7 @@ public final class StreamlearnConfig {
    */
   public Map<String, String> toMap() {
     boolean networkFromFile = values.contains(MODEL_CONFIGURATION_FILE);
-    boolean networkFromInitial = values.contains(StreamlearnOptions.MODEL_INITIAL);
+    boolean networkFromInitial = InitialModelRules.isSet(values);
     Map<String, String> map = new LinkedHashMap<>();
     for (ConfigOption<?> option : StreamlearnOptions.all()) {
       Object value = values.get(option);
@@ -239,7 +297,9 @@ public final class StreamlearnConfig {
     return map;
   }
 
-  private static StreamlearnConfig validate(Map<String, String> given, Problems problems) {
+  private static StreamlearnConfig validate(
+      Map<String, String> given, Problems problems, ParentCheckpoints parents) {
+    ParentsReadOnce readOnce = new ParentsReadOnce(parents);
     Map<String, String> flat = new HashMap<>(given);
     SortedMap<Integer, Map<String, String>> overrideKeys = ModelOverrides.extract(flat, problems);
     Map<String, String> known = new HashMap<>();
@@ -266,41 +326,50 @@ public final class StreamlearnConfig {
       }
     }
     Configuration flinkPassThrough = Configuration.fromMap(passThrough);
-    Resolved model = resolve(known, flinkPassThrough, problems);
+    Resolved model = resolve(known, flinkPassThrough, problems, readOnce);
     List<ModelOverride> overrides =
         ModelOverrides.resolve(
             overrideKeys,
             known,
             !problems.isEmpty(),
-            (keys, overrideProblems) -> resolve(keys, new Configuration(), overrideProblems).spec(),
+            (keys, overrideProblems) ->
+                resolve(keys, new Configuration(), overrideProblems, readOnce).spec(),
             problems);
     TrainerModes.check(model.values(), model.spec(), overrides, problems);
     problems.throwIfAny();
-    return new StreamlearnConfig(model.values(), flinkPassThrough, model, overrides, overrideKeys);
+    return new StreamlearnConfig(
+        model.values(), flinkPassThrough, model, overrides, overrideKeys, readOnce.versions());
   }
 
   /** Parses and checks the keys, and builds the model they describe unless they have problems. */
   private static Resolved resolve(
-      Map<String, String> known, Configuration flinkPassThrough, Problems problems) {
+      Map<String, String> known,
+      Configuration flinkPassThrough,
+      Problems problems,
+      ParentCheckpoints parents) {
     Configuration values = OptionParser.parse(known, problems);
     OptionConstraints.check(values, known, problems);
     CrossOptionRules.check(values, known, flinkPassThrough, problems);
-    if (values.contains(StreamlearnOptions.MODEL_INITIAL)) {
-      InitialModels.InitialModel initial = loadInitialModelUnlessInputsAreInvalid(values, problems);
+    if (InitialModelRules.isSet(values)) {
+      InitialModels.InitialModel initial =
+          loadInitialModelUnlessInputsAreInvalid(values, problems, parents);
       return initial == null
-          ? new Resolved(values, null, null, problems)
-          : new Resolved(values, initial.configurationJson(), initial.modelZip(), problems);
+          ? new Resolved(values, null, null, null)
+          : new Resolved(values, initial, problems);
     }
-    return new Resolved(values, buildModelUnlessInputsAreInvalid(values, problems), null, problems);
+    return new Resolved(values, buildModelUnlessInputsAreInvalid(values, problems), problems);
   }
 
   private static InitialModels.InitialModel loadInitialModelUnlessInputsAreInvalid(
-      Configuration values, Problems problems) {
-    if (problems.concernAny(ModelFactory.INPUTS) || problems.concernAny(InitialModels.KEYS)) {
+      Configuration values, Problems problems, ParentCheckpoints parents) {
+    if (problems.concernAny(ModelFactory.INPUTS)
+        || problems.concernAny(InitialModels.KEYS)
+        || values.contains(StreamlearnOptions.MODEL_INITIAL_PARENT_KEY)
+            && problems.concernAny(ParentKeyModels.INPUTS)) {
       return null;
     }
     try {
-      return InitialModels.load(values);
+      return InitialModels.load(values, parents);
     } catch (ConfigException e) {
       problems.addAll(e);
       return null;

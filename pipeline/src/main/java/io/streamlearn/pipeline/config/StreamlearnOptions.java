@@ -485,12 +485,30 @@ public final class StreamlearnOptions {
                   + " weights: a DL4J ModelSerializer zip (MultiLayerNetwork or"
                   + " ComputationGraph) or a Keras HDF5 file saved by Keras 1 or 2 (Sequential or"
                   + " functional, imported with DL4J's Keras import, which reads no Keras 3"
-                  + " file), read while the configuration loads. It defines"
-                  + " the network: model.configuration-file and the compact model.* keys must not"
-                  + " be set. Its first layer must take model.input (channels-first, as the"
+                  + " file), read while the configuration loads. Not together with"
+                  + " model.initial.parent-key. It defines the network: model.configuration-file"
+                  + " and the compact model.* keys must not be set. Its first layer must take"
+                  + " model.input (channels-first, as the"
                   + " trainer feeds it); its output must give model.classes scores (or 1 for"
                   + " REGRESSION) unless model.initial.replace-output is true. A model that ends"
                   + " without a loss (as Keras models do) gets a loss layer for model.task.");
+
+  public static final ConfigOption<String> MODEL_INITIAL_PARENT_KEY =
+      ConfigOptions.key("model.initial.parent-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Model key whose latest published model every new key starts from, instead of"
+                  + " freshly initialized weights: the checkpoint of that key with the highest"
+                  + " version in kafka.topic.checkpoints, read committed to the topic's end where"
+                  + " the job is defined (bin/streamlearn run), within 30 s. Its model, with its"
+                  + " parameters and a fresh optimizer state, is then adapted and checked as a"
+                  + " model.initial file is (model.initial.*), and its scaler, if any, becomes"
+                  + " the statistics every new key's model.scaling standard starts from;"
+                  + " model.scaling must match the checkpoint (standard if it has a scaler, none"
+                  + " if not). Keys that appear later still start from the checkpoint read at"
+                  + " start: restart the job to pick a newer one. Not together with"
+                  + " model.initial; like it, it defines the network.");
 
   public static final ConfigOption<Integer> MODEL_INITIAL_FREEZE_LAYERS =
       ConfigOptions.key("model.initial.freeze-layers")
@@ -541,15 +559,17 @@ public final class StreamlearnOptions {
                   + " overrides, each a map with a pattern (a Java regular expression that must"
                   + " match the whole model key) and model.* keys without their model. prefix:"
                   + " hidden-layers, layers, activation, loss, seed, configuration-file, initial"
-                  + " (and initial.freeze-layers, initial.replace-output, initial.learning-rate),"
+                  + " or initial.parent-key (and initial.freeze-layers, initial.replace-output,"
+                  + " initial.learning-rate),"
                   + " steps-per-batch and the training controls (updater and its parameters,"
                   + " learning-rate and its schedule, l1, l2, weight-decay, dropout,"
                   + " gradient-normalization). The first override whose pattern matches a key"
                   + " gives its model; other keys train the default one. An override inherits the"
                   + " default's keys it does not set, except that a network it sets (layers,"
-                  + " hidden-layers, configuration-file or initial) replaces the default's, and"
-                  + " the compact model keys that must not be set next to configuration-file or"
-                  + " initial are not inherited by an override that sets one of them. The"
+                  + " hidden-layers, configuration-file, initial or initial.parent-key) replaces"
+                  + " the default's, and the compact model keys that must not be set next to"
+                  + " configuration-file, initial or initial.parent-key are not inherited by an"
+                  + " override that sets one of them. The"
                   + " input, task, classes and scaling are the job's. Problems name the entry, as"
                   + " model.overrides[0].pattern (numbered from 0); on the command line: --set"
                   + " 'model.overrides[0].pattern=sensor-.*' --set"
@@ -785,6 +805,7 @@ public final class StreamlearnOptions {
           MODEL_GRADIENT_NORMALIZATION_THRESHOLD,
           MODEL_CONFIGURATION_FILE,
           MODEL_INITIAL,
+          MODEL_INITIAL_PARENT_KEY,
           MODEL_INITIAL_FREEZE_LAYERS,
           MODEL_INITIAL_REPLACE_OUTPUT,
           MODEL_INITIAL_LEARNING_RATE,
@@ -824,6 +845,7 @@ public final class StreamlearnOptions {
     return !option.hasDefaultValue()
         && !option.equals(MODEL_CONFIGURATION_FILE)
         && !option.equals(MODEL_INITIAL)
+        && !option.equals(MODEL_INITIAL_PARENT_KEY)
         && !option.equals(MODEL_INITIAL_LEARNING_RATE)
         && !option.equals(MODEL_OVERRIDES)
         && !option.equals(KAFKA_TOPIC_LABELS)

@@ -140,6 +140,25 @@ class DemoConfigITCase {
     assertThat(result.out()).isEmpty();
   }
 
+  @Test
+  void aConfigurationStartingFromAParentKeyIsRefusedBeforeAnythingStarts() throws IOException {
+    Path child = workDir.resolve("child.yaml");
+    Files.writeString(child, "model: {features: 4, initial.parent-key: global}\n");
+
+    Result result = streamlearn("demo", "--config", child.toString(), "--samples", "100");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            child
+                + ": Invalid Streamlearn configuration:\n"
+                + "  model.initial.parent-key: 'global' cannot be read here: the demo starts a"
+                + " new, empty Kafka broker of its own, which holds no checkpoint; run the"
+                + " configuration with 'bin/streamlearn run' against the Kafka cluster whose"
+                + " checkpoints topic holds the parent's\n");
+    assertThat(result.out()).isEmpty();
+  }
+
   private Map<String, Double> demoConfig(String example, int samples) throws IOException {
     return DemoSummary.ofExample(example, samples, workDir);
   }

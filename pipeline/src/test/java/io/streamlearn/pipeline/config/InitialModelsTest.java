@@ -261,7 +261,8 @@ class InitialModelsTest {
   void initialOptionsWithoutInitialModelAreAnError() {
     assertThat(problemsOf(required("model.initial.freeze-layers", "1")))
         .containsExactly(
-            "model.initial.freeze-layers: '1' is only used with model.initial, which is not set");
+            "model.initial.freeze-layers: '1' is only used with model.initial or"
+                + " model.initial.parent-key, and neither is set");
   }
 
   @Test

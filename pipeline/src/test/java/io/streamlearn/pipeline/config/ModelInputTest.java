@@ -177,8 +177,9 @@ class ModelInputTest {
                     "model.input.width", "4",
                     "model.input.channels", "1")))
         .containsExactly(
-            "model.input.type: GRID needs model.layers or model.configuration-file or"
-                + " model.initial: model.hidden-layers builds dense networks, which take vectors");
+            "model.input.type: GRID needs model.layers, model.configuration-file, model.initial"
+                + " or model.initial.parent-key: model.hidden-layers builds dense networks, which"
+                + " take vectors");
   }
 
   @Test

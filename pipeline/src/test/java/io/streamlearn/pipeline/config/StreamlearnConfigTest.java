@@ -453,6 +453,7 @@ class StreamlearnConfigTest {
             .filter(key -> !key.equals("kafka.topic.labels"))
             .filter(key -> !key.equals("kafka.properties-file"))
             .filter(key -> !key.equals("model.initial"))
+            .filter(key -> !key.equals("model.initial.parent-key"))
             .filter(key -> !key.equals("model.initial.learning-rate"))
             .filter(key -> !key.equals("model.overrides"))
             .filter(key -> !key.startsWith("model.input.") || key.equals("model.input.type"))
