@@ -141,15 +141,20 @@ public final class LabelJoin {
   }
 
   /**
-   * Keeps an unlabeled sample and the prediction served for it at {@code now} until its label
-   * comes.
+   * Keeps an unlabeled sample, with its features as its model saw them, and the prediction served
+   * for it at {@code now} until its label comes.
    */
   void awaitLabel(
-      LabeledSample sample, float[] scores, long modelVersion, TimerService timers, long now)
+      LabeledSample sample,
+      List<Float> featuresAsPredicted,
+      float[] scores,
+      long modelVersion,
+      TimerService timers,
+      long now)
       throws Exception {
     ServedSample served =
         ServedSample.newBuilder()
-            .setFeatures(sample.getFeatures())
+            .setFeatures(featuresAsPredicted)
             .setEventTime(sample.getEventTime().toEpochMilli())
             .setScores(Floats.boxed(scores))
             .setModelVersion(modelVersion)
