@@ -109,7 +109,8 @@ public final class LabelJoin {
    */
   List<LabeledSample> withWaitingLabels(
       List<LabeledSample> batch, long now, Consumer<DeadLetter> deadLetters) throws Exception {
-    if (pending.isEmpty()) {
+    // Only an unlabeled sample can meet a waiting label: labeled ones do not read the join's state.
+    if (allLabeled(batch) || pending.isEmpty()) {
       return batch;
     }
     List<LabeledSample> completed = null;
@@ -138,6 +139,15 @@ public final class LabelJoin {
               .build());
     }
     return completed == null ? batch : completed;
+  }
+
+  private boolean allLabeled(List<LabeledSample> samples) {
+    for (LabeledSample sample : samples) {
+      if (!shape.isLabeled(sample)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
