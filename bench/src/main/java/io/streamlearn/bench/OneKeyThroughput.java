@@ -17,13 +17,15 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * One key, batch 64, the waveform stream (21 features, 3 classes) and an MLP 21-32-16-3 with the
  * job's defaults otherwise, samples already in the samples topic. The job runs with {@code
- * --until-end} and is timed from its first prediction to its last (their prediction times). Two
- * ceilings, measured in the same JVM on the same records:
+ * --until-end} and is timed from its first prediction to its last (their prediction times); it runs
+ * twice, each time with topics and state of its own, and the better run counts, as the better of
+ * two bare loops does: the first run of the JVM spends much of its time compiling Flink's, Kafka's
+ * and Avro's code. Two ceilings, measured in the same JVM on the same records:
  *
  * <ul>
  *   <li>{@code one_key_vs_bare_dl4j}: a bare DL4J loop that scores each batch of 64 ({@code
  *       output}, the scores copied out) and then fits it, with the network the job's configuration
- *       builds; the better of a loop before and one after the job.
+ *       builds; the better of a loop before and one after the jobs.
  *   <li>{@code job_vs_kafka_consumer} (report only): a plain KafkaConsumer reading the samples
  *       topic read-committed, timed from its first record to its last.
  * </ul>
@@ -39,25 +41,17 @@ final class OneKeyThroughput implements JobBenchmark {
   @Override
   public Map<String, Figure> run(JobHarness harness, double scale) throws Exception {
     int count = JobBenchmark.scaled(SAMPLES, scale, 10 * BATCH);
-    Job job =
-        harness.job(
-            "one-key",
-            Map.of(
-                "model.features", String.valueOf(FEATURES),
-                "model.classes", String.valueOf(CLASSES),
-                "model.hidden-layers", "32,16",
-                // The bare loop below feeds raw features: so does the job it is the ceiling of.
-                "model.scaling", "none",
-                "batch.size", String.valueOf(BATCH)));
     List<LabeledSample> samples = JobHarness.samples(StandardStream.WAVEFORM, 1, FEATURES, count);
-    harness.produce(job, samples);
+    Job first = job(harness, "one-key-first", samples);
+    Job job = job(harness, "one-key", samples);
 
     List<DataSet> batches = batches(samples);
     double bareBefore =
         bareDl4jSamplesPerSecond(
             new MultiLayerNetwork(JobHarness.config(job).modelConfiguration()), batches);
-    harness.runUntilEnd(job);
-    double jobRate = JobHarness.samplesPerSecond(harness.predictions(job, count));
+    double firstRate = jobSamplesPerSecond(harness, first, count);
+    double secondRate = jobSamplesPerSecond(harness, job, count);
+    double jobRate = Math.max(firstRate, secondRate);
     double bareAfter =
         bareDl4jSamplesPerSecond(
             new MultiLayerNetwork(JobHarness.config(job).modelConfiguration()), batches);
@@ -65,11 +59,14 @@ final class OneKeyThroughput implements JobBenchmark {
     double consumer = consumerSamplesPerSecond(harness.bootstrapServers(), job.samples(), count);
     System.out.printf(
         Locale.ROOT,
-        "one key, batch %d, %,d samples: job %,.0f samples/s, bare DL4J %,.0f samples/s (before"
-            + " %,.0f, after %,.0f), KafkaConsumer %,.0f samples/s%n",
+        "one key, batch %d, %,d samples: job %,.0f samples/s (first run %,.0f, second %,.0f),"
+            + " bare DL4J %,.0f samples/s (before %,.0f, after %,.0f), KafkaConsumer %,.0f"
+            + " samples/s%n",
         BATCH,
         count,
         jobRate,
+        firstRate,
+        secondRate,
         bare,
         bareBefore,
         bareAfter,
@@ -77,6 +74,29 @@ final class OneKeyThroughput implements JobBenchmark {
     return Map.of(
         "one_key_vs_bare_dl4j", Figure.atLeast(jobRate / bare, 0.9),
         "job_vs_kafka_consumer", Figure.reportOnly(jobRate / consumer));
+  }
+
+  /** A job of its own over {@code samples}, already in its samples topic. */
+  private static Job job(JobHarness harness, String name, List<LabeledSample> samples)
+      throws Exception {
+    Job job =
+        harness.job(
+            name,
+            Map.of(
+                "model.features", String.valueOf(FEATURES),
+                "model.classes", String.valueOf(CLASSES),
+                "model.hidden-layers", "32,16",
+                // The bare loop below feeds raw features: so does the job it is the ceiling of.
+                "model.scaling", "none",
+                "batch.size", String.valueOf(BATCH)));
+    harness.produce(job, samples);
+    return job;
+  }
+
+  /** Runs the job until the end of its samples: first prediction to last. */
+  private static double jobSamplesPerSecond(JobHarness harness, Job job, int count) {
+    harness.runUntilEnd(job);
+    return JobHarness.samplesPerSecond(harness.predictions(job, count));
   }
 
   /** The samples cut into batches of 64 in their order, as the job cuts one key's samples. */

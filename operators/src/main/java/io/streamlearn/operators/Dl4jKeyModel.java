@@ -1,7 +1,6 @@
 package io.streamlearn.operators;
 
 import io.streamlearn.operators.state.KeyModelState;
-import io.streamlearn.schemas.LabeledSample;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,10 +45,10 @@ abstract class Dl4jKeyModel implements KeyModel {
   private double learningRateFactor = 1.0;
 
   /**
-   * The features of the samples last predicted: a batch whose samples all train fits on the same
+   * The samples last predicted: a batch whose samples all train, scaled alike, fits on the same
    * array rather than building it again.
    */
-  private List<LabeledSample> lastPredicted = List.of();
+  private ModelInput lastPredicted = ModelInput.asIs(List.of());
 
   private INDArray lastPredictedFeatures;
 
@@ -143,7 +142,7 @@ abstract class Dl4jKeyModel implements KeyModel {
   }
 
   @Override
-  public float[][] predict(List<LabeledSample> samples) {
+  public float[][] predict(ModelInput samples) {
     INDArray features = ModelArrays.features(samples, shape.input());
     lastPredicted = samples;
     lastPredictedFeatures = features;
@@ -151,12 +150,12 @@ abstract class Dl4jKeyModel implements KeyModel {
   }
 
   @Override
-  public boolean fit(List<LabeledSample> samples) {
+  public boolean fit(ModelInput samples) {
     INDArray features =
-        sameSamples(samples, lastPredicted)
+        samples.sameFeaturesAs(lastPredicted)
             ? lastPredictedFeatures
             : ModelArrays.features(samples, shape.input());
-    INDArray labels = ModelArrays.labels(samples, shape);
+    INDArray labels = ModelArrays.labels(samples.samples(), shape);
     long started = System.nanoTime();
     for (int step = 0; step < stepsPerBatch; step++) {
       fit(features, labels);
@@ -241,19 +240,6 @@ abstract class Dl4jKeyModel implements KeyModel {
 
   private org.deeplearning4j.nn.conf.layers.Layer layerConfiguration(int layer) {
     return layers()[layer].conf().getLayer();
-  }
-
-  /** Whether {@code samples} are the very samples of {@code other}, in order. */
-  private static boolean sameSamples(List<LabeledSample> samples, List<LabeledSample> other) {
-    if (samples.size() != other.size()) {
-      return false;
-    }
-    for (int i = 0; i < samples.size(); i++) {
-      if (samples.get(i) != other.get(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static IUpdater copyOf(IUpdater updater) {

@@ -24,17 +24,12 @@ final class FeatureScaler {
     this.width = width;
   }
 
-  /** The batch as the key's model sees it: scaled copies of its samples, or the samples as is. */
-  List<LabeledSample> scaled(KeyModelState state, List<LabeledSample> batch) {
-    if (scaling == FeatureScaling.NONE || batch.isEmpty()) {
-      return batch;
-    }
-    StandardScaling parameters = parameters(state.getScaler(), width);
-    List<LabeledSample> scaled = new ArrayList<>(batch.size());
-    for (LabeledSample sample : batch) {
-      scaled.add(scaled(sample, parameters));
-    }
-    return scaled;
+  /**
+   * Samples as they arrived, as the key's model sees them now: standardized with a snapshot of the
+   * key's statistics as they are written into the model's input, or as they are.
+   */
+  ModelInput input(KeyModelState state, List<LabeledSample> samples) {
+    return new ModelInput(samples, standardization(state), samples.size());
   }
 
   /** Adds the raw features of labeled samples to the key's statistics. */
@@ -70,33 +65,40 @@ final class FeatureScaler {
 
   /** The scaling a checkpoint of the key publishes: null when its model takes raw features. */
   StandardScaling published(KeyModelState state) {
-    return scaling == FeatureScaling.NONE ? null : parameters(state.getScaler(), width);
+    Standardization standardization = standardization(state);
+    return standardization == null
+        ? null
+        : new StandardScaling(boxed(standardization.mean()), boxed(standardization.std()));
   }
 
-  /** Mean and population standard deviation per feature; 1 where the deviation is 0. */
-  private static StandardScaling parameters(FeatureStatistics statistics, int width) {
-    List<Double> mean = new ArrayList<>(width);
-    List<Double> std = new ArrayList<>(width);
+  /**
+   * The key's scaling now, or null when its model takes raw features: per feature the mean and the
+   * population standard deviation, 1 where the deviation is 0.
+   */
+  private Standardization standardization(KeyModelState state) {
+    if (scaling == FeatureScaling.NONE) {
+      return null;
+    }
+    FeatureStatistics statistics = state.getScaler();
+    double[] mean = new double[width];
+    double[] std = new double[width];
     for (int i = 0; i < width; i++) {
       if (statistics == null || statistics.getCount() == 0) {
-        mean.add(0.0);
-        std.add(1.0);
+        std[i] = 1.0;
         continue;
       }
       double deviation = Math.sqrt(statistics.getM2().get(i) / statistics.getCount());
-      mean.add(statistics.getMean().get(i));
-      std.add(deviation > 0 ? deviation : 1.0);
+      mean[i] = statistics.getMean().get(i);
+      std[i] = deviation > 0 ? deviation : 1.0;
     }
-    return new StandardScaling(mean, std);
+    return new Standardization(mean, std);
   }
 
-  private static LabeledSample scaled(LabeledSample sample, StandardScaling parameters) {
-    List<Float> features = sample.getFeatures();
-    List<Float> scaled = new ArrayList<>(features.size());
-    for (int i = 0; i < features.size(); i++) {
-      scaled.add(
-          (float) ((features.get(i) - parameters.getMean().get(i)) / parameters.getStd().get(i)));
+  private static List<Double> boxed(double[] values) {
+    List<Double> boxed = new ArrayList<>(values.length);
+    for (double value : values) {
+      boxed.add(value);
     }
-    return LabeledSample.newBuilder(sample).setFeatures(scaled).build();
+    return boxed;
   }
 }

@@ -86,10 +86,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
 
   /** A key's scored batch that waits to train. */
   private record Waiting(
-      KeyModelState state,
-      List<LabeledSample> training,
-      double learningRateFactor,
-      Long timestamp) {}
+      KeyModelState state, ModelInput training, double learningRateFactor, Long timestamp) {}
 
   /**
    * @param fuseKeys how many keys' batches to collect before one fused step
@@ -173,7 +170,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       return;
     }
     String key = (String) getCurrentKey();
-    List<LabeledSample> training = step.trainingOf(scored);
+    ModelInput training = step.trainingOf(scored);
     if (training.isEmpty()) {
       step.keep(scored.state());
     } else {
@@ -305,7 +302,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
                 network.updaterStateSize());
     int[] iterations = new int[count];
     double[] learningRateFactors = new double[count];
-    List<List<LabeledSample>> samples = new ArrayList<>(count);
+    List<ModelInput> samples = new ArrayList<>(count);
     for (int index = 0; index < count; index++) {
       Waiting batch = batches.get(index);
       iterations[index] = Math.toIntExact(batch.state().getSteps());
@@ -313,7 +310,9 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       samples.add(batch.training());
     }
     INDArray features = ModelArrays.stackedFeatures(samples, rows, network.inputs());
-    INDArray labels = ModelArrays.stackedLabels(samples, rows, settings.shape());
+    INDArray labels =
+        ModelArrays.stackedLabels(
+            samples.stream().map(ModelInput::samples).toList(), rows, settings.shape());
 
     long started = System.nanoTime();
     double[] losses = null;
@@ -340,7 +339,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       boolean finite = Double.isFinite(losses[index]) && Double.isFinite(parameterSums[index]);
       step.stepped(
           batch.state(),
-          batch.training(),
+          batch.training().samples(),
           new KeyStep.SteppedElsewhere(
               finite,
               newParameters[index],

@@ -34,7 +34,12 @@ public interface KeyModel {
   void store(KeyModelState state);
 
   /** The loaded model's outputs for each sample, without training: one array per sample. */
-  float[][] predict(List<LabeledSample> samples);
+  float[][] predict(ModelInput samples);
+
+  /** {@link #predict(ModelInput)} of samples whose features the model takes as they are. */
+  default float[][] predict(List<LabeledSample> samples) {
+    return predict(ModelInput.asIs(samples));
+  }
 
   /**
    * Trains the loaded model on labeled samples with {@link #stepsPerBatch} gradient steps. Returns
@@ -42,7 +47,12 @@ public interface KeyModel {
    * holds the diverged model until the next {@link #load}, so a caller that does not {@link #store}
    * it has rolled the step back.
    */
-  boolean fit(List<LabeledSample> samples);
+  boolean fit(ModelInput samples);
+
+  /** {@link #fit(ModelInput)} on samples whose features the model takes as they are. */
+  default boolean fit(List<LabeledSample> samples) {
+    return fit(ModelInput.asIs(samples));
+  }
 
   /** Gradient steps each {@link #fit} takes, which the key's step count must follow. */
   int stepsPerBatch();

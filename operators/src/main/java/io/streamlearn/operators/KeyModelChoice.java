@@ -2,7 +2,6 @@ package io.streamlearn.operators;
 
 import io.streamlearn.operators.state.FeatureStatistics;
 import io.streamlearn.operators.state.KeyModelState;
-import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,12 +115,12 @@ public final class KeyModelChoice implements KeyModel {
   }
 
   @Override
-  public float[][] predict(List<LabeledSample> samples) {
+  public float[][] predict(ModelInput samples) {
     return selected.predict(samples);
   }
 
   @Override
-  public boolean fit(List<LabeledSample> samples) {
+  public boolean fit(ModelInput samples) {
     return selected.fit(samples);
   }
 

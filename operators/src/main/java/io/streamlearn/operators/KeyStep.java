@@ -79,8 +79,12 @@ public final class KeyStep {
    */
   private String loadedKey;
 
-  /** A scored batch of the current key, and the samples it will train on. */
-  public record Scored(KeyModelState state, List<LabeledSample> training) {}
+  /**
+   * A scored batch of the current key: the labeled samples it will train on, as they arrived, and
+   * the scaling its model saw them with (null: none).
+   */
+  public record Scored(
+      KeyModelState state, List<LabeledSample> training, Standardization scaling) {}
 
   /**
    * A training step of the current key's model that another trainer took outside the loaded model
@@ -144,11 +148,10 @@ public final class KeyStep {
       modelState.update(state);
     }
     loadModel(state, ctx.key());
-    List<LabeledSample> samples = scaler.scaled(state, raw);
-    float[][] outputs = model.predict(samples);
-    List<Prediction> predictions = new ArrayList<>(samples.size());
-    for (int row = 0; row < samples.size(); row++) {
-      Prediction prediction = prediction(samples.get(row), outputs[row], state.getVersion(), now);
+    float[][] outputs = model.predict(scaler.input(state, raw));
+    List<Prediction> predictions = new ArrayList<>(raw.size());
+    for (int row = 0; row < raw.size(); row++) {
+      Prediction prediction = prediction(raw.get(row), outputs[row], state.getVersion(), now);
       ctx.predicted(prediction);
       predictions.add(prediction);
     }
@@ -172,14 +175,15 @@ public final class KeyStep {
     // Labels that came after their samples arrived, while the batch was open.
     List<LabeledSample> raw =
         labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
-    // Scaled once, here: what is trained (by either trainer) and kept waiting for a delayed label
-    // is the sample as it was predicted; the statistics change only below.
-    List<LabeledSample> batch = scaler.scaled(state, raw);
-    List<LabeledSample> training = new ArrayList<>(batch.size());
-    List<Prediction> scored = new ArrayList<>(batch.size());
-    double[] errors = new double[batch.size()];
-    for (int row = 0; row < batch.size(); row++) {
-      LabeledSample sample = batch.get(row);
+    // The scaling the samples were predicted with (the statistics change only below): the labeled
+    // samples train with it (by either trainer), and an unlabeled one waits for its label with its
+    // features as it was predicted.
+    ModelInput asPredicted = scaler.input(state, raw);
+    List<LabeledSample> training = new ArrayList<>(raw.size());
+    List<Prediction> scored = new ArrayList<>(raw.size());
+    double[] errors = new double[raw.size()];
+    for (int row = 0; row < raw.size(); row++) {
+      LabeledSample sample = raw.get(row);
       Prediction prediction = predicted.get(row);
       float[] scores = Floats.unboxed(prediction.getScores());
       if (settings.shape().isLabeled(sample)) {
@@ -190,6 +194,7 @@ public final class KeyStep {
         // It waits for its label from when it was served.
         labelJoin.awaitLabel(
             sample,
+            asPredicted.featuresAsSeen(row),
             scores,
             prediction.getModelVersion(),
             ctx.timers(),
@@ -202,7 +207,7 @@ public final class KeyStep {
       drift.observe(Arrays.copyOf(errors, scored.size()));
     }
     reactToDrift(state, ctx, now);
-    return new Scored(state, training);
+    return new Scored(state, training, asPredicted.scaling());
   }
 
   /**
@@ -210,7 +215,7 @@ public final class KeyStep {
    * labels came since the last step, and writes the key's state.
    */
   public void train(Scored scored, KeyContext ctx) throws Exception {
-    List<LabeledSample> training = trainingOf(scored);
+    ModelInput training = trainingOf(scored);
     if (!training.isEmpty()) {
       train(scored.state(), training, ctx, ctx.timers().currentProcessingTime());
     }
@@ -219,12 +224,12 @@ public final class KeyStep {
 
   /**
    * What a scored batch of the current key trains on: its labeled samples, then the samples whose
-   * delayed labels came since the key's last step, which are handed out once.
+   * delayed labels came since the key's last step (kept as they were predicted), which are handed
+   * out once.
    */
-  public List<LabeledSample> trainingOf(Scored scored) throws Exception {
-    List<LabeledSample> training = new ArrayList<>(scored.training());
-    training.addAll(labelJoin.drainTrainable());
-    return training;
+  public ModelInput trainingOf(Scored scored) throws Exception {
+    return ModelInput.scaledThenAsSeen(
+        scored.training(), scored.scaling(), labelJoin.drainTrainable());
   }
 
   /** Writes the current key's model state: after its step, or after a batch with none. */
@@ -365,11 +370,11 @@ public final class KeyStep {
   }
 
   /** One training step on labeled samples; a step that makes the model diverge is rolled back. */
-  private void train(KeyModelState state, List<LabeledSample> samples, KeyContext ctx, long now)
+  private void train(KeyModelState state, ModelInput samples, KeyContext ctx, long now)
       throws IOException {
     model.setLearningRateFactor(drift.learningRateFactor());
     boolean finite = model.fit(samples);
-    stepped(state, samples, finite, ctx, now);
+    stepped(state, samples.samples(), finite, ctx, now);
     // A finite step is stored: the model is the key's state. A diverged one is not.
     loadedKey = finite ? ctx.key() : null;
   }
@@ -384,7 +389,8 @@ public final class KeyStep {
 
   /** Trains the joined samples that wait for a step. */
   private void trainJoined(KeyModelState state, KeyContext ctx, long now) throws Exception {
-    List<LabeledSample> joined = labelJoin.drainTrainable();
+    // Kept as they were predicted: their features are as the model saw them.
+    ModelInput joined = ModelInput.asIs(labelJoin.drainTrainable());
     loadModel(state, ctx.key());
     train(state, joined, ctx, now);
   }

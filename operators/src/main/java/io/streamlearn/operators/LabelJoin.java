@@ -109,7 +109,8 @@ public final class LabelJoin {
    */
   List<LabeledSample> withWaitingLabels(
       List<LabeledSample> batch, long now, Consumer<DeadLetter> deadLetters) throws Exception {
-    if (pending.isEmpty()) {
+    // Only an unlabeled sample can meet a waiting label: labeled ones do not read the join's state.
+    if (allLabeled(batch) || pending.isEmpty()) {
       return batch;
     }
     List<LabeledSample> completed = null;
@@ -140,16 +141,30 @@ public final class LabelJoin {
     return completed == null ? batch : completed;
   }
 
+  private boolean allLabeled(List<LabeledSample> samples) {
+    for (LabeledSample sample : samples) {
+      if (!shape.isLabeled(sample)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
-   * Keeps an unlabeled sample and the prediction served for it at {@code now} until its label
-   * comes.
+   * Keeps an unlabeled sample, with its features as its model saw them, and the prediction served
+   * for it at {@code now} until its label comes.
    */
   void awaitLabel(
-      LabeledSample sample, float[] scores, long modelVersion, TimerService timers, long now)
+      LabeledSample sample,
+      List<Float> featuresAsPredicted,
+      float[] scores,
+      long modelVersion,
+      TimerService timers,
+      long now)
       throws Exception {
     ServedSample served =
         ServedSample.newBuilder()
-            .setFeatures(sample.getFeatures())
+            .setFeatures(featuresAsPredicted)
             .setEventTime(sample.getEventTime().toEpochMilli())
             .setScores(Floats.boxed(scores))
             .setModelVersion(modelVersion)

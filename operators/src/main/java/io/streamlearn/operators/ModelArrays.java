@@ -11,15 +11,15 @@ final class ModelArrays {
 
   private ModelArrays() {}
 
-  /** The samples' features, one sample per index of the first dimension ({@link InputShape}). */
-  static INDArray features(List<LabeledSample> samples, InputShape input) {
+  /**
+   * The samples' features as the model sees them, one sample per index of the first dimension
+   * ({@link InputShape}).
+   */
+  static INDArray features(ModelInput samples, InputShape input) {
     int width = input.features();
     float[] values = new float[samples.size() * width];
     for (int row = 0; row < samples.size(); row++) {
-      List<Float> features = samples.get(row).getFeatures();
-      for (int column = 0; column < width; column++) {
-        values[row * width + column] = features.get(column);
-      }
+      samples.writeFeatures(row, width, values, row * width);
     }
     INDArray samplesMajor =
         Nd4j.createFromArray(values).reshape(input.samplesMajorShape(samples.size()));
@@ -65,15 +65,13 @@ final class ModelArrays {
    * Several keys' batches of vector samples, each of {@code rows} samples, as one {@code [keys,
    * rows, features]} array: what a fused step of many keys takes.
    */
-  static INDArray stackedFeatures(List<List<LabeledSample>> batches, int rows, int width) {
+  static INDArray stackedFeatures(List<ModelInput> batches, int rows, int width) {
     float[] values = new float[batches.size() * rows * width];
     int at = 0;
-    for (List<LabeledSample> batch : batches) {
-      for (LabeledSample sample : batch) {
-        List<Float> features = sample.getFeatures();
-        for (int column = 0; column < width; column++) {
-          values[at++] = features.get(column);
-        }
+    for (ModelInput batch : batches) {
+      for (int row = 0; row < batch.size(); row++) {
+        batch.writeFeatures(row, width, values, at);
+        at += width;
       }
     }
     return Nd4j.createFromArray(values).reshape(batches.size(), rows, width);

@@ -10,14 +10,19 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.operators.state.FeatureStatistics;
 import io.streamlearn.operators.state.KeyModelState;
+import io.streamlearn.schemas.DeadLetterReason;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.StandardScaling;
+import io.streamlearn.schemas.WireCodec;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -166,6 +171,63 @@ class FeatureScalingTrainerTest {
     for (int i = 0; i < expected.length; i++) {
       assertThat(actual[i]).isCloseTo(expected[i], within(1e-6f));
     }
+  }
+
+  @Test
+  void thePerKeyTrainersDeadLettersOfADivergedBatchCarryTheSamplesAsTheyArrived() throws Exception {
+    assertDivergedBatchesDeadLetterArrivedSamples(trainers.open(explodingRegression()));
+  }
+
+  @Test
+  void theFusedTrainersDeadLettersOfADivergedBatchCarryTheSamplesAsTheyArrived() throws Exception {
+    assertDivergedBatchesDeadLetterArrivedSamples(
+        trainers.openFused(explodingRegression(), 1, Duration.ZERO));
+  }
+
+  /**
+   * Batches of 8 until steps diverge: every DIVERGED_BATCH dead letter holds its sample with the
+   * features it arrived with, not the scaled ones its model trained on.
+   */
+  private static void assertDivergedBatchesDeadLetterArrivedSamples(TrainerHarness harness)
+      throws Exception {
+    List<LabeledSample> stream = new ArrayList<>();
+    for (LabeledSample sample : offset(separable("a", 8 * 60, 6))) {
+      stream.add(
+          LabeledSample.newBuilder(sample)
+              .setLabel(null)
+              .setTarget(3.0 * sample.getLabel())
+              .build());
+    }
+    for (int start = 0; start < stream.size(); start += 8) {
+      harness.processBatch(stream.subList(start, start + 8));
+    }
+
+    var letters = harness.getSideOutput(DeadLetters.TAG);
+    assertThat(letters).as("steps diverged under standard scaling").isNotEmpty();
+    Map<String, LabeledSample> arrived =
+        stream.stream().collect(Collectors.toMap(LabeledSample::getId, Function.identity()));
+    WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
+    for (var letter : letters) {
+      assertThat(letter.getValue().getReason()).isEqualTo(DeadLetterReason.DIVERGED_BATCH);
+      LabeledSample sample = codec.decode(letter.getValue().getValue().array());
+      assertThat(sample).isEqualTo(arrived.get(sample.getId()));
+    }
+  }
+
+  /**
+   * Plain SGD on a linear regression with a learning rate far above 2/||x||^2: its weights grow
+   * geometrically until they overflow, scaled features or not.
+   */
+  private static TrainerSettings explodingRegression() {
+    return new TrainerSettings.Builder(
+            TestModels.linearRegression(new Sgd(10.0)).toJson(),
+            ModelShape.regression(2),
+            1,
+            Duration.ofHours(1),
+            200,
+            DriftSettings.alertOnly(DetectorType.ADWIN))
+        .scaling(FeatureScaling.STANDARD)
+        .build();
   }
 
   /**

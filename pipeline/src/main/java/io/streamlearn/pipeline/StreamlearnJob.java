@@ -3,7 +3,7 @@ package io.streamlearn.pipeline;
 import io.streamlearn.operators.DeadLetters;
 import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.LabelDecoder;
-import io.streamlearn.operators.MiniBatchDrain;
+import io.streamlearn.operators.MiniBatchDrainOperator;
 import io.streamlearn.operators.OnlineTrainer;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
@@ -95,8 +95,8 @@ public final class StreamlearnJob {
     DataStream<LabeledSample> keyedSamples =
         samples
             .keyBy(LabeledSample::getKey, Types.STRING)
-            .process(new MiniBatchDrain())
-            .returns(new AvroTypeInfo<>(LabeledSample.class))
+            .transform(
+                "mini-batch", new AvroTypeInfo<>(LabeledSample.class), new MiniBatchDrainOperator())
             .uid("mini-batch")
             .name("mini-batch");
 
