@@ -85,6 +85,9 @@ final class StateBytesPerKey implements JobBenchmark {
                 (operator, size) ->
                     System.out.printf(
                         Locale.ROOT, "  %-40s %,8.0f%n", operator, (double) size / keys));
+        if (backend.equals("rocksdb")) {
+          printTrainerFiles(checkpoint, keys);
+        }
       } finally {
         harness.stop(job, run);
       }
@@ -102,6 +105,20 @@ final class StateBytesPerKey implements JobBenchmark {
           Figure.atMost(bytesPerKey / raw, 1.5));
     }
     return figures;
+  }
+
+  /** The files of the trainer's RocksDB state: how many SST files, and their bytes per key. */
+  private static void printTrainerFiles(Path checkpoint, int keys) throws Exception {
+    System.out.printf(
+        Locale.ROOT, "  predict-then-train RocksDB files (count or bytes per key):%n");
+    RocksDbFiles.of(checkpoint, "predict-then-train")
+        .forEach(
+            (kind, size) ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "    %-38s %,8.0f%n",
+                    kind,
+                    kind.endsWith("(count)") ? size : (double) size / keys));
   }
 
   /** One key's parameters and updater state as floats, 4 bytes each. */

@@ -4,6 +4,7 @@ import io.streamlearn.operators.Batching;
 import io.streamlearn.operators.DriftSettings;
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.operators.OnlineTrainer;
+import io.streamlearn.operators.OnlineTrainerOperator;
 import io.streamlearn.operators.TrainerSettings;
 import io.streamlearn.operators.drift.DetectorType;
 import io.streamlearn.schemas.LabeledSample;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -113,7 +113,7 @@ public final class TrainerThroughput {
     Batching batching = new Batching(batches.get(0).size(), Duration.ZERO, Duration.ofMillis(10));
     try (KeyedTwoInputStreamOperatorTestHarness<String, LabeledSample, SampleLabel, ?> harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(new OnlineTrainer(settings, batching)),
+            new OnlineTrainerOperator(new OnlineTrainer(settings, batching)),
             LabeledSample::getKey,
             SampleLabel::getKey,
             Types.STRING)) {

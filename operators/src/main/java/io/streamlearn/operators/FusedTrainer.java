@@ -24,7 +24,6 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.OutputTag;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -62,9 +61,6 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
 
   private static final long serialVersionUID = 1L;
 
-  /** The name {@link OnlineTrainer}'s operator gives its timers: both trainers share state. */
-  private static final String TIMERS = "user-timers";
-
   private final TrainerSettings settings;
   private final Batching batching;
   private final int fuseKeys;
@@ -74,15 +70,12 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   private transient OpenBatch batch;
   private transient FusedNetwork network;
   private transient TimerService timers;
-  private transient KeyContext keyContext;
+  private transient OperatorKeyContext keyContext;
 
   /** Scored batches waiting for the fused step, by key, in the order they came. */
   private transient Map<String, Waiting> waiting;
 
   private transient ScheduledFuture<?> deadline;
-
-  /** Timestamp of what is emitted now: the input record's or the timer's; null for none. */
-  private transient Long timestamp;
 
   /** A key's scored batch that waits to train. */
   private record Waiting(
@@ -147,20 +140,22 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     super.open();
     // open() runs on the task thread, like every element, timer and barrier: ND4J stays there.
     InternalTimerService<VoidNamespace> timerService =
-        getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        getInternalTimerService(
+            OnlineTrainerOperator.TIMERS, VoidNamespaceSerializer.INSTANCE, this);
     timers = new SimpleTimerService(timerService);
     step = new KeyStep(getRuntimeContext(), settings, KeyModels.create(settings));
     batch = new OpenBatch(getRuntimeContext(), batching, step);
     network = FusedNetwork.of(MultiLayerConfiguration.fromJson(settings.modelConfigurationJson()));
     waiting = new LinkedHashMap<>();
-    keyContext = new CurrentKeyContext();
+    keyContext = new OperatorKeyContext(this::getCurrentKey, timers, output);
+    step.findUnpublished(getKeyedStateBackend());
   }
 
   @Override
   public void processElement1(StreamRecord<LabeledSample> element) throws Exception {
     // A sample is predicted by its key's model as its previous batch trained it.
     stepIfWaiting((String) getCurrentKey());
-    timestamp = element.hasTimestamp() ? element.getTimestamp() : null;
+    keyContext.stamp(element.hasTimestamp() ? element.getTimestamp() : null);
     waitIfCut(batch.add(element.getValue(), keyContext));
   }
 
@@ -174,7 +169,9 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     if (training.isEmpty()) {
       step.keep(scored.state());
     } else {
-      waiting.put(key, new Waiting(scored.state(), training, step.learningRateFactor(), timestamp));
+      waiting.put(
+          key,
+          new Waiting(scored.state(), training, step.learningRateFactor(), keyContext.timestamp()));
       if (waiting.size() >= fuseKeys) {
         stepWaiting();
       } else if (deadline == null && maxDelayMillis > 0) {
@@ -191,7 +188,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   @Override
   public void processElement2(StreamRecord<SampleLabel> element) throws Exception {
     stepIfWaiting((String) getCurrentKey());
-    timestamp = element.hasTimestamp() ? element.getTimestamp() : null;
+    keyContext.stamp(element.hasTimestamp() ? element.getTimestamp() : null);
     step.onLabel(element.getValue(), keyContext);
   }
 
@@ -209,7 +206,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   private void onTimer(InternalTimer<String, VoidNamespace> timer, boolean eventTime, Long stamp)
       throws Exception {
     stepIfWaiting(timer.getKey());
-    timestamp = stamp;
+    keyContext.stamp(stamp);
     waitIfCut(batch.onTimer(timer.getTimestamp(), eventTime, keyContext));
     if (!OpenBatch.isBatchTimer(timer.getTimestamp(), eventTime)) {
       step.onTimer(timer.getTimestamp(), eventTime, keyContext);
@@ -230,10 +227,14 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     super.processWatermark(mark);
   }
 
-  /** Before the barrier: a checkpoint then holds every scored batch's step, and no waiting one. */
+  /**
+   * Before the barrier: a checkpoint then holds every scored batch's step, and no waiting one; and,
+   * when the settings say so, the models those steps changed are published.
+   */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     stepWaiting();
+    publishChangedModels();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
@@ -246,6 +247,16 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   public void finish() throws Exception {
     stepWaiting();
     super.finish();
+  }
+
+  /** Publishes the models that changed since their last publication, each under its key. */
+  private void publishChangedModels() throws Exception {
+    Object current = getCurrentKey();
+    keyContext.stamp(null);
+    step.publishChanged(this::setCurrentKey, keyContext);
+    if (current != null) {
+      setCurrentKey(current);
+    }
   }
 
   /** Keys whose scored batches wait for the fused step, in the order they came. */
@@ -335,7 +346,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     for (Map.Entry<String, Waiting> entry : keys.entrySet()) {
       Waiting batch = entry.getValue();
       setCurrentKey(entry.getKey());
-      timestamp = batch.timestamp();
+      keyContext.stamp(batch.timestamp());
       boolean finite = Double.isFinite(losses[index]) && Double.isFinite(parameterSums[index]);
       step.stepped(
           batch.state(),
@@ -350,33 +361,6 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
           now);
       step.keep(batch.state());
       index++;
-    }
-  }
-
-  /** {@link KeyStep}'s view of this operator, for the key that is current when it is called. */
-  private final class CurrentKeyContext implements KeyContext {
-    @Override
-    public String key() {
-      return (String) getCurrentKey();
-    }
-
-    @Override
-    public TimerService timers() {
-      return timers;
-    }
-
-    @Override
-    public void predicted(Prediction prediction) {
-      output.collect(record(prediction));
-    }
-
-    @Override
-    public <T> void output(OutputTag<T> tag, T value) {
-      output.collect(tag, record(value));
-    }
-
-    private <T> StreamRecord<T> record(T value) {
-      return timestamp == null ? new StreamRecord<>(value) : new StreamRecord<>(value, timestamp);
     }
   }
 }

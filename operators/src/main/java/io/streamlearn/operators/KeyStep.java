@@ -13,12 +13,18 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * rolled back: the key keeps its previous model and the batch's labeled samples go to the {@link
  * DeadLetters#TAG} side output as {@code DIVERGED_BATCH}. A key's model is published to {@link
  * TrainerOutputs#CHECKPOINTS} every {@code checkpointEverySteps} steps, at least every {@code
- * checkpointInterval} while it changes, and once more when the input ends.
+ * checkpointInterval} while it changes, once more when the input ends, and, when the settings ask
+ * for it, right before each Flink checkpoint barrier if it changed since it was last published
+ * ({@link #publishChanged}).
  *
  * <p>Each key's prequential errors feed its drift detector ({@link KeyDriftMonitor}); a detection
  * is answered after the batch is scored and before it trains the model, and published to {@link
@@ -80,6 +88,14 @@ public final class KeyStep {
   private String loadedKey;
 
   /**
+   * Keys whose model changed since it was last published, when models are published before each
+   * barrier: a step adds its key, a publication removes it, so that a barrier reads the state of
+   * these keys only. Memory alone is lost with a failure: {@link #findUnpublished} rebuilds it from
+   * the keys' state when the operator opens.
+   */
+  private final Set<String> unpublished = new LinkedHashSet<>();
+
+  /**
    * A scored batch of the current key: the labeled samples it will train on, as they arrived, and
    * the scaling its model saw them with (null: none).
    */
@@ -119,6 +135,53 @@ public final class KeyStep {
   /** The key's model state: its name and type are part of the savepoint format. */
   public static ValueStateDescriptor<KeyModelState> modelDescriptor() {
     return new ValueStateDescriptor<>("key-model", new AvroTypeInfo<>(KeyModelState.class));
+  }
+
+  /**
+   * Finds the keys whose model changed since it was last published, from their state, when models
+   * are published before each barrier; call it when the operator opens, restored or not.
+   */
+  public void findUnpublished(KeyedStateBackend<String> backend) throws Exception {
+    if (!settings.checkpointBeforeBarriers()) {
+      return;
+    }
+    backend.applyToAllKeys(
+        VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE,
+        modelDescriptor(),
+        (key, state) -> {
+          if (hasUnpublishedChange(state.value())) {
+            unpublished.add(key);
+          }
+        });
+  }
+
+  /**
+   * Publishes the model of every key that changed since its last publication, right before a Flink
+   * checkpoint barrier: the checkpoint's transaction then holds every key's model as trained up to
+   * the checkpoint. {@code selectKey} makes a key the operator's current key.
+   */
+  public void publishChanged(Consumer<String> selectKey, KeyContext ctx) throws Exception {
+    if (unpublished.isEmpty()) {
+      return;
+    }
+    long now = ctx.timers().currentProcessingTime();
+    for (String key : List.copyOf(unpublished)) {
+      selectKey.accept(key);
+      model.select(key);
+      KeyModelState state = modelState.value();
+      if (hasUnpublishedChange(state)) {
+        loadModel(state, key);
+        publish(state, ctx, now);
+        modelState.update(state);
+      }
+    }
+    unpublished.clear();
+  }
+
+  /** Whether a key's model trained, or was replaced, since it was last published. */
+  static boolean hasUnpublishedChange(KeyModelState state) {
+    return state != null && state.getVersion() > Math.max(state.getPublishedVersion(), 0);
   }
 
   /**
@@ -361,6 +424,9 @@ public final class KeyStep {
     state.setSteps(state.getSteps() + model.stepsPerBatch());
     state.setSamplesSeen(state.getSamplesSeen() + samples.size());
     trainerMetrics.stepTook(stepNanos, samples.size(), loss, state.getVersion());
+    if (settings.checkpointBeforeBarriers()) {
+      unpublished.add(ctx.key());
+    }
     schedulePublication(state, modelLoaded, ctx, now);
   }
 
@@ -454,6 +520,7 @@ public final class KeyStep {
             .build());
     state.setPublishedVersion(state.getVersion());
     state.setPublishedAtMillis(now);
+    unpublished.remove(ctx.key());
     trainerMetrics.checkpointPublished();
   }
 

@@ -15,7 +15,8 @@ import org.apache.flink.util.OutputTag;
  * time, through {@link KeyStep}, which predicts each sample as it arrives and gathers it into the
  * key's mini-batch ({@link OpenBatch}), then scores and trains the key's model on each batch in its
  * keyed state, and publishes predictions, checkpoints and drift events ({@link TrainerOutputs}).
- * This class only connects the step to Flink.
+ * This class only connects the step to Flink; {@link OnlineTrainerOperator} runs it, and publishes
+ * changed models before barriers, which a function cannot.
  */
 public class OnlineTrainer
     extends KeyedCoProcessFunction<String, LabeledSample, SampleLabel, Prediction> {
@@ -73,6 +74,11 @@ public class OnlineTrainer
 
   /** Called after each batch was cut and trained: a seam for tests that fail there. */
   protected void batchCut() throws Exception {}
+
+  /** The step, for its operator. */
+  KeyStep step() {
+    return step;
+  }
 
   /** This subtask's delayed-label join, whose counters tests read. */
   LabelJoin labelJoin() {

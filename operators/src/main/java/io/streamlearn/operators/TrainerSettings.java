@@ -27,6 +27,8 @@ import java.util.List;
  * @param scaling how each key's model sees the features ({@link FeatureScaler})
  * @param overrides keys whose model is not the default one: the first whose pattern matches the
  *     whole key gives its model ({@link KeyModelChoice})
+ * @param checkpointBeforeBarriers publish, right before each Flink checkpoint barrier, every key's
+ *     model that changed since its last publication
  */
 public record TrainerSettings(
     String modelConfigurationJson,
@@ -40,15 +42,17 @@ public record TrainerSettings(
     byte[] initialModel,
     FeatureStatistics initialStatistics,
     FeatureScaling scaling,
-    List<ModelOverride> overrides)
+    List<ModelOverride> overrides,
+    boolean checkpointBeforeBarriers)
     implements Serializable {
 
   public TrainerSettings {
     if (checkpointEverySteps < 0 || checkpointInterval.isNegative()) {
       throw new IllegalArgumentException("checkpoint policy must not be negative");
     }
-    if (checkpointEverySteps == 0 && checkpointInterval.isZero()) {
-      throw new IllegalArgumentException("checkpoints need a step count or an interval");
+    if (checkpointEverySteps == 0 && checkpointInterval.isZero() && !checkpointBeforeBarriers) {
+      throw new IllegalArgumentException(
+          "checkpoints need a step count, an interval or publication before barriers");
     }
     if (metricsWindow < 1) {
       throw new IllegalArgumentException("metrics window must be at least 1, got " + metricsWindow);
@@ -87,6 +91,7 @@ public record TrainerSettings(
     private FeatureStatistics initialStatistics;
     private FeatureScaling scaling = FeatureScaling.NONE;
     private List<ModelOverride> overrides = List.of();
+    private boolean checkpointBeforeBarriers;
 
     public Builder(
         String modelConfigurationJson,
@@ -137,6 +142,12 @@ public record TrainerSettings(
       return this;
     }
 
+    /** Publish every changed model right before each Flink checkpoint barrier too. */
+    public Builder checkpointBeforeBarriers(boolean checkpointBeforeBarriers) {
+      this.checkpointBeforeBarriers = checkpointBeforeBarriers;
+      return this;
+    }
+
     public TrainerSettings build() {
       return new TrainerSettings(
           modelConfigurationJson,
@@ -150,7 +161,8 @@ public record TrainerSettings(
           initialModel,
           initialStatistics,
           scaling,
-          overrides);
+          overrides,
+          checkpointBeforeBarriers);
     }
   }
 

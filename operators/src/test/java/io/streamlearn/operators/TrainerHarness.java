@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
@@ -27,7 +26,7 @@ final class TrainerHarness
       new Batching(Integer.MAX_VALUE, Duration.ofMillis(1), Duration.ZERO);
 
   TrainerHarness(OnlineTrainer trainer) throws Exception {
-    this(new KeyedCoProcessOperator<>(trainer));
+    this(new OnlineTrainerOperator(trainer));
   }
 
   TrainerHarness(TwoInputStreamOperator<LabeledSample, SampleLabel, Prediction> trainer)

@@ -21,6 +21,7 @@ import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_SNAPSHOT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_TIME_WINDOW;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_WINDOW;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CLASSES;
@@ -217,6 +218,7 @@ public final class KafkaJob {
             .initialStatistics(config.initialStatistics())
             .scaling(config.get(MODEL_SCALING))
             .overrides(config.modelOverrides())
+            .checkpointBeforeBarriers(config.get(MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS))
             .build(),
         new EvaluationSettings(
             config.get(METRICS_WINDOW),

@@ -5,6 +5,7 @@ import io.streamlearn.operators.FusedTrainer;
 import io.streamlearn.operators.LabelDecoder;
 import io.streamlearn.operators.MiniBatchDrainOperator;
 import io.streamlearn.operators.OnlineTrainer;
+import io.streamlearn.operators.OnlineTrainerOperator;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.operators.SourceRecord;
 import io.streamlearn.operators.TrainerOutputs;
@@ -131,9 +132,11 @@ public final class StreamlearnJob {
                             settings.batching(),
                             settings.fuseKeys(),
                             settings.batching().maxDelay()))
-                : trainerInputs
-                    .process(trainers.perKey().apply(settings.trainer(), settings.batching()))
-                    .returns(predictionType))
+                : trainerInputs.transform(
+                    TRAINER_NAME,
+                    predictionType,
+                    new OnlineTrainerOperator(
+                        trainers.perKey().apply(settings.trainer(), settings.batching()))))
             .uid("predict-then-train")
             .name(TRAINER_NAME);
 

@@ -61,7 +61,18 @@ final class ExactlyOnceAssertions {
     assertThat(run.publishedVersions())
         .as("versions published per key")
         .isEqualTo(reference.publishedVersions());
+    assertSameModelsAndPredictions(reference, run);
+  }
 
+  /**
+   * Each key's final model has the same parameters and updater state as in the reference run, bit
+   * for bit, and every sample was predicted by the same model version with the same scores; which
+   * versions were published in between may differ.
+   */
+  static void assertSameModelsAndPredictions(RunOutputs reference, RunOutputs run) {
+    assertThat(run.finalModels().keySet())
+        .as("keys with a final model")
+        .isEqualTo(reference.finalModels().keySet());
     Map<String, ModelCheckpoint> expectedModels = reference.finalModels();
     run.finalModels()
         .forEach(

@@ -2,6 +2,7 @@ package io.streamlearn.pipeline;
 
 import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertEachSampleCountedOnce;
 import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertRepeatedPredictionsAreCopies;
+import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertSameModelsAndPredictions;
 import static io.streamlearn.pipeline.ExactlyOnceAssertions.assertTrainedAs;
 import static io.streamlearn.pipeline.InjectedFailures.Point.AFTER_COMMIT;
 import static io.streamlearn.pipeline.InjectedFailures.Point.AFTER_TRAINING_STEP;
@@ -169,16 +170,13 @@ class ExactlyOnceITCase {
   @MethodSource("trainerModes")
   void atLeastOncePredictionsAreRepeatedAfterAFailureAsExactCopies(TrainerMode mode)
       throws Exception {
-    String name = "at-least-once-predictions-" + mode;
-    InjectedFailures failures =
-        InjectedFailures.plan(name, List.of(new Failure(AFTER_TRAINING_STEP, 40)));
-    PipelineRun run =
-        failingRun(name, mode).set("kafka.predictions.delivery-guarantee", "at-least-once");
+    RunOutputs outputs =
+        runFailingOnce(
+            "at-least-once-predictions-" + mode,
+            mode,
+            "kafka.predictions.delivery-guarantee",
+            "at-least-once");
 
-    run.createTopics().runToEndOfInput();
-
-    assertThat(failures.fired()).as("failures injected").hasSize(1);
-    RunOutputs outputs = run.outputs();
     assertThat(outputs.predictions())
         .as("predictions, those made since the restored checkpoint twice")
         .hasSizeGreaterThan(samples.size());
@@ -186,6 +184,26 @@ class ExactlyOnceITCase {
     // Model checkpoints are written exactly once whatever the predictions' guarantee.
     assertEachSampleCountedOnce(outputs.firstPredictionOfEachSample(), samples);
     assertTrainedAs(failureFree(mode), outputs.firstPredictionOfEachSample());
+  }
+
+  /**
+   * Models published before each Flink checkpoint as well: the versions published then depend on
+   * when checkpoints come, but a failure repeats or loses none of them, and training ends as in the
+   * failure-free run.
+   */
+  @ParameterizedTest(name = "{0} trainer")
+  @MethodSource("trainerModes")
+  void modelsPublishedAtJobCheckpointsAreCommittedOnceAcrossAFailure(TrainerMode mode)
+      throws Exception {
+    RunOutputs outputs =
+        runFailingOnce(
+            "at-job-checkpoints-" + mode, mode, "model.checkpoint.at-job-checkpoints", "true");
+
+    assertEachSampleCountedOnce(outputs, samples);
+    assertSameModelsAndPredictions(failureFree(mode), outputs);
+    assertThat(outputs.checkpoints())
+        .as("versions published, by step count and before Flink checkpoints")
+        .hasSizeGreaterThan(failureFree(mode).checkpoints().size());
   }
 
   @ParameterizedTest(name = "{0} trainer")
@@ -226,6 +244,22 @@ class ExactlyOnceITCase {
     RunOutputs outputs = run.outputs();
     assertEachSampleCountedOnce(outputs, samples);
     assertTrainedAs(failureFree(mode), outputs);
+  }
+
+  /**
+   * A run with one option set that fails once, after its 40th training step, and recovers: its
+   * committed outputs.
+   */
+  private static RunOutputs runFailingOnce(
+      String name, TrainerMode mode, String option, String value) throws Exception {
+    InjectedFailures failures =
+        InjectedFailures.plan(name, List.of(new Failure(AFTER_TRAINING_STEP, 40)));
+    PipelineRun run = failingRun(name, mode).set(option, value);
+
+    run.createTopics().runToEndOfInput();
+
+    assertThat(failures.fired()).as("failures injected").hasSize(1);
+    return run.outputs();
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.streamlearn.pipeline.config.Problems.quote;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.METRICS_DRIFT_DETECTOR;
+import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.MODEL_CONFIGURATION_FILE;
@@ -65,10 +66,12 @@ final class CrossOptionRules {
     }
     int everySteps = values.get(MODEL_CHECKPOINT_EVERY_STEPS);
     Duration interval = values.get(MODEL_CHECKPOINT_INTERVAL);
-    if (everySteps == 0 && interval.isZero()) {
+    if (everySteps == 0 && interval.isZero() && !values.get(MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS)) {
       problems.add(
           MODEL_CHECKPOINT_EVERY_STEPS.key() + " and " + MODEL_CHECKPOINT_INTERVAL.key(),
-          "both are 0 (off), at least one must be > 0 or the model is never checkpointed");
+          "both are 0 (off) and "
+              + MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS.key()
+              + " is false: one must be on or the model is never checkpointed");
     }
   }
 

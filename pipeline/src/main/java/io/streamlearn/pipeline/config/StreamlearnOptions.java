@@ -619,8 +619,9 @@ public final class StreamlearnOptions {
           .defaultValue(100)
           .withDescription(
               "Publish a model snapshot to kafka.topic.checkpoints every this many training steps;"
-                  + " 0 turns step-based snapshots off. At least one of this and"
-                  + " model.checkpoint.interval must be on.");
+                  + " 0 turns step-based snapshots off. At least one of this,"
+                  + " model.checkpoint.interval and model.checkpoint.at-job-checkpoints must be"
+                  + " on.");
 
   public static final ConfigOption<Duration> MODEL_CHECKPOINT_INTERVAL =
       ConfigOptions.key("model.checkpoint.interval")
@@ -629,6 +630,21 @@ public final class StreamlearnOptions {
           .withDescription(
               "Publish a model snapshot to kafka.topic.checkpoints at this interval while the"
                   + " model trains; 0 turns time-based snapshots off.");
+
+  public static final ConfigOption<Boolean> MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS =
+      ConfigOptions.key("model.checkpoint.at-job-checkpoints")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Also publish, right before each Flink checkpoint (job.checkpoint-interval), a"
+                  + " snapshot of every key's model that trained since its last snapshot, so that"
+                  + " each committed checkpoint of kafka.topic.checkpoints holds every key's model"
+                  + " as trained up to it: a model is visible at most about one"
+                  + " job.checkpoint-interval after its step, however long model.checkpoint.interval"
+                  + " is. Costs one snapshot per changed key per Flink checkpoint, made on the"
+                  + " task thread before the checkpoint can start (docs/training.md). Which versions"
+                  + " are published then depends on when checkpoints happen: off for runs that"
+                  + " must publish the same versions.");
 
   public static final ConfigOption<Integer> METRICS_WINDOW =
       ConfigOptions.key("metrics.window")
@@ -816,6 +832,7 @@ public final class StreamlearnOptions {
           TRAINER_FUSE_KEYS,
           MODEL_CHECKPOINT_EVERY_STEPS,
           MODEL_CHECKPOINT_INTERVAL,
+          MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS,
           METRICS_WINDOW,
           METRICS_TIME_WINDOW,
           METRICS_SNAPSHOT_INTERVAL,

@@ -288,12 +288,13 @@ class StreamlearnConfigTest {
             problemsOf(
                 required("model.checkpoint.every-steps", "0", "model.checkpoint.interval", "0 s")))
         .containsExactly(
-            "model.checkpoint.every-steps and model.checkpoint.interval: both are 0 (off), at least"
-                + " one must be > 0 or the model is never checkpointed");
+            "model.checkpoint.every-steps and model.checkpoint.interval: both are 0 (off) and"
+                + " model.checkpoint.at-job-checkpoints is false: one must be on or the model is"
+                + " never checkpointed");
   }
 
   @Test
-  void acceptsEitherModelCheckpointTriggerAlone() {
+  void acceptsEachModelCheckpointTriggerAlone() {
     assertThat(
             StreamlearnConfig.fromMap(required("model.checkpoint.every-steps", "0"))
                 .get(StreamlearnOptions.MODEL_CHECKPOINT_EVERY_STEPS))
@@ -302,6 +303,17 @@ class StreamlearnConfigTest {
             StreamlearnConfig.fromMap(required("model.checkpoint.interval", "0 s"))
                 .get(StreamlearnOptions.MODEL_CHECKPOINT_INTERVAL))
         .isZero();
+    assertThat(
+            StreamlearnConfig.fromMap(
+                    required(
+                        "model.checkpoint.every-steps",
+                        "0",
+                        "model.checkpoint.interval",
+                        "0 s",
+                        "model.checkpoint.at-job-checkpoints",
+                        "true"))
+                .get(StreamlearnOptions.MODEL_CHECKPOINT_AT_JOB_CHECKPOINTS))
+        .isTrue();
   }
 
   @Test
