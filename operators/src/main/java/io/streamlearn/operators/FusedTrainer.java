@@ -8,6 +8,7 @@ import io.streamlearn.schemas.SampleLabel;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.function.ThrowingRunnable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,23 +33,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The fused trainer: the same per-key step as {@link OnlineTrainer} ({@link KeyStep}), except that
  * the training steps of many keys are taken together, as one {@link FusedNetwork} step.
  *
- * <p>Each key's samples (input 1) are predicted as they arrive, under their key, and gathered into
- * the key's mini-batch ({@link OpenBatch}), as on the per-key path: predictions go out at once with
- * the version of the model that made them. A batch that is cut is scored, then waits, in memory,
- * until {@code fuseKeys} keys have one waiting, {@code maxDelay} has passed since the first of them
- * came (zero: no time limit), a checkpoint barrier is about to be sent ({@link
- * #prepareSnapshotPreBarrier}), or the input ends. Then one fused step trains every waiting key
- * (one step per batch size: keys' batches of different sizes cannot share one), and each key's
- * result goes through {@link KeyStep#stepped} under that key, which stores it, counts it, publishes
- * it when due and rolls a diverged key back on its own. Predicting many keys' samples in one fused
- * forward pass is not done yet: each key's are predicted through its DL4J network.
+ * <p>Each key's samples (input 1) are gathered into the key's mini-batch ({@link OpenBatch}), as on
+ * the per-key path. With {@link Batching#predictMaxDelay} zero each is predicted as it arrives,
+ * through the key's DL4J network. Above zero the keys with unscored samples are gathered
+ * operator-wide ({@link SharedScoring}) and scored together, in one {@link FusedNetwork#predict}
+ * pass per row count, when {@code fuseKeys} keys have some, when the delay has passed since the
+ * first of them came, when a key's batch is cut, before a checkpoint barrier and at the end of
+ * input; under each key the predictions go out and are recorded in its open batch, with the version
+ * of the model that made them ({@link KeyStep#predicted}, as on the per-key path).
+ *
+ * <p>A batch that is cut is scored, then waits, in memory, until {@code fuseKeys} keys have one
+ * waiting, {@code maxDelay} has passed since the first of them came (zero: no time limit), a
+ * checkpoint barrier is about to be sent ({@link #prepareSnapshotPreBarrier}), or the input ends.
+ * Then one fused step trains every waiting key (one step per batch size: keys' batches of different
+ * sizes cannot share one), and each key's result goes through {@link KeyStep#stepped} under that
+ * key, which stores it, counts it, publishes it when due and rolls a diverged key back on its own.
  *
  * <p>Nothing waits at a checkpoint, so checkpoints hold only what the per-key trainer holds, in the
  * same keyed state and timers (the same names), and a restored job repeats no step and loses none.
- * A sample, a label or a timer of a waiting key first steps the waiting keys, so each key sees its
- * samples, labels and timers in order, and its samples are predicted by the model its last batch
- * trained, exactly as on the per-key path. Samples that delayed labels complete train with the
- * key's next batch, as on the per-key path; when enough of them wait without a batch they train
+ * A label or a timer of a waiting key first steps the waiting keys, and so does a sample when
+ * samples are predicted on arrival, so each key sees its samples, labels and timers in order, and
+ * its samples are predicted by the model its last batch trained, exactly as on the per-key path.
+ * Scored in fused passes, a waiting key's samples instead stay unscored until the waiting keys step
+ * (or its next batch is cut, which steps them), then are scored right after the step, by the model
+ * it trained, without forcing a step of few keys. Samples that delayed labels complete train with
+ * the key's next batch, as on the per-key path; when enough of them wait without a batch they train
  * through the per-key model ({@link KeyStep#onLabel}).
  *
  * <p>Which key steps with which others changes nothing a key learns: a key's row of a fused step is
@@ -76,6 +86,23 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   private transient Map<String, Waiting> waiting;
 
   private transient ScheduledFuture<?> deadline;
+
+  /**
+   * Keys whose open batches hold unscored samples, to score in the next fused forward pass, with
+   * the timestamp of the latest such sample; empty when {@link Batching#predictMaxDelay} is zero.
+   */
+  private transient Map<String, Long> unscored;
+
+  /**
+   * Keys with unscored samples whose previous batch waits for its step: they are scored right after
+   * it, by the model it trains.
+   */
+  private transient Map<String, Long> unscoredAfterStep;
+
+  private transient ScheduledFuture<?> scoringDeadline;
+
+  /** A key's unscored samples in a fused forward pass, and the timestamp of their predictions. */
+  private record Unscored(String key, KeyStep.ToPredict toPredict, Long timestamp) {}
 
   /** A key's scored batch that waits to train. */
   private record Waiting(
@@ -144,17 +171,25 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
             OnlineTrainerOperator.TIMERS, VoidNamespaceSerializer.INSTANCE, this);
     timers = new SimpleTimerService(timerService);
     step = new KeyStep(getRuntimeContext(), settings, KeyModels.create(settings));
-    batch = new OpenBatch(getRuntimeContext(), batching, step);
+    batch =
+        batching.predictMaxDelay().isZero()
+            ? new OpenBatch(getRuntimeContext(), batching, step)
+            : new OpenBatch(getRuntimeContext(), batching, step, new FusedScoring());
     network = FusedNetwork.of(MultiLayerConfiguration.fromJson(settings.modelConfigurationJson()));
     waiting = new LinkedHashMap<>();
+    unscored = new LinkedHashMap<>();
+    unscoredAfterStep = new LinkedHashMap<>();
     keyContext = new OperatorKeyContext(this::getCurrentKey, timers, output);
     step.findUnpublished(getKeyedStateBackend());
   }
 
   @Override
   public void processElement1(StreamRecord<LabeledSample> element) throws Exception {
-    // A sample is predicted by its key's model as its previous batch trained it.
-    stepIfWaiting((String) getCurrentKey());
+    // A sample is predicted by its key's model as its previous batch trained it. Scored in a fused
+    // pass, it waits unscored for that step (FusedScoring); scored on arrival, it steps it now.
+    if (batching.predictMaxDelay().isZero()) {
+      stepIfWaiting((String) getCurrentKey());
+    }
     keyContext.stamp(element.hasTimestamp() ? element.getTimestamp() : null);
     waitIfCut(batch.add(element.getValue(), keyContext));
   }
@@ -222,30 +257,31 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   public void processWatermark(Watermark mark) throws Exception {
     if (mark.getTimestamp() == Long.MAX_VALUE) {
       getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(OpenBatch.END_OF_INPUT));
-      stepWaiting();
+      stepAndScoreWaiting();
     }
     super.processWatermark(mark);
   }
 
   /**
-   * Before the barrier: a checkpoint then holds every scored batch's step, and no waiting one; and,
-   * when the settings say so, the models those steps changed are published.
+   * Before the barrier: a checkpoint then holds every scored batch's step, and no waiting one, and
+   * every sample's prediction (its unscored samples are scored here, and so never scored twice);
+   * and, when the settings say so, the models those steps changed are published.
    */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    stepWaiting();
+    stepAndScoreWaiting();
     publishChangedModels();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
   @Override
   public void endInput(int inputId) throws Exception {
-    stepWaiting();
+    stepAndScoreWaiting();
   }
 
   @Override
   public void finish() throws Exception {
-    stepWaiting();
+    stepAndScoreWaiting();
     super.finish();
   }
 
@@ -264,6 +300,19 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     return List.copyOf(waiting.keySet());
   }
 
+  /** Keys whose unscored samples wait for the next fused forward pass, in the order they came. */
+  List<String> unscoredKeys() {
+    List<String> keys = new ArrayList<>(unscored.keySet());
+    keys.addAll(unscoredAfterStep.keySet());
+    return keys;
+  }
+
+  /** Steps the waiting keys, then scores every unscored sample. */
+  private void stepAndScoreWaiting() throws Exception {
+    stepWaiting();
+    scoreUnscored();
+  }
+
   /** A key's next input must see its previous batch's step: steps the waiting keys first. */
   private void stepIfWaiting(String key) throws Exception {
     if (waiting.containsKey(key)) {
@@ -272,17 +321,16 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     }
   }
 
-  /** One fused step for each batch size among the waiting keys, then each key's outcome. */
+  /**
+   * One fused step for each batch size among the waiting keys, then each key's outcome; then one
+   * fused forward pass scores the samples that waited for these steps, with every other unscored
+   * one.
+   */
   private void stepWaiting() throws Exception {
-    if (deadline != null) {
-      // Cancelling the callback that runs this does not stop it.
-      deadline.cancel(false);
-      deadline = null;
-    }
+    deadline = cancelled(deadline);
     if (waiting.isEmpty()) {
       return;
     }
-    Object current = getCurrentKey();
     Map<Integer, Map<String, Waiting>> bySize = new LinkedHashMap<>();
     waiting.forEach(
         (key, batch) ->
@@ -290,11 +338,91 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
                 .computeIfAbsent(batch.training().size(), size -> new LinkedHashMap<>())
                 .put(key, batch));
     waiting.clear();
-    for (Map.Entry<Integer, Map<String, Waiting>> group : bySize.entrySet()) {
-      stepTogether(group.getKey(), group.getValue());
+    keepingCurrentKey(
+        () -> {
+          for (Map.Entry<Integer, Map<String, Waiting>> group : bySize.entrySet()) {
+            stepTogether(group.getKey(), group.getValue());
+          }
+        });
+    if (!unscoredAfterStep.isEmpty()) {
+      unscored.putAll(unscoredAfterStep);
+      unscoredAfterStep.clear();
+      scoreUnscored();
     }
+  }
+
+  /**
+   * One fused forward pass for each row count among the keys with unscored samples (a key's rows
+   * share one [K, B, inputs] array with other keys' of as many rows), then, under each key, its
+   * predictions are emitted and recorded in its open batch.
+   */
+  private void scoreUnscored() throws Exception {
+    scoringDeadline = cancelled(scoringDeadline);
+    if (!unscored.isEmpty()) {
+      keepingCurrentKey(this::scoreEachRowCount);
+    }
+  }
+
+  private void scoreEachRowCount() throws Exception {
+    Map<Integer, List<Unscored>> byRows = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> entry : unscored.entrySet()) {
+      setCurrentKey(entry.getKey());
+      List<LabeledSample> samples = batch.unscored();
+      // A key may have been scored since (its batch cut, or a timer restored from a checkpoint).
+      if (!samples.isEmpty()) {
+        byRows
+            .computeIfAbsent(samples.size(), rows -> new ArrayList<>())
+            .add(
+                new Unscored(
+                    entry.getKey(), step.toPredict(samples, keyContext), entry.getValue()));
+      }
+    }
+    unscored.clear();
+    for (Map.Entry<Integer, List<Unscored>> group : byRows.entrySet()) {
+      scoreTogether(group.getKey(), group.getValue());
+    }
+  }
+
+  /** A deadline's callback cancelled: null. Cancelling the callback that runs does not stop it. */
+  private static ScheduledFuture<?> cancelled(ScheduledFuture<?> deadline) {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    return null;
+  }
+
+  /**
+   * Runs work that sets other keys current (and their timestamps), then restores the key and the
+   * timestamp of the input or timer that called it.
+   */
+  private void keepingCurrentKey(ThrowingRunnable<Exception> work) throws Exception {
+    Object current = getCurrentKey();
+    Long currentTimestamp = keyContext.timestamp();
+    work.run();
     if (current != null) {
       setCurrentKey(current);
+    }
+    keyContext.stamp(currentTimestamp);
+  }
+
+  private void scoreTogether(int rows, List<Unscored> keys) throws Exception {
+    INDArray parameters =
+        ArrayBytes.stack(
+            keys.stream().map(key -> key.toPredict().state().getParameters()).toList(),
+            network.parameterCount());
+    INDArray features =
+        ModelArrays.stackedFeatures(
+            keys.stream().map(key -> key.toPredict().input()).toList(), rows, network.inputs());
+    INDArray outputs = network.predict(parameters, features);
+    float[][] scores =
+        ModelArrays.rows(
+            outputs.reshape('c', (long) keys.size() * rows, network.outputs()), settings.shape());
+    for (int index = 0; index < keys.size(); index++) {
+      Unscored key = keys.get(index);
+      setCurrentKey(key.key());
+      keyContext.stamp(key.timestamp());
+      float[][] keyScores = Arrays.copyOfRange(scores, index * rows, (index + 1) * rows);
+      batch.scored(step.predicted(key.toPredict(), keyScores, keyContext), keyContext);
     }
   }
 
@@ -361,6 +489,42 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
           now);
       step.keep(batch.state());
       index++;
+    }
+  }
+
+  /**
+   * Gathers the keys with unscored samples: they are scored together when {@code fuseKeys} keys
+   * have some, when {@link Batching#predictMaxDelay} has passed since the first of them came, when
+   * one's batch is cut, and before a barrier and at the end of input. A key whose previous batch
+   * waits for its step waits with it, then is scored by the model that step trains.
+   */
+  private final class FusedScoring implements SharedScoring {
+    @Override
+    public void unscored(KeyContext ctx) throws Exception {
+      String key = ctx.key();
+      if (waiting.containsKey(key)) {
+        unscoredAfterStep.put(key, keyContext.timestamp());
+        return;
+      }
+      unscored.put(key, keyContext.timestamp());
+      if (unscored.size() >= fuseKeys) {
+        scoreUnscored();
+      } else if (scoringDeadline == null) {
+        long at =
+            getProcessingTimeService().getCurrentProcessingTime()
+                + batching.predictMaxDelay().toMillis();
+        scoringDeadline = getProcessingTimeService().registerTimer(at, time -> scoreUnscored());
+      }
+    }
+
+    @Override
+    public void scoreBeforeCut(KeyContext ctx) throws Exception {
+      // A waiting key's step comes first; the waiting keys' steps score every unscored sample.
+      if (waiting.containsKey(ctx.key())) {
+        stepWaiting();
+      } else {
+        scoreUnscored();
+      }
     }
   }
 }

@@ -198,23 +198,50 @@ public final class KeyStep {
   }
 
   /**
+   * Samples of the current key as its model is to score them (with the scaling of the key's feature
+   * statistics), and the key's model state that scores them: what a model call needs, whichever
+   * model makes it.
+   */
+  public record ToPredict(KeyModelState state, ModelInput input) {}
+
+  /**
    * Predicts samples of the current key with its current model, in one model call, and emits the
    * predictions, stamped with the model's version. Nothing is scored or trained yet: that waits for
    * the samples' batch ({@link #cut}). A key's first sample creates its model state.
    */
   public List<Prediction> predict(List<LabeledSample> raw, KeyContext ctx) throws Exception {
+    ToPredict toPredict = toPredict(raw, ctx);
+    loadModel(toPredict.state(), ctx.key());
+    return predicted(toPredict, model.predict(toPredict.input()), ctx);
+  }
+
+  /**
+   * The current key's samples to predict, with the key's model state, which a key's first sample
+   * creates. A trainer that scores many keys' samples in one call ({@link FusedTrainer}) takes
+   * these, and hands each key's outputs to {@link #predicted}.
+   */
+  public ToPredict toPredict(List<LabeledSample> raw, KeyContext ctx) throws IOException {
     model.select(ctx.key());
-    long now = ctx.timers().currentProcessingTime();
     KeyModelState state = modelState.value();
     if (state == null) {
-      state = model.newKeyState(now);
+      state = model.newKeyState(ctx.timers().currentProcessingTime());
       modelState.update(state);
     }
-    loadModel(state, ctx.key());
-    float[][] outputs = model.predict(scaler.input(state, raw));
-    List<Prediction> predictions = new ArrayList<>(raw.size());
-    for (int row = 0; row < raw.size(); row++) {
-      Prediction prediction = prediction(raw.get(row), outputs[row], state.getVersion(), now);
+    return new ToPredict(state, scaler.input(state, raw));
+  }
+
+  /**
+   * Emits, under the current key, the predictions of the model's {@code outputs} for the samples to
+   * predict (one array per sample, as {@link KeyModel#predict} gives them), stamped with the
+   * version of the model state that made them, and returns them.
+   */
+  public List<Prediction> predicted(ToPredict toPredict, float[][] outputs, KeyContext ctx) {
+    long now = ctx.timers().currentProcessingTime();
+    List<LabeledSample> samples = toPredict.input().samples();
+    long version = toPredict.state().getVersion();
+    List<Prediction> predictions = new ArrayList<>(samples.size());
+    for (int row = 0; row < samples.size(); row++) {
+      Prediction prediction = prediction(samples.get(row), outputs[row], version, now);
       ctx.predicted(prediction);
       predictions.add(prediction);
     }

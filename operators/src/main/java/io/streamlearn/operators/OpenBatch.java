@@ -26,6 +26,11 @@ import org.apache.flink.streaming.api.TimerService;
  * way every sample of the batch is scored by the model the batch then trains, unless a delayed
  * label trained the key in between (then its prediction says the version that made it).
  *
+ * <p>A trainer that scores many keys' samples together passes a {@link SharedScoring}: the key's
+ * unscored samples are then reported to it, on arrival, instead of waiting for a timer of the key,
+ * and it scores them through {@link #unscored} and {@link #scored}, at the latest when the batch is
+ * cut.
+ *
  * <p>Everything is keyed state and timers, so a checkpoint holds the open batch, which of its
  * samples were scored and with what: after a restore the unscored ones are scored, by the same
  * model, and none is scored twice.
@@ -47,10 +52,23 @@ public final class OpenBatch {
   private final ValueState<Integer> scoredCount;
   private final ValueState<Long> predictTimer;
 
+  /** Scores the unscored samples of many keys together; null: each key scores its own. */
+  private final SharedScoring sharedScoring;
+
   /** Creates the batch's keyed state; call it in the trainer's {@code open}. */
   public OpenBatch(RuntimeContext context, Batching batching, KeyStep step) {
+    this(context, batching, step, null);
+  }
+
+  /**
+   * An open batch whose unscored samples {@code sharedScoring} scores, with other keys', when
+   * {@link Batching#predictMaxDelay} is above zero.
+   */
+  public OpenBatch(
+      RuntimeContext context, Batching batching, KeyStep step, SharedScoring sharedScoring) {
     this.batching = batching;
     this.step = step;
+    this.sharedScoring = sharedScoring;
     this.buffer = context.getListState(bufferDescriptor());
     this.bufferedCount = context.getState(countDescriptor());
     this.flushTimer = context.getState(timerDescriptor());
@@ -116,6 +134,8 @@ public final class OpenBatch {
       // Only this sample is unscored: no need to read the buffer back.
       predictions.addAll(step.predict(List.of(sample), ctx));
       scoredCount.update(count);
+    } else if (sharedScoring != null) {
+      sharedScoring.unscored(ctx);
     } else if (predictTimer.value() == null && count < batching.batchSize()) {
       long due = timers.currentProcessingTime() + predictDelayMillis;
       timers.registerProcessingTimeTimer(due);
@@ -149,15 +169,16 @@ public final class OpenBatch {
 
   /** Scores, in one model call, the samples of the batch that are not scored yet. */
   private void scoreUnscored(KeyContext ctx) throws Exception {
-    Long due = predictTimer.value();
-    if (due != null) {
-      ctx.timers().deleteProcessingTimeTimer(due);
-      predictTimer.clear();
-    }
+    List<LabeledSample> unscored = unscored();
+    scored(unscored.isEmpty() ? List.of() : step.predict(unscored, ctx), ctx);
+  }
+
+  /** The current key's samples that are not scored yet, in the batch's order. */
+  public List<LabeledSample> unscored() throws Exception {
     int scored = scoredCount.value() == null ? 0 : scoredCount.value();
     Integer count = bufferedCount.value();
     if (count == null || scored == count) {
-      return;
+      return List.of();
     }
     List<LabeledSample> unscored = new ArrayList<>(count - scored);
     int index = 0;
@@ -166,12 +187,30 @@ public final class OpenBatch {
         unscored.add(sample);
       }
     }
-    predictions.addAll(step.predict(unscored, ctx));
-    scoredCount.update(count);
+    return unscored;
+  }
+
+  /**
+   * Records the predictions of the current key's {@link #unscored} samples, all of them, in their
+   * order, and drops the key's timer that would have scored them.
+   */
+  public void scored(List<Prediction> made, KeyContext ctx) throws Exception {
+    Long due = predictTimer.value();
+    if (due != null) {
+      ctx.timers().deleteProcessingTimeTimer(due);
+      predictTimer.clear();
+    }
+    if (!made.isEmpty()) {
+      predictions.addAll(made);
+      scoredCount.update(bufferedCount.value());
+    }
   }
 
   /** Scores what is unscored, empties the batch and its timers, and evaluates it. */
   private KeyStep.Scored cut(KeyContext ctx) throws Exception {
+    if (sharedScoring != null) {
+      sharedScoring.scoreBeforeCut(ctx);
+    }
     scoreUnscored(ctx);
     List<LabeledSample> samples = new ArrayList<>(bufferedCount.value());
     buffer.get().forEach(samples::add);

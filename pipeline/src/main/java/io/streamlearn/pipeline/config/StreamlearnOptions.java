@@ -161,7 +161,11 @@ public final class StreamlearnOptions {
                   + " model call, which costs about what a call for one sample costs. 0 predicts"
                   + " each sample alone at once: the lowest latency, but one model call per sample,"
                   + " which lowers the throughput of small models. A batch that is cut predicts"
-                  + " its unpredicted samples first. Processing time.");
+                  + " its unpredicted samples first. With trainer.mode fused, above 0, the"
+                  + " unpredicted samples of all keys are predicted together, in one fused forward"
+                  + " pass, when trainer.fuse-keys keys have some or this has passed since the"
+                  + " first came; a key whose previous batch waits for its fused step has its"
+                  + " samples predicted right after that step. Processing time.");
 
   public static final ConfigOption<Duration> LABELS_TIME_TO_LIVE =
       ConfigOptions.key("labels.time-to-live")
@@ -611,7 +615,8 @@ public final class StreamlearnOptions {
               "Fused trainer: how many keys' scored mini-batches wait before they train in one"
                   + " step. They also train when batch.max-delay has passed since the first of"
                   + " them came (0: no time limit), before each Flink checkpoint, at the end of"
-                  + " input, and before a waiting key's next batch, label or timer.");
+                  + " input, and before a waiting key's next batch, label or timer (or next"
+                  + " sample, with predict.max-delay 0).");
 
   public static final ConfigOption<Integer> MODEL_CHECKPOINT_EVERY_STEPS =
       ConfigOptions.key("model.checkpoint.every-steps")
