@@ -22,9 +22,12 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * model.initial through the whole topology: a Keras-made 3-class classifier and a DL4J zip, each
+ * model.initial through the whole topology: a Keras-made 3-class classifier (Sequential, and the
+ * same model in Keras's functional form, which imports as a ComputationGraph) and a DL4J zip, each
  * given a new output for a 2-class stream, learn that stream; a frozen layer keeps the parameters
  * it came with in every published checkpoint.
  */
@@ -38,14 +41,18 @@ class TransferLearningITCase {
 
   @TempDir Path tempDir;
 
-  @Test
-  void kerasClassifierWithANewOutputLearnsAStreamOfOtherClasses() throws Exception {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "simple_sparse_xent_mlp_keras_2_model.h5",
+        "simple_sparse_xent_mlp_keras_2_functional_model.h5"
+      })
+  void kerasClassifierWithANewOutputLearnsAStreamOfOtherClasses(String file) throws Exception {
     Run run =
         run(
             Map.of(
                 "model.initial",
-                Path.of("src/test/resources/keras/simple_sparse_xent_mlp_keras_2_model.h5")
-                    .toString(),
+                Path.of("src/test/resources/keras", file).toString(),
                 "model.initial.replace-output",
                 "true",
                 // The Keras file brings plain SGD, which needs a larger rate than Adam.
