@@ -1,6 +1,7 @@
 package io.streamlearn.pipeline.generate;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -51,6 +52,13 @@ public enum StandardStream {
   /** {@link MultiLabelHyperplanes}: sets of classes, one rotating hyperplane per class. */
   MULTILABEL(
       s -> new MultiLabelHyperplanes(s.seed(), s.features(), s.keys(), s.classes(), s.drift()));
+
+  /**
+   * The five streams of the online-learning literature, which bench/quality tunes the defaults on:
+   * the others are tasks made for one architecture or task kind.
+   */
+  public static final List<StandardStream> OF_THE_LITERATURE =
+      List.of(HYPERPLANE, SEA, RBF, LED, WAVEFORM);
 
   private final Function<StreamSettings, SampleStream> factory;
 

@@ -70,6 +70,22 @@ class StandardStreamTest {
   }
 
   @Test
+  void theStreamsOfTheLiteratureAreTheFiveSingleLabelClassificationStreams() {
+    assertThat(StandardStream.OF_THE_LITERATURE)
+        .containsExactly(
+            StandardStream.HYPERPLANE,
+            StandardStream.SEA,
+            StandardStream.RBF,
+            StandardStream.LED,
+            StandardStream.WAVEFORM);
+    for (StandardStream kind : StandardStream.OF_THE_LITERATURE) {
+      SampleStream stream = kind.create(1, 1, 10, 0);
+      assertThat(stream.outputs()).as(kind.name()).isEqualTo(1);
+      assertThat(stream.next().getLabel()).as(kind.name()).isNotNull();
+    }
+  }
+
+  @Test
   void anAbruptStreamChangesItsConceptEveryOneOverDriftSamples() {
     assertThat(StandardStream.conceptLength(0.0001)).isEqualTo(10_000);
     assertThat(StandardStream.conceptLength(0)).as("never").isZero();
