@@ -42,6 +42,9 @@ class ResumeE2ECase {
   /** Every tenth sample comes without its label: predicted, never trained on. */
   private static final int UNLABELED_EVERY = 10;
 
+  /** Longest a read of everything committed to an output topic may take. */
+  private static final Duration READ_TIMEOUT = Duration.ofMinutes(1);
+
   // Kept when the test fails: the runs' output and the state directory are there.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path workDir;
@@ -136,14 +139,10 @@ class ResumeE2ECase {
   }
 
   private void assertEveryPredictionOnceWithVersionsNeverGoingBack(List<LabeledSample> samples) {
-    // More than expected, so that duplicates would be read too.
+    // Everything committed, so that duplicates would be read too.
     List<Prediction> predictions =
-        KafkaConnectors.readAll(
-            kafka.bootstrapServers(),
-            "predictions",
-            WireCodec.predictions(),
-            SAMPLES + 1,
-            Duration.ofSeconds(20));
+        KafkaConnectors.readCommitted(
+            kafka.bootstrapServers(), "predictions", WireCodec.predictions(), READ_TIMEOUT);
     Map<String, Long> perSample =
         predictions.stream().collect(groupingBy(p -> p.getSampleId().toString(), counting()));
     assertThat(perSample.values()).as("predictions per sample id").containsOnly(1L);
@@ -163,12 +162,11 @@ class ResumeE2ECase {
   private void assertModelVersionsStrictlyIncreasingAndTrainedOnEveryLabel(
       List<LabeledSample> samples) {
     List<ModelCheckpoint> checkpoints =
-        KafkaConnectors.readAll(
+        KafkaConnectors.readCommitted(
             kafka.bootstrapServers(),
             "model-checkpoints",
             WireCodec.modelCheckpoints(),
-            Integer.MAX_VALUE,
-            Duration.ofSeconds(20));
+            READ_TIMEOUT);
     Map<String, List<ModelCheckpoint>> perKey =
         checkpoints.stream().collect(groupingBy(c -> c.getKey().toString(), toList()));
     assertThat(perKey).hasSize(KEYS);

@@ -259,7 +259,8 @@ final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallback {
    * timeout; after a drain it is the topic's complete content.
    */
   <T> List<T> readCommitted(String topic, WireCodec<T> codec) {
-    return CommittedRecords.read(broker.bootstrapServers(), topic, codec);
+    return KafkaConnectors.readCommitted(
+        broker.bootstrapServers(), topic, codec, Duration.ofMinutes(1));
   }
 
   /** The published model, loaded the way docs/wire-format.md tells consumers to. */

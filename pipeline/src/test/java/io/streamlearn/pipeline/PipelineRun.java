@@ -26,6 +26,9 @@ final class PipelineRun {
 
   private static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
 
+  /** Longest a read of everything committed to an output topic may take. */
+  private static final Duration READ_TIMEOUT = Duration.ofMinutes(1);
+
   private final KafkaBroker broker;
   private final String name;
   private final Map<String, String> options = new HashMap<>();
@@ -138,10 +141,13 @@ final class PipelineRun {
   /** Everything committed to the output topics so far. */
   RunOutputs outputs() {
     return new RunOutputs(
-        CommittedRecords.read(
-            broker.bootstrapServers(), predictionsTopic(), WireCodec.predictions()),
-        CommittedRecords.read(
-            broker.bootstrapServers(), checkpointsTopic(), WireCodec.modelCheckpoints()));
+        KafkaConnectors.readCommitted(
+            broker.bootstrapServers(), predictionsTopic(), WireCodec.predictions(), READ_TIMEOUT),
+        KafkaConnectors.readCommitted(
+            broker.bootstrapServers(),
+            checkpointsTopic(),
+            WireCodec.modelCheckpoints(),
+            READ_TIMEOUT));
   }
 
   private StreamExecutionEnvironment environment(boolean stopAtLatestOffsets) {

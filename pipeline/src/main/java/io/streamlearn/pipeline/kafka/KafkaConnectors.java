@@ -161,6 +161,48 @@ public final class KafkaConnectors {
     }
   }
 
+  /**
+   * Everything committed to {@code topic}, decoded, partition by partition in offset order: read up
+   * to each partition's last stable offset as of the call. Unlike {@link #readAll}, which stops at
+   * an expected count or waits out its timeout, it returns as soon as it has read that far, and it
+   * reads duplicates and extras too; once the writers have ended, it is the topic's whole content.
+   *
+   * @throws IllegalStateException if a partition's end is not reached within {@code timeout}, for
+   *     example because a transaction left open hides what follows it, or a record cannot be
+   *     decoded
+   * @throws IllegalArgumentException if the topic does not exist
+   */
+  public static <T> List<T> readCommitted(
+      String bootstrapServers, String topic, WireCodec<T> codec, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(bootstrapServers)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        throw new IllegalArgumentException("No topic " + topic + " on " + bootstrapServers);
+      }
+      // read_committed: the end offsets are the last stable offsets.
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      List<T> records = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      for (TopicPartition partition : partitions) {
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        while (consumer.position(partition) < ends.get(partition)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "Did not reach offset " + ends.get(partition) + " of " + partition);
+          }
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            records.add(decode(codec, record));
+          }
+        }
+      }
+      return records;
+    }
+  }
+
   /** Reads a topic of a cluster that needs no client settings, as {@link #readAll} does. */
   public static <T> List<T> readAll(
       String bootstrapServers, String topic, WireCodec<T> codec, int expected, Duration timeout) {

@@ -134,12 +134,11 @@ class RunLifecycleITCase {
 
   private static Map<String, Long> lastSamplesSeenPerKey(String job) {
     List<ModelCheckpoint> checkpoints =
-        KafkaConnectors.readAll(
+        KafkaConnectors.readCommitted(
             KAFKA.broker().bootstrapServers(),
             job + "-checkpoints",
             WireCodec.modelCheckpoints(),
-            Integer.MAX_VALUE,
-            Duration.ofSeconds(10));
+            Duration.ofMinutes(1));
     BinaryOperator<Long> larger = Math::max;
     return checkpoints.stream()
         .collect(toMap(ModelCheckpoint::getKey, ModelCheckpoint::getSamplesSeen, larger));
