@@ -248,7 +248,10 @@ class ClusterFailuresE2ECase {
       return id;
     }
 
-    /** The job's configuration: this case's topics, and frequent checkpoints and models. */
+    /**
+     * The job's configuration: this case's topics, frequent checkpoints and models, and a state
+     * directory of its own, so that a first submission never resumes from an earlier run's state.
+     */
     Path config(int parallelism, String savepoint) throws IOException {
       String resume =
           savepoint == null
@@ -277,6 +280,7 @@ class ClusterFailuresE2ECase {
             name: %s
             parallelism: %d
             checkpoint-interval: 1 s
+            state-dir: "%s"
           %s"""
               .formatted(
                   kafka.bootstrapServers(),
@@ -290,6 +294,7 @@ class ClusterFailuresE2ECase {
                   BATCH_SIZE,
                   name,
                   parallelism,
+                  dir.resolve("state"),
                   resume));
     }
 
@@ -306,11 +311,13 @@ class ClusterFailuresE2ECase {
 
     /**
      * Sends the next samples and waits until each key's last committed model has trained on all of
-     * the key's samples.
+     * the key's samples and as many predictions as samples have been read.
      */
     void produceAndAwaitAllTrained() throws InterruptedException {
       produce();
-      assertThat(outputs.readUntil(OUTPUT_TIMEOUT, committed -> committed.trainedOn(samples)))
+      assertThat(
+              outputs.readUntil(
+                  OUTPUT_TIMEOUT, committed -> committed.trainedAndPredicted(samples)))
           .as(
               "every sample of %s trained within %d s (%d predictions read); logs in %s",
               name, OUTPUT_TIMEOUT.toSeconds(), outputs.predictions().size(), workDir)

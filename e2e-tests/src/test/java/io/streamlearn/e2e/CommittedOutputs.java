@@ -76,11 +76,15 @@ final class CommittedOutputs implements AutoCloseable {
   }
 
   /**
-   * Whether each key's last published model has trained on all of the key's samples, so that the
-   * job has trained every sample and committed the result.
+   * Whether each key's last published model has trained on all of the key's samples and a
+   * prediction per sample has been read: the job has trained every sample and committed the result.
+   * Both are needed, because the predictions and the models go out through two sinks, whose
+   * transactions commit one after the other, and a poll may return one topic's records before the
+   * other's.
    */
-  boolean trainedOn(List<LabeledSample> samples) {
-    return samplesSeenByLastModels().equals(samplesPerKey(samples));
+  boolean trainedAndPredicted(List<LabeledSample> samples) {
+    return samplesSeenByLastModels().equals(samplesPerKey(samples))
+        && predictions.size() >= samples.size();
   }
 
   /**
