@@ -23,6 +23,7 @@ import io.streamlearn.schemas.LabeledSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -70,6 +71,9 @@ final class DemoCommand extends Subcommand {
 
   /** The generator stays at most this far ahead of the predictions, so Kafka does not fill up. */
   private static final long MAX_SAMPLES_AHEAD = 50_000;
+
+  /** How long the job may take to end, and its last output to be read, after it is stopped. */
+  private static final Duration END_TIMEOUT = Duration.ofMinutes(1);
 
   @Option(
       names = "--samples",
@@ -183,8 +187,11 @@ final class DemoCommand extends Subcommand {
         out().println(stats.progressLine());
       }
       generator.interrupt();
+      double seconds = seconds(started);
       if (interrupted) {
         job.cancel().get(30, TimeUnit.SECONDS);
+        // What was read: the broker stops with this JVM, so there is nothing more to wait for.
+        stats = monitor.stats(produced.get(), seconds);
       } else {
         // Draining flushes every open batch and publishes each key's final model.
         job.stopWithSavepoint(
@@ -192,8 +199,11 @@ final class DemoCommand extends Subcommand {
                 workDir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL)
             .get(2, TimeUnit.MINUTES);
+        // The savepoint may complete before its transactions (the final models and metrics)
+        // commit; once the job has ended, they have.
+        job.getJobExecutionResult().get(END_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        stats = monitor.statsOfEverythingCommitted(produced.get(), seconds, END_TIMEOUT);
       }
-      stats = awaitQuiet(monitor, produced, seconds(started));
       out().println(json ? stats.json() : stats.summary());
       return interrupted || stats.predictions() >= samples ? 0 : 1;
     }
@@ -255,23 +265,6 @@ final class DemoCommand extends Subcommand {
     generator.setDaemon(true);
     generator.start();
     return generator;
-  }
-
-  /**
-   * Waits until the output topics stop changing: the last transactions (the final models and
-   * metrics published by the drain) have committed. Throughput is over {@code seconds}, the time
-   * the job took to predict everything, not including this wait.
-   */
-  private static DemoStats awaitQuiet(DemoMonitor monitor, AtomicLong produced, double seconds)
-      throws InterruptedException {
-    DemoStats before;
-    DemoStats after = monitor.stats(produced.get(), seconds);
-    do {
-      before = after;
-      Thread.sleep(1_500);
-      after = monitor.stats(produced.get(), seconds);
-    } while (!after.equals(before));
-    return after;
   }
 
   private void stopOnCtrlC() {

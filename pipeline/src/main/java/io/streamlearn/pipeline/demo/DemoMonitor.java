@@ -10,6 +10,7 @@ import io.streamlearn.schemas.WireCodec;
 import io.streamlearn.schemas.WireFormatException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,11 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 public final class DemoMonitor implements AutoCloseable {
 
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+  private final KafkaClientSettings kafka;
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final List<TopicPartition> partitions = new ArrayList<>();
   private final String predictionsTopic;
   private final String checkpointsTopic;
   private final Thread thread;
@@ -39,6 +44,7 @@ public final class DemoMonitor implements AutoCloseable {
   private Map<String, Double> jobMetrics = Map.of();
   private final Map<String, Long> versions = new TreeMap<>();
   private final Map<String, Long> trainedByKey = new TreeMap<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
   private volatile RuntimeException failure;
 
   public DemoMonitor(
@@ -46,10 +52,10 @@ public final class DemoMonitor implements AutoCloseable {
       String predictionsTopic,
       String checkpointsTopic,
       String metricsTopic) {
+    this.kafka = kafka;
     this.predictionsTopic = predictionsTopic;
     this.checkpointsTopic = checkpointsTopic;
     this.consumer = KafkaConnectors.committedConsumer(kafka);
-    List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : List.of(predictionsTopic, checkpointsTopic, metricsTopic)) {
       consumer
           .partitionsFor(topic)
@@ -79,6 +85,39 @@ public final class DemoMonitor implements AutoCloseable {
         seconds);
   }
 
+  /**
+   * The figures once everything the job has committed so far is read: call it after the job has
+   * ended, when nothing more will commit. Reads up to the output topics' last stable offsets of
+   * now, so an open transaction that the job left behind cannot hold it up.
+   *
+   * @throws IllegalStateException if the monitor has not read that far within {@code timeout}
+   */
+  public DemoStats statsOfEverythingCommitted(long samples, double seconds, Duration timeout)
+      throws InterruptedException {
+    Map<TopicPartition, Long> ends;
+    try (KafkaConsumer<byte[], byte[]> endReader = KafkaConnectors.committedConsumer(kafka)) {
+      // read_committed: the end offsets are the last stable offsets.
+      ends = endReader.endOffsets(partitions);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!hasRead(ends)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "The demo monitor did not read the job's output up to " + ends + " in time");
+      }
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+    return stats(samples, seconds);
+  }
+
+  private synchronized boolean hasRead(Map<TopicPartition, Long> ends) {
+    if (failure != null) {
+      throw failure;
+    }
+    return ends.entrySet().stream()
+        .allMatch(end -> positions.getOrDefault(end.getKey(), 0L) >= end.getValue());
+  }
+
   /** Predictions read so far: cheap, for pacing a generator. */
   public synchronized long predictions() {
     return predictions;
@@ -93,7 +132,7 @@ public final class DemoMonitor implements AutoCloseable {
   private void follow() {
     try {
       while (true) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_INTERVAL)) {
           if (record.topic().equals(predictionsTopic)) {
             add(predictionCodec.decode(record.value()));
           } else if (record.topic().equals(checkpointsTopic)) {
@@ -102,6 +141,9 @@ public final class DemoMonitor implements AutoCloseable {
             add(metricsCodec.decode(record.value()));
           }
         }
+        // The position, not the last record's offset: it also passes transaction markers and
+        // aborted records, which a read_committed consumer skips.
+        updatePositions();
       }
     } catch (WakeupException e) {
       // close() asked us to stop.
@@ -109,6 +151,16 @@ public final class DemoMonitor implements AutoCloseable {
       failure = new IllegalStateException("The demo monitor cannot read the job's output", e);
     } finally {
       consumer.close();
+    }
+  }
+
+  private void updatePositions() {
+    Map<TopicPartition, Long> now = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      now.put(partition, consumer.position(partition));
+    }
+    synchronized (this) {
+      positions.putAll(now);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.streamlearn.pipeline.cli;
 
+import static io.streamlearn.pipeline.OutputRecords.checkpoint;
+import static io.streamlearn.pipeline.OutputRecords.prediction;
 import static io.streamlearn.pipeline.cli.Cli.streamlearn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -12,15 +14,12 @@ import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.ModelCheckpoint;
-import io.streamlearn.schemas.ModelFormat;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.SampleLabel;
 import io.streamlearn.schemas.WireCodec;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -345,9 +344,13 @@ class CommandLineITCase {
     WireCodec<ModelCheckpoint> checkpoints = WireCodec.modelCheckpoints();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (int n = 0; n < 3; n++) {
-        producer.send(new ProducerRecord<>("some-predictions", predictions.encode(prediction(n))));
+        producer.send(
+            new ProducerRecord<>(
+                "some-predictions", predictions.encode(prediction("s-" + n, "fraud", 7, n))));
       }
-      producer.send(new ProducerRecord<>("some-checkpoints", checkpoints.encode(checkpoint())));
+      producer.send(
+          new ProducerRecord<>(
+              "some-checkpoints", checkpoints.encode(checkpoint("fraud", 12, 768))));
     }
 
     Result printedPredictions =
@@ -382,32 +385,6 @@ class CommandLineITCase {
             line ->
                 assertThat(line)
                     .contains("\"key\": \"fraud\"", "\"version\": 12", "\"modelBytes\": 4"));
-  }
-
-  private static Prediction prediction(int n) {
-    return Prediction.newBuilder()
-        .setSampleId("s-" + n)
-        .setKey("fraud")
-        .setModelVersion(7)
-        .setScores(List.of(0.2f, 0.8f))
-        .setPredictedLabel(1)
-        .setEventTime(Instant.ofEpochMilli(n))
-        .setPredictionTime(Instant.ofEpochMilli(n))
-        .build();
-  }
-
-  private static ModelCheckpoint checkpoint() {
-    return ModelCheckpoint.newBuilder()
-        .setKey("fraud")
-        .setVersion(12)
-        .setSteps(12)
-        .setSamplesSeen(768)
-        .setCreatedAt(Instant.ofEpochMilli(0))
-        .setModelFormat(ModelFormat.DL4J_MODEL_SERIALIZER_ZIP)
-        .setModel(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
-        .setMetrics(Map.of("accuracy", 0.5))
-        .setConfigDigest("digest")
-        .build();
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

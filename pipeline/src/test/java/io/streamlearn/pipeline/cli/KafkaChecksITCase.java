@@ -1,5 +1,6 @@
 package io.streamlearn.pipeline.cli;
 
+import static io.streamlearn.pipeline.OutputRecords.prediction;
 import static io.streamlearn.pipeline.cli.Cli.streamlearn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -117,7 +118,10 @@ class KafkaChecksITCase {
   void consumeSaysHowManyRecordsItReadWhenFewerThanMaxCameInTime() throws Exception {
     KAFKA.broker().createTopic("two-predictions", 1);
     WireCodec<Prediction> codec = WireCodec.predictions();
-    send("two-predictions", codec.encode(prediction("a")), codec.encode(prediction("b")));
+    send(
+        "two-predictions",
+        codec.encode(prediction("a", "k", 1, 0)),
+        codec.encode(prediction("b", "k", 1, 0)));
 
     Result result = consume("two-predictions", "--max", "5", "--timeout", "PT2S");
 
@@ -296,18 +300,6 @@ class KafkaChecksITCase {
       socket.bind(new InetSocketAddress("127.0.0.1", 0));
       return socket.getLocalPort();
     }
-  }
-
-  private static Prediction prediction(String sampleId) {
-    return Prediction.newBuilder()
-        .setSampleId(sampleId)
-        .setKey("k")
-        .setModelVersion(1)
-        .setScores(List.of(0.5f, 0.5f))
-        .setPredictedLabel(0)
-        .setEventTime(Instant.ofEpochMilli(0))
-        .setPredictionTime(Instant.ofEpochMilli(0))
-        .build();
   }
 
   private static void send(String topic, byte[]... values) {
