@@ -51,6 +51,45 @@ class BundledLoggingTest {
         .isFalse();
   }
 
+  @Test
+  void aFailedCheckpointIsOneLineWithItsReasonNotAStackTrace() throws IOException {
+    LoggerConfig checkpoints =
+        bundledConfiguration()
+            .getLoggerConfig("org.apache.flink.runtime.checkpoint.CheckpointFailureManager");
+    LogEvent declined =
+        Log4jLogEvent.newBuilder()
+            .setLoggerName(checkpoints.getName())
+            .setLevel(Level.WARN)
+            .setMessage(
+                new SimpleMessage(
+                    "Failed to trigger or complete checkpoint 6 for job 1f. (0 consecutive failed"
+                        + " attempts so far)"))
+            .setThrown(
+                new IllegalStateException(
+                    "Checkpoint was declined (task is closing)",
+                    new IllegalStateException("Task name with subtask: Source: samples (1/2)")))
+            .build();
+
+    assertThat(checkpoints.isAdditive()).isFalse();
+    assertThat(checkpoints.getAppenders()).hasSize(1);
+    String written =
+        checkpoints
+            .getAppenders()
+            .values()
+            .iterator()
+            .next()
+            .getLayout()
+            .toSerializable(declined)
+            .toString();
+    assertThat(written)
+        .endsWith(
+            " WARN  CheckpointFailureManager - Failed to trigger or complete checkpoint 6 for job"
+                + " 1f. (0 consecutive failed attempts so far): Checkpoint was declined (task is"
+                + " closing)"
+                + System.lineSeparator())
+        .hasLineCount(1);
+  }
+
   private static boolean passes(LoggerConfig logger, LogEvent event) {
     Filter filter = logger.getFilter();
     return event.getLevel().isMoreSpecificThan(logger.getLevel())
