@@ -286,7 +286,8 @@ public final class FlinkCluster implements AutoCloseable {
 
   /**
    * Starts a cluster process the way Flink's scripts do: with the JVM options and the resources
-   * (memory flags and properties) config.yaml gives it, plus the test-only overrides.
+   * (memory flags and properties) config.yaml gives it, plus the test-only overrides and, for the
+   * JobManager, {@link Jvm#startUpFlags()}.
    */
   private ChildJvm startProcess(Role role, String name, int rpcPort, int metricsPort)
       throws IOException, InterruptedException {
@@ -300,6 +301,9 @@ public final class FlinkCluster implements AutoCloseable {
                 resources.dynamicProperties(),
                 config.dynamicProperties(role, rpcPort, metricsPort)));
     List<String> jvmFlags = concat(config.jvmFlags(role), resources.jvmFlags());
+    if (role == Role.JOB_MANAGER) {
+      jvmFlags = concat(jvmFlags, Jvm.startUpFlags());
+    }
     ChildJvm process = ChildJvm.start(name, workDir, classPath, jvmFlags, role.mainClass, args);
     processes.add(process);
     return process;

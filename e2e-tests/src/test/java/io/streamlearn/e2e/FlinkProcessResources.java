@@ -2,6 +2,7 @@ package io.streamlearn.e2e;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,13 +27,16 @@ record FlinkProcessResources(List<String> jvmFlags, List<String> dynamicProperti
       throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder(
-                Jvm.javaExecutable(),
-                "-cp",
-                classPath,
-                "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                command,
-                "--configDir",
-                configDir.toString())
+                concat(
+                    Jvm.javaExecutable(),
+                    Jvm.startUpFlags(),
+                    List.of(
+                        "-cp",
+                        classPath,
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        command,
+                        "--configDir",
+                        configDir.toString())))
             .redirectErrorStream(true)
             .start();
     List<String> output = process.inputReader().lines().toList(); // ends when the process does
@@ -52,6 +56,13 @@ record FlinkProcessResources(List<String> jvmFlags, List<String> dynamicProperti
               + String.join("\n", output));
     }
     return new FlinkProcessResources(words(results.get(0)), words(results.get(1)));
+  }
+
+  private static List<String> concat(String java, List<String> flags, List<String> program) {
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(flags);
+    command.addAll(program);
+    return command;
   }
 
   private static List<String> words(String line) {

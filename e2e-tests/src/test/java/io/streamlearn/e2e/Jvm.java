@@ -21,6 +21,16 @@ final class Jvm {
     return Arrays.asList(buildProperty("flink.jvm.opens").trim().split("\\s+"));
   }
 
+  /**
+   * Flags for a JVM whose start is most of its work: a submission, Flink's resource calculation,
+   * the tests' JobManager. C1 alone and the serial collector start one on about half the CPU, which
+   * the TaskManagers and the tests, sharing 2 cores, need more. TaskManagers never get them: they
+   * run the job as a deployment does.
+   */
+  static List<String> startUpFlags() {
+    return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  }
+
   /** A system property that the build (Surefire, see e2e-tests/pom.xml) sets for the tests. */
   static String buildProperty(String name) {
     String value = System.getProperty(name);

@@ -63,6 +63,8 @@ final class StreamlearnCli {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Jvm.javaExecutable());
+    // Every command run here submits a job or asks the cluster something, and ends.
+    command.addAll(Jvm.startUpFlags());
     command.addAll(Jvm.flinkOpens());
     command.addAll(program);
     command.addAll(List.of(args));
