@@ -25,20 +25,18 @@ record FlinkProcessResources(List<String> jvmFlags, List<String> dynamicProperti
 
   static FlinkProcessResources compute(String command, String classPath, Path configDir)
       throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(
-                concat(
-                    Jvm.javaExecutable(),
-                    Jvm.startUpFlags(),
-                    List.of(
-                        "-cp",
-                        classPath,
-                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                        command,
-                        "--configDir",
-                        configDir.toString())))
-            .redirectErrorStream(true)
-            .start();
+    List<String> java = new ArrayList<>();
+    java.add(Jvm.javaExecutable());
+    java.addAll(Jvm.startUpFlags());
+    java.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            "org.apache.flink.runtime.util.bash.BashJavaUtils",
+            command,
+            "--configDir",
+            configDir.toString()));
+    Process process = new ProcessBuilder(java).redirectErrorStream(true).start();
     List<String> output = process.inputReader().lines().toList(); // ends when the process does
     if (process.waitFor() != 0) {
       throw new IOException("BashJavaUtils " + command + " failed:\n" + String.join("\n", output));
@@ -56,13 +54,6 @@ record FlinkProcessResources(List<String> jvmFlags, List<String> dynamicProperti
               + String.join("\n", output));
     }
     return new FlinkProcessResources(words(results.get(0)), words(results.get(1)));
-  }
-
-  private static List<String> concat(String java, List<String> flags, List<String> program) {
-    List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(flags);
-    command.addAll(program);
-    return command;
   }
 
   private static List<String> words(String line) {
