@@ -17,6 +17,11 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
  * for the same 1,000 keys, in groups of the job's {@code trainer.fuse-keys}, in the same JVM. The
  * job cuts batches by count alone ({@code batch.max-delay} 0), so both train the same full batches.
  * What the job loses against it is Kafka, Avro, Flink's state and network, and the evaluators.
+ *
+ * <p>{@code pass_through_job_vs_trainer_fused_1000_keys} (report only): {@link PassThroughJob} over
+ * the same samples, over the same core: how much of the core's rate a Flink job that only reads the
+ * samples and writes a prediction per sample reaches on this machine. The job's figure cannot
+ * exceed it by much (the two share the machine with the broker).
  */
 final class FusedJobThroughput implements JobBenchmark {
 
@@ -51,6 +56,10 @@ final class FusedJobThroughput implements JobBenchmark {
     harness.produce(job, samples);
     harness.runUntilEnd(job);
     double jobRate = JobHarness.samplesPerSecond(harness.predictions(job, count));
+    Job passThrough =
+        harness.job("pass-through-1000", Map.of("model.features", String.valueOf(FEATURES)));
+    harness.produce(passThrough, samples);
+    double passThroughRate = PassThroughJob.samplesPerSecond(harness, passThrough, count);
 
     MultiLayerConfiguration network = JobHarness.config(job).modelConfiguration();
     double trainerRate =
@@ -59,12 +68,17 @@ final class FusedJobThroughput implements JobBenchmark {
                 new FusedThroughput.BatchPool(new Random(42)), CEILING_SECONDS * scale);
     System.out.printf(
         Locale.ROOT,
-        "%,d keys, batch %d, fused: job %,.0f samples/s, fused trainer core %,.0f samples/s%n",
+        "%,d keys, batch %d, fused: job %,.0f samples/s, fused trainer core %,.0f samples/s,"
+            + " pass-through job %,.0f samples/s%n",
         KEYS,
         BATCH,
         jobRate,
-        trainerRate);
+        trainerRate,
+        passThroughRate);
     return Map.of(
-        "job_fused_vs_trainer_fused_1000_keys", Figure.atLeast(jobRate / trainerRate, 0.7));
+        "job_fused_vs_trainer_fused_1000_keys",
+        Figure.atLeast(jobRate / trainerRate, 0.7),
+        "pass_through_job_vs_trainer_fused_1000_keys",
+        Figure.reportOnly(passThroughRate / trainerRate));
   }
 }
