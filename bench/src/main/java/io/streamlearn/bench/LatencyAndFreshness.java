@@ -43,7 +43,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * each prediction and each model checkpoint arrives.
  *
  * <ul>
- *   <li>latency: produce time to the arrival of the sample's prediction;
+ *   <li>latency: produce time to the arrival of the sample's prediction; printed with the part of
+ *       it up to the prediction's own time (the trainer's clock, the same machine's) and the
+ *       stop-the-world garbage collections of this JVM, where the job runs, while samples were
+ *       sent live;
  *   <li>freshness: produce time to the arrival of the key's first committed model checkpoint
  *       trained on the sample (samplesSeen past it), over job.checkpoint-interval + 1 s.
  * </ul>
@@ -91,6 +94,7 @@ final class LatencyAndFreshness implements JobBenchmark {
 
     Job live = harness.job("latency", options);
     Map<String, Long> producedAt;
+    String gcWhileLive;
     try (Arrivals arrivals = new Arrivals(harness.bootstrapServers(), live)) {
       var run = harness.runLive(live);
       try (KafkaProducer<byte[], byte[]> producer = producer(harness.bootstrapServers())) {
@@ -99,8 +103,11 @@ final class LatencyAndFreshness implements JobBenchmark {
         send(producer, live, samples, WARM_UP, Double.POSITIVE_INFINITY);
         arrivals.awaitPredictions(WARM_UP);
         int timed = (int) Math.round(rate * LIVE_SECONDS * scale);
-        producedAt = send(producer, live, samples, timed, rate);
-        arrivals.awaitPredictions(WARM_UP + timed);
+        try (GcPauses pauses = new GcPauses()) {
+          producedAt = send(producer, live, samples, timed, rate);
+          arrivals.awaitPredictions(WARM_UP + timed);
+          gcWhileLive = pauses.summary();
+        }
         // Time for the last samples' models to be published and committed.
         Thread.sleep(CHECKPOINT_INTERVAL.plus(MODEL_CHECKPOINT_INTERVAL).plusSeconds(2).toMillis());
       } finally {
@@ -108,11 +115,13 @@ final class LatencyAndFreshness implements JobBenchmark {
       }
       long[] latencies = arrivals.latencies(producedAt);
       long[] freshness = arrivals.freshness(producedAt);
+      long[] toPrediction = arrivals.toPrediction(producedAt);
       double freshnessBound = CHECKPOINT_INTERVAL.plusSeconds(1).toMillis();
       System.out.printf(
           Locale.ROOT,
           "%d keys, batch %d: max %,.0f samples/s (backlog of %,d), live at %,.0f samples/s for"
-              + " %,d samples%n  latency ms: p50 %d, p99 %d, max %d%n  freshness ms: p50 %d, p99"
+              + " %,d samples%n  latency ms: p50 %d, p99 %d, max %d; to the prediction's time: p50"
+              + " %d, p99 %d%n  garbage collection while live: %s%n  freshness ms: p50 %d, p99"
               + " %d, max %d (%d samples never in a committed model checkpoint)%n",
           KEYS,
           BATCH,
@@ -123,6 +132,9 @@ final class LatencyAndFreshness implements JobBenchmark {
           percentile(latencies, 0.5),
           percentile(latencies, 0.99),
           percentile(latencies, 1),
+          percentile(toPrediction, 0.5),
+          percentile(toPrediction, 0.99),
+          gcWhileLive,
           percentile(freshness, 0.5),
           percentile(freshness, 0.99),
           percentile(freshness, 1),
@@ -203,6 +215,9 @@ final class LatencyAndFreshness implements JobBenchmark {
   private static final class Arrivals implements AutoCloseable {
     private final Map<String, Long> predictionArrivals = new ConcurrentHashMap<>();
 
+    /** The trainer's prediction time of each sample. */
+    private final Map<String, Long> predictionTimes = new ConcurrentHashMap<>();
+
     /** Per key: samplesSeen and arrival time of each model checkpoint, in arrival order. */
     private final Map<String, List<long[]>> checkpointArrivals = new ConcurrentHashMap<>();
 
@@ -231,6 +246,8 @@ final class LatencyAndFreshness implements JobBenchmark {
             if (record.topic().equals(job.predictions())) {
               Prediction prediction = KafkaConnectors.decode(predictions, record);
               predictionArrivals.putIfAbsent(prediction.getSampleId(), now);
+              predictionTimes.putIfAbsent(
+                  prediction.getSampleId(), prediction.getPredictionTime().toEpochMilli());
             } else {
               ModelCheckpoint checkpoint = KafkaConnectors.decode(checkpoints, record);
               checkpointArrivals
@@ -260,6 +277,16 @@ final class LatencyAndFreshness implements JobBenchmark {
         }
         Thread.sleep(20);
       }
+    }
+
+    /**
+     * Produce time to the trainer's prediction time: the wait up to the prediction, without the
+     * sink, the broker and the consumer after it.
+     */
+    long[] toPrediction(Map<String, Long> producedAt) {
+      return producedAt.entrySet().stream()
+          .mapToLong(sample -> predictionTimes.get(sample.getKey()) - sample.getValue())
+          .toArray();
     }
 
     long[] latencies(Map<String, Long> producedAt) {
