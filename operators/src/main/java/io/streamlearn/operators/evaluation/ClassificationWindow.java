@@ -14,6 +14,12 @@ import java.util.function.ObjDoubleConsumer;
  * label, float probability the model gave the true label, float score of class 1 (NaN unless the
  * task is binary), byte 1 if the no-change classifier (which predicts the previous true label) was
  * right, else 0.
+ *
+ * <p>Every metric is exactly what a computation from the records alone gives, but a snapshot does
+ * not scan the records for each. Accuracy, kappa and kappa-temporal come from integer counts
+ * (correct predictions, right no-change predictions, outcomes of each true and each predicted
+ * class) kept in step as records come and leave, which a decoded window makes when first asked for
+ * a metric. Log loss and AUC come from scans of the records, AUC sorting their scores.
  */
 public final class ClassificationWindow extends PrequentialWindow {
 
@@ -37,6 +43,22 @@ public final class ClassificationWindow extends PrequentialWindow {
    */
   private int previousLabel;
 
+  /**
+   * Whether the counts below hold the window's records. A decoded window counts them when first
+   * asked for a metric, not when decoded: on the RocksDB backend a window is decoded for every
+   * batch of predictions, and counting a job's hundreds of thousands of records would triple the
+   * cost of decoding and encoding them for the many batches that take no snapshot.
+   */
+  private boolean counted = true;
+
+  private int correct;
+  private int noChangeCorrect;
+
+  /** Outcomes of each true class and predictions of each class, by class: grown as classes come. */
+  private int[] labelCounts = new int[2];
+
+  private int[] predictedCounts = new int[2];
+
   public ClassificationWindow(WindowBound bound) {
     super(bound, WIDTH);
     this.previousLabel = NO_LABEL;
@@ -46,6 +68,7 @@ public final class ClassificationWindow extends PrequentialWindow {
       WindowBound bound, RecordRing records, long newestTime, int previousLabel) {
     super(bound, records, newestTime);
     this.previousLabel = previousLabel;
+    this.counted = false;
   }
 
   static ClassificationWindow read(WindowBound bound, long newestTime, ByteBuffer in) {
@@ -94,16 +117,14 @@ public final class ClassificationWindow extends PrequentialWindow {
     records.putFloat(at + POSITIVE_SCORE, positiveScore);
     records.put(at + NO_CHANGE_CORRECT, (byte) (label == previousLabel ? 1 : 0));
     previousLabel = label;
+    if (counted) {
+      count(at, 1);
+    }
   }
 
   /** Share of outcomes whose predicted class is the true one. */
   public double accuracy() {
-    int correct = 0;
-    for (int age = 0; age < size(); age++) {
-      if (label(age) == predicted(age)) {
-        correct++;
-      }
-    }
+    countRecords();
     return (double) correct / size();
   }
 
@@ -122,18 +143,11 @@ public final class ClassificationWindow extends PrequentialWindow {
    * and prediction marginals. NaN when chance agreement is certain (one class throughout).
    */
   public double kappa() {
-    int classes = 0;
-    for (int age = 0; age < size(); age++) {
-      classes = Math.max(classes, Math.max(label(age), predicted(age)) + 1);
-    }
-    long[] labelCounts = new long[classes];
-    long[] predictedCounts = new long[classes];
-    for (int age = 0; age < size(); age++) {
-      labelCounts[label(age)]++;
-      predictedCounts[predicted(age)]++;
-    }
+    countRecords();
     double chanceAgreements = 0;
-    for (int k = 0; k < classes; k++) {
+    // Past the end of either array, as for a class no outcome in the window has, a count is 0: the
+    // product adds nothing, so the sum is the one over the classes the window's outcomes have.
+    for (int k = 0; k < Math.min(labelCounts.length, predictedCounts.length); k++) {
       chanceAgreements += (double) labelCounts[k] * predictedCounts[k];
     }
     return kappa(accuracy(), chanceAgreements / ((double) size() * size()));
@@ -145,10 +159,7 @@ public final class ClassificationWindow extends PrequentialWindow {
    * the no-change classifier is right throughout the window.
    */
   public double kappaTemporal() {
-    int noChangeCorrect = 0;
-    for (int age = 0; age < size(); age++) {
-      noChangeCorrect += records().get(offset(age) + NO_CHANGE_CORRECT);
-    }
+    countRecords();
     return kappa(accuracy(), (double) noChangeCorrect / size());
   }
 
@@ -223,6 +234,43 @@ public final class ClassificationWindow extends PrequentialWindow {
     out.putInt(previousLabel);
   }
 
+  @Override
+  void dropping(int at) {
+    if (counted) {
+      count(at, -1);
+    }
+  }
+
+  private void countRecords() {
+    if (!counted) {
+      counted = true;
+      for (int age = 0; age < size(); age++) {
+        count(offset(age), 1);
+      }
+    }
+  }
+
+  /** Counts the record at {@code at} in ({@code change} 1) or out ({@code change} -1). */
+  private void count(int at, int change) {
+    ByteBuffer records = records();
+    int label = records.getInt(at + LABEL);
+    int predicted = records.getInt(at + PREDICTED);
+    if (label == predicted) {
+      correct += change;
+    }
+    noChangeCorrect += change * records.get(at + NO_CHANGE_CORRECT);
+    labelCounts = count(labelCounts, label, change);
+    predictedCounts = count(predictedCounts, predicted, change);
+  }
+
+  /** {@code counts} with {@code change} added to class {@code k}'s, grown to hold it if need be. */
+  private static int[] count(int[] counts, int k, int change) {
+    int[] grown =
+        k < counts.length ? counts : Arrays.copyOf(counts, Math.max(k + 1, 2 * counts.length));
+    grown[k] += change;
+    return grown;
+  }
+
   /** How far {@code observed} agreement is from {@code reference} agreement towards perfect. */
   private static double kappa(double observed, double reference) {
     return reference == 1.0 ? Double.NaN : (observed - reference) / (1.0 - reference);
@@ -230,10 +278,6 @@ public final class ClassificationWindow extends PrequentialWindow {
 
   private int label(int age) {
     return records().getInt(offset(age) + LABEL);
-  }
-
-  private int predicted(int age) {
-    return records().getInt(offset(age) + PREDICTED);
   }
 
   private float positiveScore(int age) {

@@ -9,8 +9,11 @@ import java.util.function.ObjDoubleConsumer;
 
 /**
  * The outcomes of one key's (or the job's) recent labeled predictions, and the prequential metrics
- * over them. Metrics are computed from the stored outcomes when asked for, not kept as running
- * sums, so they are exact over the window and nothing can drift out of step with it.
+ * over them. Every metric is exact over the window's outcomes: no running sum of doubles, which
+ * adding and dropping outcomes would make drift. A task may keep integer counts or other structures
+ * derived from its records in step with them, as outcomes come ({@link #append}) and leave ({@link
+ * #dropping}), and compute the rest from the records when asked for. The encoding holds only the
+ * records: whatever is derived from them is rebuilt after {@link #decode}.
  *
  * <p>Checkpoints and savepoints hold a window as the bytes of {@link #encode()} ({@link
  * PrequentialWindowSerializer}); format version 1 is, big-endian:
@@ -145,6 +148,13 @@ public abstract sealed class PrequentialWindow
   /** Writes the {@link #taskFieldBytes()} of the task's own fields. */
   void writeTaskFields(ByteBuffer out) {}
 
+  /**
+   * The oldest record, at {@code at} in {@link #records()}, is about to leave the window: a task
+   * that keeps counts of its records takes it out of them here. Nothing to do unless it overrides
+   * this.
+   */
+  void dropping(int at) {}
+
   /** Reads the record count and the records that follow the task's fields. */
   static RecordRing readRecords(ByteBuffer in, int recordWidth) {
     return RecordRing.readFrom(in, recordWidth, in.getInt());
@@ -159,6 +169,7 @@ public abstract sealed class PrequentialWindow
     newestTime = Math.max(newestTime, predictionTime);
     while (size() > 0
         && bound.dropsOldestBeforeAdding(size(), records().getLong(offset(0)), newestTime)) {
+      dropping(offset(0));
       ring.dropOldest();
     }
     int at = ring.append();
