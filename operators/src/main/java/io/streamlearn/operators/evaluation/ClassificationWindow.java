@@ -19,7 +19,11 @@ import java.util.function.ObjDoubleConsumer;
  * not scan the records for each. Accuracy, kappa and kappa-temporal come from integer counts
  * (correct predictions, right no-change predictions, outcomes of each true and each predicted
  * class) kept in step as records come and leave, which a decoded window makes when first asked for
- * a metric. Log loss and AUC come from scans of the records, AUC sorting their scores.
+ * a metric. AUC comes from {@link RankedScores}, which a window builds from its records (one sort)
+ * when first asked for AUC and keeps in step from then on, at O(log n) per outcome that comes or
+ * leaves and 20 bytes per distinct score (up to twice that with the room its arrays keep to grow).
+ * Log loss, a sum of doubles that adding and removing terms would make drift, is a scan of the
+ * records: the one part of a snapshot whose cost grows with the window.
  */
 public final class ClassificationWindow extends PrequentialWindow {
 
@@ -58,6 +62,16 @@ public final class ClassificationWindow extends PrequentialWindow {
   private int[] labelCounts = new int[2];
 
   private int[] predictedCounts = new int[2];
+
+  /** Outcomes without a class-1 score, of a task that is not binary: AUC is undefined over them. */
+  private int unscored;
+
+  /**
+   * The scores of the outcomes, once {@link #auc()} has needed them, else null: a window decoded
+   * for one batch of predictions (on the RocksDB backend) pays for ranking them only when the batch
+   * takes a snapshot.
+   */
+  private RankedScores ranked;
 
   public ClassificationWindow(WindowBound bound) {
     super(bound, WIDTH);
@@ -169,45 +183,14 @@ public final class ClassificationWindow extends PrequentialWindow {
    * binary task and both classes occur.
    */
   public double auc() {
-    int positives = 0;
-    for (int age = 0; age < size(); age++) {
-      if (Float.isNaN(positiveScore(age))) {
-        return Double.NaN;
-      }
-      positives += label(age);
-    }
-    int negatives = size() - positives;
-    if (positives == 0 || negatives == 0) {
+    countRecords();
+    if (unscored > 0) {
       return Double.NaN;
     }
-    float[] positiveScores = new float[positives];
-    float[] negativeScores = new float[negatives];
-    int p = 0;
-    int n = 0;
-    for (int age = 0; age < size(); age++) {
-      if (label(age) == 1) {
-        positiveScores[p++] = positiveScore(age);
-      } else {
-        negativeScores[n++] = positiveScore(age);
-      }
+    if (ranked == null) {
+      ranked = rank();
     }
-    Arrays.sort(positiveScores);
-    Arrays.sort(negativeScores);
-    // One pass over both sorted arrays: the negatives below (and tied with) each positive.
-    long twiceWins = 0;
-    int below = 0;
-    int belowOrTied = 0;
-    for (float score : positiveScores) {
-      while (below < negatives && negativeScores[below] < score) {
-        below++;
-      }
-      belowOrTied = Math.max(belowOrTied, below);
-      while (belowOrTied < negatives && negativeScores[belowOrTied] <= score) {
-        belowOrTied++;
-      }
-      twiceWins += 2L * below + (belowOrTied - below);
-    }
-    return twiceWins / (2.0 * positives * negatives);
+    return ranked.auc();
   }
 
   @Override
@@ -255,12 +238,20 @@ public final class ClassificationWindow extends PrequentialWindow {
     ByteBuffer records = records();
     int label = records.getInt(at + LABEL);
     int predicted = records.getInt(at + PREDICTED);
+    float positiveScore = records.getFloat(at + POSITIVE_SCORE);
     if (label == predicted) {
       correct += change;
     }
     noChangeCorrect += change * records.get(at + NO_CHANGE_CORRECT);
     labelCounts = count(labelCounts, label, change);
     predictedCounts = count(predictedCounts, predicted, change);
+    if (Float.isNaN(positiveScore)) {
+      unscored += change;
+    } else if (ranked != null && change > 0) {
+      ranked.add(positiveScore, label == 1);
+    } else if (ranked != null) {
+      ranked.remove(positiveScore, label == 1);
+    }
   }
 
   /** {@code counts} with {@code change} added to class {@code k}'s, grown to hold it if need be. */
@@ -269,6 +260,22 @@ public final class ClassificationWindow extends PrequentialWindow {
         k < counts.length ? counts : Arrays.copyOf(counts, Math.max(k + 1, 2 * counts.length));
     grown[k] += change;
     return grown;
+  }
+
+  /** Ranks the scores of the window's outcomes, which all have one: a binary task's. */
+  private RankedScores rank() {
+    float[] positiveScores = new float[labelCounts[1]];
+    float[] negativeScores = new float[size() - labelCounts[1]];
+    int p = 0;
+    int n = 0;
+    for (int age = 0; age < size(); age++) {
+      if (label(age) == 1) {
+        positiveScores[p++] = positiveScore(age);
+      } else {
+        negativeScores[n++] = positiveScore(age);
+      }
+    }
+    return RankedScores.of(positiveScores, negativeScores);
   }
 
   /** How far {@code observed} agreement is from {@code reference} agreement towards perfect. */
