@@ -19,11 +19,15 @@ import java.util.function.ObjDoubleConsumer;
  * not scan the records for each. Accuracy, kappa and kappa-temporal come from integer counts
  * (correct predictions, right no-change predictions, outcomes of each true and each predicted
  * class) kept in step as records come and leave, which a decoded window makes when first asked for
- * a metric. AUC comes from {@link RankedScores}, which a window builds from its records (one sort)
- * when first asked for AUC and keeps in step from then on, at O(log n) per outcome that comes or
- * leaves and 20 bytes per distinct score (up to twice that with the room its arrays keep to grow).
- * Log loss, a sum of doubles that adding and removing terms would make drift, is a scan of the
- * records: the one part of a snapshot whose cost grows with the window.
+ * a metric. AUC comes from {@link RankedScores}, built from the records (one sort) when asked for.
+ * A window asked for AUC again before as many outcomes came as it holds (the job's time window,
+ * with a snapshot every thousand outcomes of hundreds of thousands) keeps them in step from then
+ * on, at O(log n) per outcome that comes or leaves and 20 bytes per distinct score (up to twice
+ * that with the room its arrays keep to grow). It drops them once that many outcomes came without
+ * an ask, when rebuilding costs no more than keeping them in step would have: a key's count window,
+ * asked once per turnover, costs and holds what it did when every snapshot sorted its scores. Log
+ * loss, a sum of doubles that adding and removing terms would make drift, is a scan of the records:
+ * the one part of a snapshot of a window asked often whose cost grows with the window.
  */
 public final class ClassificationWindow extends PrequentialWindow {
 
@@ -33,6 +37,8 @@ public final class ClassificationWindow extends PrequentialWindow {
   private static final double MIN_PROBABILITY = 1e-15;
 
   private static final int NO_LABEL = -1;
+
+  private static final long NEVER = Long.MIN_VALUE;
 
   private static final int LABEL = TIME_BYTES;
   private static final int PREDICTED = LABEL + Integer.BYTES;
@@ -66,12 +72,19 @@ public final class ClassificationWindow extends PrequentialWindow {
   /** Outcomes without a class-1 score, of a task that is not binary: AUC is undefined over them. */
   private int unscored;
 
-  /**
-   * The scores of the outcomes, once {@link #auc()} has needed them, else null: a window decoded
-   * for one batch of predictions (on the RocksDB backend) pays for ranking them only when the batch
-   * takes a snapshot.
-   */
+  /** The scores of the outcomes while the window keeps them, else null. */
   private RankedScores ranked;
+
+  /** Outcomes added since the window was made or decoded: the clock of {@link #aucAskedAt}. */
+  private long added;
+
+  /**
+   * When {@link #auc()} was last asked for, by {@link #added}; {@link #NEVER} for a new or decoded
+   * window, which keeps its ranked scores from the second ask on: a window decoded for one batch of
+   * predictions (on the RocksDB backend) sorts its scores for a snapshot in the batch, as when it
+   * kept none, and keeps nothing to update for the rest of the batch.
+   */
+  private long aucAskedAt = NEVER;
 
   public ClassificationWindow(WindowBound bound) {
     super(bound, WIDTH);
@@ -131,6 +144,10 @@ public final class ClassificationWindow extends PrequentialWindow {
     records.putFloat(at + POSITIVE_SCORE, positiveScore);
     records.put(at + NO_CHANGE_CORRECT, (byte) (label == previousLabel ? 1 : 0));
     previousLabel = label;
+    added++;
+    if (!keepsRanking()) {
+      ranked = null;
+    }
     if (counted) {
       count(at, 1);
     }
@@ -187,10 +204,10 @@ public final class ClassificationWindow extends PrequentialWindow {
     if (unscored > 0) {
       return Double.NaN;
     }
-    if (ranked == null) {
-      ranked = rank();
-    }
-    return ranked.auc();
+    RankedScores scores = ranked == null ? rank() : ranked;
+    ranked = keepsRanking() ? scores : null;
+    aucAskedAt = added;
+    return scores.auc();
   }
 
   @Override
@@ -260,6 +277,14 @@ public final class ClassificationWindow extends PrequentialWindow {
         k < counts.length ? counts : Arrays.copyOf(counts, Math.max(k + 1, 2 * counts.length));
     grown[k] += change;
     return grown;
+  }
+
+  /**
+   * Whether AUC was asked for since the window last turned over: if so ranked scores kept in step
+   * save work, else rebuilding them at the next ask costs no more.
+   */
+  private boolean keepsRanking() {
+    return aucAskedAt > added - size();
   }
 
   /** Ranks the scores of the window's outcomes, which all have one: a binary task's. */

@@ -23,12 +23,15 @@ class ClassificationWindowExactnessTest {
 
   /**
    * The outcomes come in rounds of this many, and the metrics are compared after each outcome but
-   * in a stretch that starts with a trip through the encoding: the decoded window takes outcomes
-   * before it is asked for any metric (and counts its records), then for all but AUC (and ranks
-   * their scores later).
+   * in two stretches. In one, longer than the count window, AUC is not asked for: the window drops
+   * its ranked scores and ranks them anew at the next ask. The other starts with a trip through the
+   * encoding: the decoded window takes outcomes before it is asked for any metric (and counts its
+   * records), then for all but AUC (and ranks their scores later).
    */
   private static final int ROUND = 1_200;
 
+  private static final int AUC_UNASKED_FROM = 300;
+  private static final int AUC_UNASKED_UNTIL = 550;
   private static final int ROUND_TRIP_AT = 600;
   private static final int ASKED_AGAIN_AT = 650;
   private static final int AUC_ASKED_AGAIN_AT = 750;
@@ -72,7 +75,10 @@ class ClassificationWindowExactnessTest {
       if (phase >= ROUND_TRIP_AT && phase < ASKED_AGAIN_AT) {
         continue;
       }
-      boolean asksAuc = phase < ROUND_TRIP_AT || phase >= AUC_ASKED_AGAIN_AT;
+      boolean asksAuc =
+          phase < AUC_UNASKED_FROM
+              || phase >= AUC_UNASKED_UNTIL && phase < ROUND_TRIP_AT
+              || phase >= AUC_ASKED_AGAIN_AT;
       assertThat(metricsOf(window, asksAuc))
           .as("after outcome %d", step)
           .isEqualTo(reference.metrics(asksAuc));
