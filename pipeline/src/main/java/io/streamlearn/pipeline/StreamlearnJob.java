@@ -141,11 +141,16 @@ public final class StreamlearnJob {
             .name(TRAINER_NAME);
 
     predictions.sinkTo(sinks.predictions()).uid("predictions-sink").name("predictions");
+    // Not chained to the trainer: this sink is transactional, and at every Flink checkpoint its
+    // writer opens a new transaction (initTransactions, a round trip to the broker's transaction
+    // coordinator) and its committer commits the last one, which on the trainer's thread held up
+    // every prediction behind them (bench/README.md, latency). Model checkpoints are few records.
     predictions
         .getSideOutput(TrainerOutputs.CHECKPOINTS)
         .sinkTo(sinks.checkpoints())
         .uid("checkpoints-sink")
-        .name("model checkpoints");
+        .name("model checkpoints")
+        .disableChaining();
     evaluate(predictions.getSideOutput(TrainerOutputs.SCORED), settings.evaluation())
         .union(predictions.getSideOutput(TrainerOutputs.DRIFT_EVENTS))
         .sinkTo(sinks.metrics())

@@ -35,8 +35,9 @@ final class InjectedFailures {
     BEFORE_COMMIT,
     /**
      * In the trainer's checkpoint-complete notification. Flink notifies the operators of a chain
-     * tail first, so the chained Kafka committers have committed the checkpoint's transactions by
-     * then: recovery restores a checkpoint whose transactions are committed already.
+     * tail first, so the chained predictions committer has committed the checkpoint's transaction
+     * by then: recovery restores a checkpoint whose predictions are committed already. The model
+     * checkpoints' committer runs in a task of its own and may commit before or after.
      */
     AFTER_COMMIT
   }
