@@ -45,8 +45,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ul>
  *   <li>latency: produce time to the arrival of the sample's prediction; printed with the part of
  *       it up to the prediction's own time (the trainer's clock, the same machine's) and the
- *       stop-the-world garbage collections of this JVM, where the job runs, while samples were
- *       sent live;
+ *       stop-the-world garbage collections of this JVM, where the job runs, while samples were sent
+ *       live;
  *   <li>freshness: produce time to the arrival of the key's first committed model checkpoint
  *       trained on the sample (samplesSeen past it), over job.checkpoint-interval + 1 s.
  * </ul>
