@@ -19,6 +19,11 @@ record Figure(double value, double target, String better) {
     return new Figure(value, Double.NaN, "higher");
   }
 
+  /** The same measurement reported without its target: of a setting the target is not about. */
+  Figure withoutTarget() {
+    return new Figure(value, Double.NaN, better);
+  }
+
   boolean hasTarget() {
     return !Double.isNaN(target);
   }

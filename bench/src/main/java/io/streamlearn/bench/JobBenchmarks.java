@@ -12,11 +12,14 @@ import java.util.Map;
  * The whole-pipeline benchmarks, in one JVM against one Kafka broker: each runs the real job and
  * writes its figures into the results file as soon as it has them.
  *
- * <p>Usage: {@code JobBenchmarks [--scale F] [--only NAME,...] [--set key=value]...
- * [results.json]}. {@code --scale} multiplies sample counts and durations (0.1 checks that
+ * <p>Usage: {@code JobBenchmarks [--scale F] [--only NAME,...] [--set key=value]... [--report-as
+ * SUFFIX] [results.json]}. {@code --scale} multiplies sample counts and durations (0.1 checks that
  * everything works in a fraction of the time; the figures need 1). {@code --only} runs some of
  * them: one-key, fused-job, state, latency, recovery. {@code --set} adds a job option to every job,
- * for example {@code --set trainer.mode=fused}.
+ * for example {@code --set trainer.mode=fused}. {@code --report-as} writes each figure under its
+ * name with the suffix, without a target: a run in another setting than the figures' own, such as
+ * another garbage collector, reported beside them (bench/run runs the latency benchmark so with
+ * ZGC, as {@code _zgc}).
  */
 public final class JobBenchmarks {
 
@@ -37,11 +40,13 @@ public final class JobBenchmarks {
     List<String> only = new ArrayList<>(ALL.keySet());
     List<String> options = new ArrayList<>();
     Path results = Path.of("bench/results.json");
+    String reportAs = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--only" -> only = List.of(args[++i].split(","));
         case "--set" -> options.add(args[++i]);
+        case "--report-as" -> reportAs = args[++i];
         default -> results = Path.of(args[i]);
       }
     }
@@ -56,7 +61,7 @@ public final class JobBenchmarks {
         long start = System.nanoTime();
         Map<String, Figure> figures;
         try {
-          figures = ALL.get(name).run(harness, scale);
+          figures = reported(ALL.get(name).run(harness, scale), reportAs);
         } catch (Exception e) {
           // The others still run: one broken benchmark should not cost the whole run's figures.
           System.err.println(name + " failed:");
@@ -80,5 +85,15 @@ public final class JobBenchmarks {
     if (!failed.isEmpty()) {
       throw new IllegalStateException("Benchmarks failed: " + failed);
     }
+  }
+
+  /** The figures as measured, or under their names with {@code suffix} and without targets. */
+  private static Map<String, Figure> reported(Map<String, Figure> figures, String suffix) {
+    if (suffix == null) {
+      return figures;
+    }
+    Map<String, Figure> renamed = new LinkedHashMap<>();
+    figures.forEach((name, figure) -> renamed.put(name + suffix, figure.withoutTarget()));
+    return renamed;
   }
 }
