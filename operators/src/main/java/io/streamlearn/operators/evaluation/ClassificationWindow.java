@@ -26,8 +26,10 @@ import java.util.function.ObjDoubleConsumer;
  * that with the room its arrays keep to grow). It drops them once that many outcomes came without
  * an ask, when rebuilding costs no more than keeping them in step would have: a key's count window,
  * asked once per turnover, costs and holds what it did when every snapshot sorted its scores. Log
- * loss, a sum of doubles that adding and removing terms would make drift, is a scan of the records:
- * the one part of a snapshot of a window asked often whose cost grows with the window.
+ * loss, a sum of doubles that adding and removing terms would make drift, is summed over the window
+ * at each snapshot, oldest first as a scan of the records sums it; a window asked for it as often
+ * keeps each record's term (8 bytes per slot of its ring) so that the sum takes no logarithm. That
+ * sum is the one part of a snapshot whose cost still grows with the window.
  */
 public final class ClassificationWindow extends PrequentialWindow {
 
@@ -85,6 +87,18 @@ public final class ClassificationWindow extends PrequentialWindow {
    * kept none, and keeps nothing to update for the rest of the batch.
    */
   private long aucAskedAt = NEVER;
+
+  /**
+   * Each record's log of the probability it gave the true class, by its slot in the ring (its
+   * offset over the record width), while the window keeps them: from the second ask for log loss
+   * within one turnover of the window, as for {@link #ranked}. A snapshot then sums the same terms
+   * in the same order as a scan of the records, without a logarithm per record. Null otherwise, and
+   * dropped when the ring grows (its records move to other slots).
+   */
+  private double[] logTerms;
+
+  /** When {@link #logLoss()} was last asked for, by {@link #added}, as {@link #aucAskedAt}. */
+  private long logLossAskedAt = NEVER;
 
   public ClassificationWindow(WindowBound bound) {
     super(bound, WIDTH);
@@ -148,6 +162,11 @@ public final class ClassificationWindow extends PrequentialWindow {
     if (!keepsRanking()) {
       ranked = null;
     }
+    if (!askedSinceTurnover(logLossAskedAt) || !fitsRing(logTerms)) {
+      logTerms = null;
+    } else if (logTerms != null) {
+      logTerms[at / WIDTH] = logTerm(at);
+    }
     if (counted) {
       count(at, 1);
     }
@@ -161,12 +180,35 @@ public final class ClassificationWindow extends PrequentialWindow {
 
   /** Mean negative natural log of the probability given to the true class. */
   public double logLoss() {
+    boolean keep = askedSinceTurnover(logLossAskedAt);
+    logLossAskedAt = added;
     double sum = 0;
+    if (logTerms == null && !keep) {
+      for (int age = 0; age < size(); age++) {
+        sum -= logTerm(offset(age));
+      }
+      return sum / size();
+    }
+    if (logTerms == null) {
+      logTerms = new double[records().capacity() / WIDTH];
+      for (int age = 0; age < size(); age++) {
+        logTerms[offset(age) / WIDTH] = logTerm(offset(age));
+      }
+    }
     for (int age = 0; age < size(); age++) {
-      sum -=
-          Math.log(Math.max(records().getFloat(offset(age) + LABEL_PROBABILITY), MIN_PROBABILITY));
+      sum -= logTerms[offset(age) / WIDTH];
     }
     return sum / size();
+  }
+
+  /** The log of the probability that the record at {@code at} gave the true class, clipped. */
+  private double logTerm(int at) {
+    return Math.log(Math.max(records().getFloat(at + LABEL_PROBABILITY), MIN_PROBABILITY));
+  }
+
+  /** Whether {@code terms}, if any, has a slot for each record of the ring as it is now. */
+  private boolean fitsRing(double[] terms) {
+    return terms == null || terms.length == records().capacity() / WIDTH;
   }
 
   /**
@@ -284,7 +326,12 @@ public final class ClassificationWindow extends PrequentialWindow {
    * save work, else rebuilding them at the next ask costs no more.
    */
   private boolean keepsRanking() {
-    return aucAskedAt > added - size();
+    return askedSinceTurnover(aucAskedAt);
+  }
+
+  /** Whether a metric last asked for at {@code askedAt} was asked since the window turned over. */
+  private boolean askedSinceTurnover(long askedAt) {
+    return askedAt > added - size();
   }
 
   /** Ranks the scores of the window's outcomes, which all have one: a binary task's. */
