@@ -298,14 +298,17 @@ final class LatencyAndFreshness implements JobBenchmark {
      * sink, the broker and the consumer after it.
      */
     long[] toPrediction(Map<String, Long> producedAt) {
-      return producedAt.entrySet().stream()
-          .mapToLong(sample -> predictionTimes.get(sample.getKey()) - sample.getValue())
-          .toArray();
+      return waits(producedAt, predictionTimes);
     }
 
     long[] latencies(Map<String, Long> producedAt) {
+      return waits(producedAt, predictionArrivals);
+    }
+
+    /** Per sample: from its produce time to its time in {@code until}. */
+    private static long[] waits(Map<String, Long> producedAt, Map<String, Long> until) {
       return producedAt.entrySet().stream()
-          .mapToLong(sample -> predictionArrivals.get(sample.getKey()) - sample.getValue())
+          .mapToLong(sample -> until.get(sample.getKey()) - sample.getValue())
           .toArray();
     }
 

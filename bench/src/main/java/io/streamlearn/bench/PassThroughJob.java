@@ -1,24 +1,15 @@
 package io.streamlearn.bench;
 
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_GROUP_ID;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_PREDICTIONS_DELIVERY_GUARANTEE;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_PREDICTIONS;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TOPIC_SAMPLES;
-import static io.streamlearn.pipeline.config.StreamlearnOptions.KAFKA_TRANSACTION_TIMEOUT;
 
 import io.streamlearn.bench.JobHarness.Job;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.PipelineSettings;
 import io.streamlearn.pipeline.config.StreamlearnConfig;
-import io.streamlearn.pipeline.kafka.KafkaClientSettings;
-import io.streamlearn.pipeline.kafka.KafkaConnectors;
 import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
-import io.streamlearn.schemas.WireCodec;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -53,40 +44,30 @@ final class PassThroughJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.getConfig().enableObjectReuse();
     PipelineSettings settings = KafkaJob.pipelineSettings(config);
-    KafkaClientSettings kafka = KafkaJob.kafkaClientSettings(config);
     env.fromSource(
-            KafkaConnectors.samplesSource(
-                kafka, config.get(KAFKA_TOPIC_SAMPLES), config.get(KAFKA_GROUP_ID), true),
-            WatermarkStrategy.noWatermarks(),
-            "samples")
+            KafkaJob.samplesSource(config, true), WatermarkStrategy.noWatermarks(), "samples")
         .process(new SampleDecoder(settings.shape(), settings.maxRecordBytes()))
         .keyBy(LabeledSample::getKey, Types.STRING)
         .map(new FixedPrediction(settings.shape().outputs()))
         .returns(new AvroTypeInfo<>(Prediction.class))
-        .sinkTo(
-            KafkaConnectors.sink(
-                kafka,
-                config.get(KAFKA_TOPIC_PREDICTIONS),
-                WireCodec::predictions,
-                Prediction::getKey,
-                config.get(KAFKA_PREDICTIONS_DELIVERY_GUARANTEE),
-                config.get(JOB_NAME) + "-predictions",
-                config.get(KAFKA_TRANSACTION_TIMEOUT)));
+        .sinkTo(KafkaJob.sinks(config).predictions());
     env.execute(config.get(JOB_NAME));
     return JobHarness.samplesPerSecond(harness.predictions(job, count));
   }
 
-  /** The prediction the job would emit for a sample, with the same scores for every sample. */
+  /**
+   * The prediction the job would emit for a sample, with the same scores for every sample: one list
+   * for all of them, which no operator changes (the job runs with object reuse).
+   */
   private static final class FixedPrediction implements MapFunction<LabeledSample, Prediction> {
-    private final int outputs;
+    private final List<Float> scores;
 
     FixedPrediction(int outputs) {
-      this.outputs = outputs;
+      this.scores = List.copyOf(Collections.nCopies(outputs, 1f / outputs));
     }
 
     @Override
     public Prediction map(LabeledSample sample) {
-      List<Float> scores = new ArrayList<>(Collections.nCopies(outputs, 1f / outputs));
       return Prediction.newBuilder()
           .setSampleId(sample.getId())
           .setKey(sample.getKey())

@@ -90,11 +90,12 @@ public final class KafkaJob {
 
   /**
    * The samples topic the configuration names; {@code stopAtLatestOffsets} ends the input at the
-   * offsets that are the latest when the job starts. Package-private, like {@link #sinks} and
-   * {@link #pipelineSettings}, so that integration tests assemble this same job over a bounded
-   * input, which ends and publishes every key's final model, and with failures injected.
+   * offsets that are the latest when the job starts. Public, like {@link #sinks} and {@link
+   * #pipelineSettings}, so that integration tests assemble this same job over a bounded input,
+   * which ends and publishes every key's final model, and with failures injected, and bench's
+   * pass-through job reads and writes exactly what this job does.
    */
-  static KafkaSource<SourceRecord> samplesSource(
+  public static KafkaSource<SourceRecord> samplesSource(
       StreamlearnConfig config, boolean stopAtLatestOffsets) {
     return KafkaConnectors.samplesSource(
         kafkaClientSettings(config),
@@ -131,7 +132,7 @@ public final class KafkaJob {
   }
 
   /** The Kafka sinks the configuration names: predictions, checkpoints, dead letters, metrics. */
-  static PipelineSinks sinks(StreamlearnConfig config) {
+  public static PipelineSinks sinks(StreamlearnConfig config) {
     return new PipelineSinks(
         sink(
             config,
