@@ -235,7 +235,12 @@ public final class FusedThroughput {
       INDArray stackedState = Nd4j.create(updaterState, new long[] {count, stateSize}, 'c');
       INDArray stackedFeatures = Nd4j.create(features, new long[] {count, BATCH, FEATURES}, 'c');
       INDArray stackedLabels = Nd4j.create(labels, new long[] {count, BATCH, CLASSES}, 'c');
-      fused.predict(stackedParameters, stackedFeatures).ravel().toFloatVector();
+      // Scored as the job scores: from each key's parameters as its state holds them.
+      double[] scoringParameters = new double[parameters.length];
+      for (int i = 0; i < parameters.length; i++) {
+        scoringParameters[i] = parameters[i];
+      }
+      fused.predict(scoringParameters, features, BATCH);
       fused.step(stackedParameters, stackedState, iterations, stackedFeatures, stackedLabels);
       float[] trained = stackedParameters.ravel().toFloatVector();
       float[] advanced = stackedState.ravel().toFloatVector();

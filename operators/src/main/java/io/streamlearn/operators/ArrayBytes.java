@@ -2,6 +2,7 @@ package io.streamlearn.operators;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,6 +69,24 @@ final class ArrayBytes {
       values(encoded.get(row), FLOAT, width).asFloatBuffer().get(values, row * width, width);
     }
     return Nd4j.createFromArray(values).reshape(encoded.size(), width);
+  }
+
+  /** Encoded vectors of one length, float or double, one after another as doubles. */
+  static double[] concatenated(List<ByteBuffer> encoded, long length) {
+    int width = Math.toIntExact(length);
+    double[] values = new double[encoded.size() * width];
+    for (int row = 0; row < encoded.size(); row++) {
+      ByteBuffer vector = encoded.get(row);
+      if (typeOf(vector) == DOUBLE) {
+        values(vector, DOUBLE, width).asDoubleBuffer().get(values, row * width, width);
+      } else {
+        FloatBuffer floats = values(vector, FLOAT, width).asFloatBuffer();
+        for (int i = 0; i < width; i++) {
+          values[row * width + i] = floats.get(i);
+        }
+      }
+    }
+    return values;
   }
 
   /** Each row of a [rows, length] array encoded as {@link #encode} does, from one copy. */

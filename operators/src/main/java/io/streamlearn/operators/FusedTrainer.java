@@ -406,17 +406,15 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   }
 
   private void scoreTogether(int rows, List<Unscored> keys) throws Exception {
-    INDArray parameters =
-        ArrayBytes.stack(
+    double[] parameters =
+        ArrayBytes.concatenated(
             keys.stream().map(key -> key.toPredict().state().getParameters()).toList(),
             network.parameterCount());
-    INDArray features =
-        ModelArrays.stackedFeatures(
+    float[] features =
+        ModelArrays.stackedFeatureValues(
             keys.stream().map(key -> key.toPredict().input()).toList(), rows, network.inputs());
-    INDArray outputs = network.predict(parameters, features);
     float[][] scores =
-        ModelArrays.rows(
-            outputs.reshape('c', (long) keys.size() * rows, network.outputs()), settings.shape());
+        ModelArrays.scores(network.predict(parameters, features, rows), settings.shape());
     for (int index = 0; index < keys.size(); index++) {
       Unscored key = keys.get(index);
       setCurrentKey(key.key());

@@ -66,6 +66,12 @@ final class ModelArrays {
    * rows, features]} array: what a fused step of many keys takes.
    */
   static INDArray stackedFeatures(List<ModelInput> batches, int rows, int width) {
+    return Nd4j.createFromArray(stackedFeatureValues(batches, rows, width))
+        .reshape(batches.size(), rows, width);
+  }
+
+  /** The values of {@link #stackedFeatures}, in c order. */
+  static float[] stackedFeatureValues(List<ModelInput> batches, int rows, int width) {
     float[] values = new float[batches.size() * rows * width];
     int at = 0;
     for (ModelInput batch : batches) {
@@ -74,7 +80,7 @@ final class ModelArrays {
         at += width;
       }
     }
-    return Nd4j.createFromArray(values).reshape(batches.size(), rows, width);
+    return values;
   }
 
   /**
@@ -100,7 +106,11 @@ final class ModelArrays {
    * as much as the training step of a small net.
    */
   static float[][] rows(INDArray output, ModelShape shape) {
-    float[][] rows = rows(output);
+    return scores(rows(output), shape);
+  }
+
+  /** A network's output rows as the scores of predictions (in place, when they are already). */
+  static float[][] scores(float[][] rows, ModelShape shape) {
     if (!shape.oneProbability()) {
       return rows;
     }

@@ -89,6 +89,7 @@ public final class FusedNetwork {
   private final long parameterCount;
   private final long updaterStateSize;
   private final boolean divideByBatchSize;
+  private final PlainForward forward;
 
   private FusedNetwork(
       List<DenseStage> stages,
@@ -101,6 +102,7 @@ public final class FusedNetwork {
     this.parameterCount = parameterCount;
     this.updaterStateSize = updaterStateSize;
     this.divideByBatchSize = divideByBatchSize;
+    this.forward = new PlainForward(this.stages, parameterCount);
   }
 
   /**
@@ -159,16 +161,15 @@ public final class FusedNetwork {
   }
 
   /**
-   * The network outputs of every key for its rows: {@code features} [K, B, inputs] gives [K, B,
-   * outputs], as {@code MultiLayerNetwork.output(features, false)} would per key.
+   * The network outputs of every key for its rows, as {@code MultiLayerNetwork.output(features,
+   * false)} gives them per key, computed in plain Java ({@link PlainForward}).
+   *
+   * @param parameters the keys' flat parameter vectors, one after another: [K, P] in c order
+   * @param features the keys' rows, [K, rows, inputs] in c order
+   * @return the outputs of every key's rows, key by key: [K * rows][outputs]
    */
-  public INDArray predict(INDArray parameters, INDArray features) {
-    INDArray activations = features.castTo(parameters.dataType());
-    for (DenseStage stage : stages) {
-      INDArray preActivation = preActivation(stage, parameters, activations);
-      activations = activate(stage, preActivation);
-    }
-    return activations;
+  public float[][] predict(double[] parameters, float[] features, int rows) {
+    return forward.predict(parameters, features, rows);
   }
 
   /**

@@ -329,7 +329,11 @@ class FusedNetworkTest {
     }
 
     INDArray probe = gaussian(random, KEYS, BATCH, FEATURES);
-    INDArray predictions = fused.predict(parameters, probe);
+    float[][] predictions =
+        fused.predict(
+            parameters.dup('c').ravel().toDoubleVector(),
+            probe.dup('c').ravel().toFloatVector(),
+            BATCH);
     for (int key = 0; key < KEYS; key++) {
       MultiLayerNetwork network = perKey.get(key);
       assertAgree("parameters of key " + key, parameters.getRow(key), network.params());
@@ -341,7 +345,7 @@ class FusedNetworkTest {
       }
       assertAgree(
           "predictions of key " + key,
-          predictions.get(NDArrayIndex.point(key)),
+          Nd4j.createFromArray(Arrays.copyOfRange(predictions, key * BATCH, (key + 1) * BATCH)),
           network.output(probe.get(NDArrayIndex.point(key)), false));
     }
     assertThat(largestScoreDifference).as("score").isLessThanOrEqualTo(RELATIVE);
