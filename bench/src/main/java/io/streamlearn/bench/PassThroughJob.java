@@ -3,6 +3,7 @@ package io.streamlearn.bench;
 import static io.streamlearn.pipeline.config.StreamlearnOptions.JOB_NAME;
 
 import io.streamlearn.bench.JobHarness.Job;
+import io.streamlearn.bench.JobHarness.Timed;
 import io.streamlearn.operators.SampleDecoder;
 import io.streamlearn.pipeline.KafkaJob;
 import io.streamlearn.pipeline.PipelineSettings;
@@ -34,8 +35,10 @@ final class PassThroughJob {
 
   private PassThroughJob() {}
 
-  /** Runs the pass-through over the job's samples topic; first prediction to last. */
-  static double samplesPerSecond(JobHarness harness, Job job, int count) throws Exception {
+  /**
+   * Runs the pass-through over the job's samples topic: its rate and CPU, first prediction to last.
+   */
+  static Timed run(JobHarness harness, Job job, int count) throws Exception {
     StreamlearnConfig config = JobHarness.config(job);
     Configuration flink = config.flinkConfiguration();
     flink.set(
@@ -51,8 +54,13 @@ final class PassThroughJob {
         .map(new FixedPrediction(settings.shape().outputs()))
         .returns(new AvroTypeInfo<>(Prediction.class))
         .sinkTo(KafkaJob.sinks(config).predictions());
-    env.execute(config.get(JOB_NAME));
-    return JobHarness.samplesPerSecond(harness.predictions(job, count));
+    CpuUse cpu = harness.countCpu();
+    try {
+      env.execute(config.get(JOB_NAME));
+    } finally {
+      cpu.stop();
+    }
+    return Timed.of(cpu, harness.predictions(job, count));
   }
 
   /**
