@@ -252,16 +252,16 @@ public final class KeyStep {
    * Evaluates a batch of the current key that was cut, with the predictions {@link #predict} made
    * for its samples: scores the labeled ones, keeps the unlabeled ones waiting for their labels,
    * learns the feature statistics and answers a drift they revealed, as when the batch was scored
-   * all at once. The key's model is loaded; its state is not written yet.
+   * all at once. The key's state is not written yet.
    */
   public Scored cut(List<LabeledSample> arrived, List<Prediction> predicted, KeyContext ctx)
       throws Exception {
     model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
     KeyModelState state = modelState.value();
-    loadModel(state, ctx.key());
-    // A drift reaction or a step, here or fused, may change the key's model from here on.
-    loadedKey = null;
+    // The model is not loaded here, only where it is used: a per-key step (train), a drift
+    // reaction that replaces it (which loads the replacement), a publication. A fused step never
+    // needs it, and decoding it for every batch cost that trainer's thread a seventh of its time.
     // Labels that came after their samples arrived, while the batch was open.
     List<LabeledSample> raw =
         labelJoin.withWaitingLabels(arrived, now, letter -> ctx.output(DeadLetters.TAG, letter));
@@ -301,12 +301,13 @@ public final class KeyStep {
   }
 
   /**
-   * Trains the loaded model on the scored batch's labeled samples, with the samples whose delayed
-   * labels came since the last step, and writes the key's state.
+   * Loads the key's model and trains it on the scored batch's labeled samples, with the samples
+   * whose delayed labels came since the last step, and writes the key's state.
    */
   public void train(Scored scored, KeyContext ctx) throws Exception {
     ModelInput training = trainingOf(scored);
     if (!training.isEmpty()) {
+      loadModel(scored.state(), ctx.key());
       train(scored.state(), training, ctx, ctx.timers().currentProcessingTime());
     }
     keep(scored.state());

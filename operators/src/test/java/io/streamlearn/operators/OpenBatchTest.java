@@ -76,6 +76,36 @@ class OpenBatchTest {
   }
 
   @Test
+  void aBatchCutByItsDeadlineTrainsItsOwnKeysModel() throws Exception {
+    Batching batching = new Batching(BATCH, Duration.ofSeconds(10), Duration.ZERO);
+    var shared = perKey(batching);
+    var alone = perKey(batching);
+    List<LabeledSample> a = separable("a", 2, 3);
+    List<LabeledSample> b = separable("b", BATCH + 1, 4);
+    shared.setProcessingTime(1_000);
+    alone.setProcessingTime(1_000);
+
+    // Key b trains a batch, so its model differs from a new key's, and is the last one predicted.
+    for (LabeledSample sample : b.subList(0, BATCH)) {
+      shared.processElement1(sample, 0);
+    }
+    for (LabeledSample sample : a) {
+      shared.processElement1(sample, 0);
+      alone.processElement1(sample, 0);
+    }
+    shared.setProcessingTime(1_500);
+    shared.processElement1(b.get(BATCH), 0);
+    // Key a's deadline cuts its batch; b's comes later.
+    shared.setProcessingTime(11_000);
+    alone.setProcessingTime(11_000);
+
+    var trained = keyedState(shared, "a", KeyStep.modelDescriptor()).value();
+    assertThat(trained.getVersion()).isEqualTo(1);
+    assertThat(trained.getParameters())
+        .isEqualTo(keyedState(alone, "a", KeyStep.modelDescriptor()).value().getParameters());
+  }
+
+  @Test
   void predictsAsTheBatchedPathDid() throws Exception {
     var arriving = perKey(new Batching(BATCH, Duration.ZERO, Duration.ZERO));
     var batched = trainers.open(settings());
