@@ -16,7 +16,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +37,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that trained since its last (model.checkpoint.at-job-checkpoints).
  *
  * <p>First the same job runs {@code --until-end} over a backlog, twice (the better run counts): its
- * samples/s from first to last prediction is the maximum sustained rate. The backlog is long enough
- * to hold several Flink checkpoints and model publications (about 7 s of work on an idle 2-core
- * machine): a backlog of 8,000 samples was over in half a second, before the first checkpoint, and
- * half the rate it gave was more than the job sustained live. Then the job runs live while samples
- * are produced at half that rate, each record stamped with its produce time, and a consumer (read
- * committed) notes when each prediction and each model checkpoint arrives.
+ * samples/s from first to last prediction bounds the maximum sustained rate. The backlog is long
+ * enough to hold several Flink checkpoints and model publications (about 7 s of work on an idle
+ * 2-core machine): a backlog of 8,000 samples was over in half a second, before the first
+ * checkpoint. Then the job runs live: after a warm-up, 5 s of samples are produced at the backlog's
+ * rate, and the rate at which the job predicts them (their prediction times, first to last) is the
+ * maximum sustained rate, if lower; a job that predicts a backlog in large groups went twice as
+ * fast as it does live. Then samples are produced at half the maximum sustained rate, each record
+ * stamped with its produce time, and a consumer (read committed) notes when each prediction and
+ * each model checkpoint arrives.
  *
  * <ul>
  *   <li>latency: produce time to the arrival of the sample's prediction; printed with the part of
@@ -58,6 +63,7 @@ final class LatencyAndFreshness implements JobBenchmark {
   private static final int FEATURES = 10;
   private static final int BACKLOG = 100_000;
   private static final double LIVE_SECONDS = 20;
+  private static final double PROBE_SECONDS = 5;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
   private static final Duration MODEL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
   private static final String BUFFER_TIMEOUT = "5 ms";
@@ -90,12 +96,13 @@ final class LatencyAndFreshness implements JobBenchmark {
     // the rate it gives was half what the job sustains warm.
     double firstMaxRate = maxRate(harness, "latency-max-first", options, backlogSamples);
     double secondMaxRate = maxRate(harness, "latency-max", options, backlogSamples);
-    double maxRate = Math.max(firstMaxRate, secondMaxRate);
-    double rate = maxRate / 2;
+    double backlogRate = Math.max(firstMaxRate, secondMaxRate);
 
     Job live = harness.job("latency", options);
     Map<String, Long> producedAt;
     String gcWhileLive;
+    double liveRate;
+    double rate;
     try (Arrivals arrivals = new Arrivals(harness.bootstrapServers(), live)) {
       var run = harness.runLive(live);
       try (KafkaProducer<byte[], byte[]> producer = producer(harness.bootstrapServers())) {
@@ -103,10 +110,17 @@ final class LatencyAndFreshness implements JobBenchmark {
             JobHarness.stream(StandardStream.HYPERPLANE, KEYS, FEATURES);
         send(producer, live, samples, WARM_UP, Double.POSITIVE_INFINITY);
         arrivals.awaitPredictions(WARM_UP);
+        // The live job's own maximum: samples sent at the backlog's rate, predicted as fast as the
+        // job can when they come a few at a time. A backlog's large groups went twice as fast.
+        int probe = (int) Math.round(backlogRate * PROBE_SECONDS * scale);
+        Map<String, Long> probed = send(producer, live, samples, probe, backlogRate);
+        arrivals.awaitPredictions(WARM_UP + probe);
+        liveRate = Math.min(backlogRate, arrivals.predictionRate(probed.keySet()));
+        rate = liveRate / 2;
         int timed = (int) Math.round(rate * LIVE_SECONDS * scale);
         try (GcPauses pauses = new GcPauses()) {
           producedAt = send(producer, live, samples, timed, rate);
-          arrivals.awaitPredictions(WARM_UP + timed);
+          arrivals.awaitPredictions(WARM_UP + probe + timed);
           gcWhileLive = pauses.summary();
         }
         // Time for the last samples' models to be published and committed.
@@ -120,15 +134,16 @@ final class LatencyAndFreshness implements JobBenchmark {
       double freshnessBound = CHECKPOINT_INTERVAL.plusSeconds(1).toMillis();
       System.out.printf(
           Locale.ROOT,
-          "%d keys, batch %d: max %,.0f samples/s (backlog of %,d; first run %,.0f, second %,.0f),"
-              + " live at %,.0f samples/s for"
+          "%d keys, batch %d: max %,.0f samples/s live (backlog of %,d: %,.0f samples/s; first run"
+              + " %,.0f, second %,.0f), live at %,.0f samples/s for"
               + " %,d samples%n  latency ms: p50 %d, p99 %d, max %d; to the prediction's time: p50"
               + " %d, p99 %d%n  garbage collection while live: %s%n  freshness ms: p50 %d, p99"
               + " %d, max %d (%d samples never in a committed model checkpoint)%n",
           KEYS,
           BATCH,
-          maxRate,
+          liveRate,
           backlogSamples,
+          backlogRate,
           firstMaxRate,
           secondMaxRate,
           rate,
@@ -291,6 +306,16 @@ final class LatencyAndFreshness implements JobBenchmark {
         }
         Thread.sleep(20);
       }
+    }
+
+    /** Samples/s of these samples' predictions, by their prediction times, first to last. */
+    double predictionRate(Set<String> sampleIds) {
+      LongSummaryStatistics times =
+          sampleIds.stream().mapToLong(predictionTimes::get).summaryStatistics();
+      if (times.getMax() == times.getMin()) {
+        throw new IllegalStateException("All predictions were made in the same millisecond");
+      }
+      return (times.getCount() - 1) * 1000.0 / (times.getMax() - times.getMin());
     }
 
     /**
