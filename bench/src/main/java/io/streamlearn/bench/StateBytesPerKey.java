@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -154,9 +155,24 @@ final class StateBytesPerKey implements JobBenchmark {
           .filter(metadata -> modified(metadata).toInstant().isAfter(after))
           .min(Comparator.comparing(StateBytesPerKey::modified))
           .map(Path::getParent);
+    } catch (NoSuchFileException e) {
+      return lookAgain();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return lookAgain();
+      }
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Flink renamed or dropped a file while the directory was read (an in-progress metadata file, a
+   * subsumed checkpoint): none found this time, the caller looks again.
+   */
+  private static Optional<Path> lookAgain() {
+    return Optional.empty();
   }
 
   /**
