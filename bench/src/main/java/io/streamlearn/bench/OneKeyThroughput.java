@@ -33,7 +33,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 final class OneKeyThroughput implements JobBenchmark {
 
-  private static final int SAMPLES = 30_000;
+  private static final int SAMPLES = 120_000;
   private static final int BATCH = 64;
   private static final int FEATURES = 21;
   private static final int CLASSES = 3;
