@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
  * its busiest threads took, the time its JIT compilers spent, and the broker's JVM. Everything is
  * read every 100 ms (a job's task threads end with the job, so their CPU times are read while they
  * live), so the time between a job's first prediction and its last can be cut out of a run, as the
- * throughput figures are timed. Printed per 1,000 samples, beside the same for a bare DL4J loop, it
- * tells whether the job's trainer thread or the machine's two cores hold a figure where it is.
+ * throughput figures are timed. Printed per 1,000 samples, beside the wall time of a one-threaded
+ * ceiling (a bare DL4J loop, the fused core), it tells whether the job's trainer thread or the
+ * machine's two cores hold a figure where it is.
  */
 final class CpuUse {
 

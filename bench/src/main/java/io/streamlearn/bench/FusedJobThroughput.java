@@ -81,7 +81,7 @@ final class FusedJobThroughput implements JobBenchmark {
         Locale.ROOT,
         "%,d keys, batch %d, fused: job %,.0f samples/s (first run %,.0f, second %,.0f), fused"
             + " trainer core %,.0f samples/s, pass-through job %,.0f samples/s%n"
-            + "  the better job run, %s%n  the pass-through job, %s%n  the core: %.1f ms on one thread%n",
+            + "  the better job run, %s%n  the pass-through job, %s%n  the core: %.1f ms of wall time on one thread%n",
         KEYS,
         BATCH,
         jobRun.samplesPerSecond(),

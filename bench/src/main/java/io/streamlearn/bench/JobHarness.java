@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.flink.util.FileUtils;
 
 /**
@@ -177,17 +178,23 @@ final class JobHarness implements AutoCloseable {
    * predictions made after the first instant over the time that took.
    */
   static double samplesPerSecond(List<Prediction> predictions) {
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    for (Prediction prediction : predictions) {
-      first = Math.min(first, prediction.getPredictionTime().toEpochMilli());
-      last = Math.max(last, prediction.getPredictionTime().toEpochMilli());
-    }
-    long atFirst = firstInstantCount(predictions, first);
-    if (last == first) {
+    return samplesPerSecond(predictionMillis(predictions));
+  }
+
+  /** {@link #samplesPerSecond(List)} of predictions made at these epoch milliseconds. */
+  static double samplesPerSecond(long[] predictionMillis) {
+    LongSummaryStatistics times = LongStream.of(predictionMillis).summaryStatistics();
+    if (times.getMax() == times.getMin()) {
       throw new IllegalStateException("All predictions were made in the same millisecond");
     }
-    return (predictions.size() - atFirst) * 1000.0 / (last - first);
+    long atFirst = LongStream.of(predictionMillis).filter(time -> time == times.getMin()).count();
+    return (times.getCount() - atFirst) * 1000.0 / (times.getMax() - times.getMin());
+  }
+
+  private static long[] predictionMillis(List<Prediction> predictions) {
+    return predictions.stream()
+        .mapToLong(prediction -> prediction.getPredictionTime().toEpochMilli())
+        .toArray();
   }
 
   /** Counts the CPU this JVM and the broker spend from now on ({@link CpuUse#stop} ends it). */
@@ -210,19 +217,11 @@ final class JobHarness implements AutoCloseable {
     }
 
     static Timed of(CpuUse cpu, List<Prediction> predictions) {
-      LongSummaryStatistics times =
-          predictions.stream()
-              .mapToLong(prediction -> prediction.getPredictionTime().toEpochMilli())
-              .summaryStatistics();
+      long[] millis = predictionMillis(predictions);
+      LongSummaryStatistics times = LongStream.of(millis).summaryStatistics();
       return new Timed(
-          JobHarness.samplesPerSecond(predictions), cpu.between(times.getMin(), times.getMax()));
+          JobHarness.samplesPerSecond(millis), cpu.between(times.getMin(), times.getMax()));
     }
-  }
-
-  private static long firstInstantCount(List<Prediction> predictions, long first) {
-    return predictions.stream()
-        .filter(prediction -> prediction.getPredictionTime().toEpochMilli() == first)
-        .count();
   }
 
   /** The job's configuration as run loads it. */

@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -310,12 +309,8 @@ final class LatencyAndFreshness implements JobBenchmark {
 
     /** Samples/s of these samples' predictions, by their prediction times, first to last. */
     double predictionRate(Set<String> sampleIds) {
-      LongSummaryStatistics times =
-          sampleIds.stream().mapToLong(predictionTimes::get).summaryStatistics();
-      if (times.getMax() == times.getMin()) {
-        throw new IllegalStateException("All predictions were made in the same millisecond");
-      }
-      return (times.getCount() - 1) * 1000.0 / (times.getMax() - times.getMin());
+      return JobHarness.samplesPerSecond(
+          sampleIds.stream().mapToLong(predictionTimes::get).toArray());
     }
 
     /**

@@ -64,7 +64,7 @@ final class OneKeyThroughput implements JobBenchmark {
         "one key, batch %d, %,d samples: job %,.0f samples/s (first run %,.0f, second %,.0f),"
             + " bare DL4J %,.0f samples/s (before %,.0f, after %,.0f), KafkaConsumer %,.0f"
             + " samples/s%n"
-            + "  the better job run, %s; the bare loop: %.1f ms on one thread%n",
+            + "  the better job run, %s; the bare loop: %.1f ms of wall time on one thread%n",
         BATCH,
         count,
         jobRate,
