@@ -31,34 +31,72 @@ final class PlainForward {
    * @return the outputs of every key's rows, [K * rows][outputs]
    */
   float[][] predict(double[] parameters, float[] features, int rows) {
-    int inputs = stages.get(0).inputs();
-    int keys = Math.toIntExact(parameters.length / parameterCount);
-    if (parameters.length != keys * parameterCount || features.length != keys * rows * inputs) {
-      throw new IllegalArgumentException(
-          parameters.length
-              + " parameters and "
-              + features.length
-              + " features are not "
-              + rows
-              + " rows of whole keys");
-    }
     double[] values = new double[features.length];
     for (int i = 0; i < features.length; i++) {
       values[i] = features[i];
     }
-    for (int index = 0; index < stages.size(); index++) {
-      DenseStage stage = stages.get(index);
-      values = preActivations(stage, parameters, values, keys * rows, rows);
-      activate(index, values, keys * rows, stage.outputs());
-    }
-    int outputs = stages.get(stages.size() - 1).outputs();
-    float[][] scores = new float[keys * rows][outputs];
+    double[] outputs = pass(parameters, values, rows).outputs();
+    int width = stages.get(stages.size() - 1).outputs();
+    float[][] scores = new float[outputs.length / width][width];
     for (int row = 0; row < scores.length; row++) {
-      for (int output = 0; output < outputs; output++) {
-        scores[row][output] = (float) values[row * outputs + output];
+      for (int output = 0; output < width; output++) {
+        scores[row][output] = (float) outputs[row * width + output];
       }
     }
     return scores;
+  }
+
+  /**
+   * A forward pass that keeps every layer's values, which a backward pass needs ({@link
+   * PlainBackward}).
+   *
+   * @param parameters the keys' flat parameter vectors, one after another: [K, P] in c order
+   * @param inputs the keys' rows, [K, rows, inputs] in c order
+   */
+  Pass pass(double[] parameters, double[] inputs, int rows) {
+    int keys = Math.toIntExact(parameters.length / parameterCount);
+    if (parameters.length != keys * parameterCount
+        || inputs.length != keys * rows * stages.get(0).inputs()) {
+      throw new IllegalArgumentException(
+          parameters.length
+              + " parameters and "
+              + inputs.length
+              + " features are not "
+              + rows
+              + " rows of whole keys");
+    }
+    double[][] preActivations = new double[stages.size()][];
+    double[][] activations = new double[stages.size()][];
+    double[] values = inputs;
+    for (int index = 0; index < stages.size(); index++) {
+      DenseStage stage = stages.get(index);
+      preActivations[index] = preActivations(stage, parameters, values, keys * rows, rows);
+      values = preActivations[index].clone();
+      activate(index, values, keys * rows, stage.outputs());
+      activations[index] = values;
+    }
+    return new Pass(inputs, preActivations, activations);
+  }
+
+  /**
+   * The values of a pass: its inputs, and each layer's pre-activations (x W + b) and activations,
+   * [K * rows, width] in c order, keys one after another.
+   */
+  record Pass(double[] inputs, double[][] preActivations, double[][] activations) {
+
+    /** The inputs of layer {@code index}: the pass's inputs or the previous layer's activations. */
+    double[] inputsOf(int index) {
+      return index == 0 ? inputs : activations[index - 1];
+    }
+
+    double[] outputs() {
+      return activations[activations.length - 1];
+    }
+  }
+
+  /** The plain form of layer {@code index}'s activation; null when DL4J's object runs it. */
+  RowActivation activation(int index) {
+    return activations.get(index);
   }
 
   /** x W + b of every row, with its key's weights: [K * rows, nIn] to [K * rows, nOut]. */

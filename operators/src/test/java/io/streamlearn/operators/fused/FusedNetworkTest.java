@@ -239,6 +239,38 @@ class FusedNetworkTest {
   }
 
   @Test
+  void stepsSmallBatchesInPlainJavaAndWideLayersWithNd4j() {
+    FusedNetwork small =
+        FusedNetwork.of(
+            base(new Adam(0.005))
+                .list()
+                .layer(dense(FEATURES, 32, Activation.RELU))
+                .layer(output(LossFunction.MCXENT, 32, 2, Activation.SOFTMAX))
+                .build());
+    FusedNetwork wide =
+        FusedNetwork.of(
+            base(new Adam(0.005))
+                .list()
+                .layer(dense(FEATURES, 512, Activation.RELU))
+                .layer(dense(512, 512, Activation.RELU))
+                .layer(output(LossFunction.MCXENT, 512, 2, Activation.SOFTMAX))
+                .build());
+    FusedNetwork withoutPlainLoss =
+        FusedNetwork.of(
+            base(new Adam(0.005))
+                .list()
+                .layer(dense(FEATURES, 32, Activation.RELU))
+                .layer(output(LossFunction.MCXENT, 32, 2, Activation.SIGMOID))
+                .validateOutputLayerConfig(false)
+                .build());
+
+    assertThat(small.stepsInPlainJava(BATCH)).isTrue();
+    assertThat(small.stepsInPlainJava(1_000)).isFalse();
+    assertThat(wide.stepsInPlainJava(BATCH)).isFalse();
+    assertThat(withoutPlainLoss.stepsInPlainJava(1)).isFalse();
+  }
+
+  @Test
   void eachKeysLearningRateFactorTrainsAsDl4jWithThatMultipleOfTheRate() {
     // Adam's bias-corrected step and weight decay both apply the learning rate: both must scale.
     IntFunction<MultiLayerConfiguration> withRate =
@@ -271,7 +303,8 @@ class FusedNetworkTest {
   /**
    * Trains key {@code k} through DL4J with {@code dl4jConfiguration.apply(k)} and through the fused
    * core with {@code configuration} and learning-rate factor {@code learningRateFactors[k]}, for
-   * {@code steps} batches each.
+   * {@code steps} batches each: once with the steps in plain Java, once with batched ND4J
+   * operations.
    */
   private static void assertTrainsAsDl4j(
       MultiLayerConfiguration configuration,
@@ -279,7 +312,20 @@ class FusedNetworkTest {
       double[] learningRateFactors,
       Task task,
       int steps) {
-    FusedNetwork fused = FusedNetwork.of(configuration);
+    FusedNetwork plain = FusedNetwork.of(configuration);
+    assertThat(plain.stepsInPlainJava(BATCH)).as("steps in plain Java").isTrue();
+    assertTrainsAsDl4j(plain, dl4jConfiguration, learningRateFactors, task, steps);
+    FusedNetwork batched = FusedNetwork.of(configuration, 0);
+    assertThat(batched.stepsInPlainJava(BATCH)).as("steps in plain Java").isFalse();
+    assertTrainsAsDl4j(batched, dl4jConfiguration, learningRateFactors, task, steps);
+  }
+
+  private static void assertTrainsAsDl4j(
+      FusedNetwork fused,
+      IntFunction<MultiLayerConfiguration> dl4jConfiguration,
+      double[] learningRateFactors,
+      Task task,
+      int steps) {
     int outputs = fused.outputs();
     Random random = new Random(11);
     List<MultiLayerNetwork> perKey = new ArrayList<>();
