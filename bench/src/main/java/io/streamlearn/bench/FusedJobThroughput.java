@@ -66,7 +66,7 @@ final class FusedJobThroughput implements JobBenchmark {
     Job job = job(harness, "fused-1000", samples);
     Timed firstRun = Timed.of(harness.runUntilEnd(first), harness.predictions(first, count));
     Timed secondRun = Timed.of(harness.runUntilEnd(job), harness.predictions(job, count));
-    Timed jobRun = Timed.better(firstRun, secondRun);
+    Timed jobRun = Timed.best(List.of(firstRun, secondRun));
     Job passThrough =
         harness.job("pass-through-1000", Map.of("model.features", String.valueOf(FEATURES)));
     harness.produce(passThrough, samples);

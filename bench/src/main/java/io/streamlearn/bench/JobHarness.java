@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
@@ -209,11 +210,11 @@ final class JobHarness implements AutoCloseable {
   record Timed(double samplesPerSecond, CpuUse.Spent spent) {
 
     /**
-     * The faster of two runs of a job in this JVM: the first spends much of its time compiling
+     * The fastest of several runs of a job in this JVM: the first spends much of its time compiling
      * Flink's, Kafka's, Avro's and ND4J's code, which a job that runs for hours pays once.
      */
-    static Timed better(Timed first, Timed second) {
-      return first.samplesPerSecond() > second.samplesPerSecond() ? first : second;
+    static Timed best(List<Timed> runs) {
+      return runs.stream().max(Comparator.comparingDouble(Timed::samplesPerSecond)).orElseThrow();
     }
 
     static Timed of(CpuUse cpu, List<Prediction> predictions) {

@@ -108,7 +108,11 @@ final class StateBytesPerKey implements JobBenchmark {
     return figures;
   }
 
-  /** The files of the trainer's RocksDB state: how many SST files, and their bytes per key. */
+  /**
+   * The files of the trainer's RocksDB state: how many SST files, and their bytes per key; then
+   * what the SST files hold per state, per key: values of every version, the part of them that
+   * another file holds a version of too, entries and deletions.
+   */
   private static void printTrainerFiles(Path checkpoint, int keys) throws Exception {
     System.out.printf(
         Locale.ROOT, "  predict-then-train RocksDB files (count or bytes per key):%n");
@@ -120,6 +124,32 @@ final class StateBytesPerKey implements JobBenchmark {
                     "    %-38s %,8.0f%n",
                     kind,
                     kind.endsWith("(count)") ? size : (double) size / keys));
+    System.out.printf(
+        Locale.ROOT,
+        "  predict-then-train SST contents per state (bytes per key; counts):%n"
+            + "    %-24s %5s %9s %9s %11s %8s %9s %8s%n",
+        "state",
+        "files",
+        "file B",
+        "values B",
+        "superseded",
+        "entries",
+        "deletions",
+        "keys");
+    RocksDbFiles.sstContents(checkpoint, "predict-then-train")
+        .forEach(
+            (state, contents) ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "    %-24s %5d %9.0f %9.0f %11.0f %8d %9d %8d%n",
+                    state,
+                    contents.files(),
+                    (double) contents.fileBytes() / keys,
+                    (double) contents.valueBytes() / keys,
+                    (double) contents.supersededValueBytes() / keys,
+                    contents.entries(),
+                    contents.deletions(),
+                    contents.distinctKeys()));
   }
 
   /** One key's parameters and updater state as floats, 4 bytes each. */
