@@ -17,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -98,7 +98,7 @@ final class LatencyAndFreshness implements JobBenchmark {
     double backlogRate = Math.max(firstMaxRate, secondMaxRate);
 
     Job live = harness.job("latency", options);
-    Map<String, Long> producedAt;
+    SampleTimes producedAt;
     String gcWhileLive;
     double liveRate;
     double rate;
@@ -112,9 +112,9 @@ final class LatencyAndFreshness implements JobBenchmark {
         // The live job's own maximum: samples sent at the backlog's rate, predicted as fast as the
         // job can when they come a few at a time. A backlog's large groups went twice as fast.
         int probe = (int) Math.round(backlogRate * PROBE_SECONDS * scale);
-        Map<String, Long> probed = send(producer, live, samples, probe, backlogRate);
+        SampleTimes probed = send(producer, live, samples, probe, backlogRate);
         arrivals.awaitPredictions(WARM_UP + probe);
-        liveRate = Math.min(backlogRate, arrivals.predictionRate(probed.keySet()));
+        liveRate = Math.min(backlogRate, arrivals.predictionRate(probed));
         rate = liveRate / 2;
         int timed = (int) Math.round(rate * LIVE_SECONDS * scale);
         try (GcPauses pauses = new GcPauses()) {
@@ -193,7 +193,7 @@ final class LatencyAndFreshness implements JobBenchmark {
    * Sends {@code count} samples at {@code rate} per second, each record stamped with the time it is
    * sent, and returns the stamps by sample id.
    */
-  private static Map<String, Long> send(
+  private static SampleTimes send(
       KafkaProducer<byte[], byte[]> producer,
       Job job,
       Iterator<LabeledSample> samples,
@@ -201,7 +201,7 @@ final class LatencyAndFreshness implements JobBenchmark {
       double rate)
       throws InterruptedException {
     WireCodec<LabeledSample> codec = WireCodec.labeledSamples();
-    Map<String, Long> producedAt = new HashMap<>();
+    SampleTimes producedAt = new SampleTimes();
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long due = start + (long) (i * 1e9 / rate);
@@ -218,7 +218,7 @@ final class LatencyAndFreshness implements JobBenchmark {
               now,
               sample.getKey().getBytes(StandardCharsets.UTF_8),
               codec.encode(sample)));
-      producedAt.put(sample.getId(), now);
+      producedAt.putIfAbsent(sample.getId(), now);
     }
     producer.flush();
     return producedAt;
@@ -241,10 +241,10 @@ final class LatencyAndFreshness implements JobBenchmark {
    * arrive, noting each one's arrival time.
    */
   private static final class Arrivals implements AutoCloseable {
-    private final Map<String, Long> predictionArrivals = new ConcurrentHashMap<>();
+    private final SampleTimes predictionArrivals = new SampleTimes();
 
     /** The trainer's prediction time of each sample. */
-    private final Map<String, Long> predictionTimes = new ConcurrentHashMap<>();
+    private final SampleTimes predictionTimes = new SampleTimes();
 
     /** Per key: samplesSeen and arrival time of each model checkpoint, in arrival order. */
     private final Map<String, List<long[]>> checkpointArrivals = new ConcurrentHashMap<>();
@@ -308,49 +308,47 @@ final class LatencyAndFreshness implements JobBenchmark {
     }
 
     /** Samples/s of these samples' predictions, by their prediction times, first to last. */
-    double predictionRate(Set<String> sampleIds) {
-      return JobHarness.samplesPerSecond(
-          sampleIds.stream().mapToLong(predictionTimes::get).toArray());
+    double predictionRate(SampleTimes samples) {
+      LongStream.Builder times = LongStream.builder();
+      samples.forEach((key, n, sent) -> times.add(predictionTimes.get(key, n)));
+      return JobHarness.samplesPerSecond(times.build().toArray());
     }
 
     /**
      * Produce time to the trainer's prediction time: the wait up to the prediction, without the
      * sink, the broker and the consumer after it.
      */
-    long[] toPrediction(Map<String, Long> producedAt) {
+    long[] toPrediction(SampleTimes producedAt) {
       return waits(producedAt, predictionTimes);
     }
 
-    long[] latencies(Map<String, Long> producedAt) {
+    long[] latencies(SampleTimes producedAt) {
       return waits(producedAt, predictionArrivals);
     }
 
     /** Per sample: from its produce time to its time in {@code until}. */
-    private static long[] waits(Map<String, Long> producedAt, Map<String, Long> until) {
-      return producedAt.entrySet().stream()
-          .mapToLong(sample -> until.get(sample.getKey()) - sample.getValue())
-          .toArray();
+    private static long[] waits(SampleTimes producedAt, SampleTimes until) {
+      LongStream.Builder waits = LongStream.builder();
+      producedAt.forEach((key, n, sent) -> waits.add(until.get(key, n) - sent));
+      return waits.build().toArray();
     }
 
     /**
      * Per sample: produce time to the first model checkpoint of its key trained on it; {@code
-     * Long.MAX_VALUE} if none arrived. A sample id is {@code <key>-<n>}, n counting the key's
-     * samples from 0, so the model trained on it has seen more than n samples.
+     * Long.MAX_VALUE} if none arrived. Sample n of a key (counting from 0) is in the models that
+     * have seen more than n samples.
      */
-    long[] freshness(Map<String, Long> producedAt) {
-      return producedAt.entrySet().stream()
-          .mapToLong(
-              sample -> {
-                String id = sample.getKey();
-                int dash = id.lastIndexOf('-');
-                long n = Long.parseLong(id.substring(dash + 1));
-                return checkpointArrivals.getOrDefault(id.substring(0, dash), List.of()).stream()
-                    .filter(checkpoint -> checkpoint[0] > n)
-                    .mapToLong(checkpoint -> checkpoint[1] - sample.getValue())
-                    .findFirst()
-                    .orElse(Long.MAX_VALUE);
-              })
-          .toArray();
+    long[] freshness(SampleTimes producedAt) {
+      LongStream.Builder freshness = LongStream.builder();
+      producedAt.forEach(
+          (key, n, sent) ->
+              freshness.add(
+                  checkpointArrivals.getOrDefault(key, List.of()).stream()
+                      .filter(checkpoint -> checkpoint[0] > n)
+                      .mapToLong(checkpoint -> checkpoint[1] - sent)
+                      .findFirst()
+                      .orElse(Long.MAX_VALUE)));
+      return freshness.build().toArray();
     }
 
     @Override
