@@ -105,18 +105,29 @@ final class PlainForward {
     int nIn = stage.inputs();
     int nOut = stage.outputs();
     double[] out = new double[totalRows * nOut];
-    for (int row = 0; row < totalRows; row++) {
-      long key = row / rowsPerKey;
+    // A key's weights turned from DL4J's 'f'-order [nIn, nOut] (a column per output) into rows per
+    // input, so that the innermost loop runs along the outputs of one row: a loop the JIT compiles
+    // to vector instructions, where a sum along the inputs is not. Each output still adds its
+    // terms in the order of the inputs, as a sum along them would.
+    double[] rowsPerInput = new double[nIn * nOut];
+    for (int key = 0; key < totalRows / rowsPerKey; key++) {
       int weights = Math.toIntExact(key * parameterCount + stage.weightOffset());
       int biases = Math.toIntExact(key * parameterCount + stage.biasOffset());
       for (int output = 0; output < nOut; output++) {
-        // DL4J keeps a layer's weights as an 'f'-order [nIn, nOut] matrix: a column per output.
-        int column = weights + output * nIn;
-        double sum = parameters[biases + output];
         for (int input = 0; input < nIn; input++) {
-          sum += in[row * nIn + input] * parameters[column + input];
+          rowsPerInput[input * nOut + output] = parameters[weights + output * nIn + input];
         }
-        out[row * nOut + output] = sum;
+      }
+      for (int row = key * rowsPerKey; row < (key + 1) * rowsPerKey; row++) {
+        int to = row * nOut;
+        System.arraycopy(parameters, biases, out, to, nOut);
+        for (int input = 0; input < nIn; input++) {
+          double x = in[row * nIn + input];
+          int from = input * nOut;
+          for (int output = 0; output < nOut; output++) {
+            out[to + output] += x * rowsPerInput[from + output];
+          }
+        }
       }
     }
     return out;
