@@ -89,7 +89,7 @@ public final class FusedNetwork {
   /**
    * A key's batch whose forward pass takes at most this many multiply-adds (rows times parameters)
    * is stepped in plain Java, a larger one with batched ND4J operations. Measured on 2 cores, one
-   * thread: a 21-32-16-3 network's step of 64 rows took 0.6–0.8 ms in plain Java and 1.3–1.8 ms
+   * thread: a 21-32-16-3 network's step of 64 rows took 0.6–0.8 ms in plain Java and 1.4–2.2 ms
    * through ND4J for one key (82,000 multiply-adds per key); for groups of 256 to 1,000 keys of a
    * 10-32-2 network at 16 rows, ND4J's batched steps were about 1.35 times as fast (750,000 against
    * 560,000 samples/s). ND4J's fixed cost per operation is what plain Java saves; its batched
@@ -178,14 +178,9 @@ public final class FusedNetwork {
     }
   }
 
-  /** The layers, first to last. */
-  List<DenseStage> stages() {
-    return stages;
-  }
-
-  /** The plain-Java forward pass. */
-  PlainForward forward() {
-    return forward;
+  /** The loss and gradient in plain Java; null when the network has no plain form of them. */
+  PlainBackward backward() {
+    return backward;
   }
 
   /**

@@ -37,9 +37,7 @@ final class PlainBackward {
       }
     }
     int last = stages.size() - 1;
-    RowLoss loss =
-        RowLoss.of(
-            stages.get(last).loss(), stages.get(last).activation(), forward.activation(last));
+    RowLoss loss = RowLoss.of(stages.get(last).loss(), forward.activation(last));
     return loss == null ? null : new PlainBackward(stages, forward, loss, parameterCount);
   }
 

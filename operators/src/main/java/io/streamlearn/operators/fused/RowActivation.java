@@ -71,10 +71,20 @@ interface RowActivation {
           x -> x > 0 ? lambda : lambda * alpha * Math.exp(x));
     }
     if (activation.equals(new ActivationTanH())) {
-      return elementwise(Math::tanh, x -> 1 - Math.tanh(x) * Math.tanh(x));
+      return elementwise(
+          Math::tanh,
+          x -> {
+            double tanh = Math.tanh(x);
+            return 1 - tanh * tanh;
+          });
     }
     if (activation.equals(new ActivationSigmoid())) {
-      return elementwise(RowActivation::sigmoid, x -> sigmoid(x) * (1 - sigmoid(x)));
+      return elementwise(
+          RowActivation::sigmoid,
+          x -> {
+            double sigmoid = sigmoid(x);
+            return sigmoid * (1 - sigmoid);
+          });
     }
     if (activation.equals(new ActivationHardSigmoid())) {
       return elementwise(
@@ -88,10 +98,19 @@ interface RowActivation {
     }
     if (activation.equals(new ActivationSoftSign())) {
       return elementwise(
-          x -> x / (1 + Math.abs(x)), x -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))));
+          x -> x / (1 + Math.abs(x)),
+          x -> {
+            double denominator = 1 + Math.abs(x);
+            return 1 / (denominator * denominator);
+          });
     }
     if (activation.equals(new ActivationSwish())) {
-      return elementwise(x -> x * sigmoid(x), x -> sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x)));
+      return elementwise(
+          x -> x * sigmoid(x),
+          x -> {
+            double sigmoid = sigmoid(x);
+            return sigmoid + x * sigmoid * (1 - sigmoid);
+          });
     }
     return null;
   }

@@ -1,7 +1,5 @@
 package io.streamlearn.operators.fused;
 
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -32,27 +30,24 @@ interface RowLoss {
       int length);
 
   /**
-   * The plain form of {@code loss} after {@code activation} (whose plain form is {@code plain}), or
+   * The plain form of {@code loss} after an activation whose plain form is {@code activation}, or
    * null when it has none: softmax with multi-class cross-entropy or negative log-likelihood,
    * binary cross-entropy after any activation but softmax, squared error after any; without
    * weights.
    */
-  static RowLoss of(ILossFunction loss, IActivation activation, RowActivation plain) {
-    if (plain == null) {
+  static RowLoss of(ILossFunction loss, RowActivation activation) {
+    if (activation == null) {
       return null;
     }
+    boolean softmax = activation instanceof RowActivation.Softmax;
     if (loss instanceof LossMCXENT multiClass && multiClass.getWeights() == null) {
-      return plain instanceof RowActivation.Softmax
-          ? softmaxCrossEntropy(multiClass.getSoftmaxClipEps())
-          : null;
+      return softmax ? softmaxCrossEntropy(multiClass.getSoftmaxClipEps()) : null;
     }
-    if (loss instanceof LossBinaryXENT binary
-        && binary.getWeights() == null
-        && !(activation instanceof ActivationSoftmax)) {
-      return binaryCrossEntropy(binary.getClipEps(), plain);
+    if (loss instanceof LossBinaryXENT binary && binary.getWeights() == null && !softmax) {
+      return binaryCrossEntropy(binary.getClipEps(), activation);
     }
     if (loss instanceof LossMSE squared && squared.getWeights() == null) {
-      return squaredError(plain);
+      return squaredError(activation);
     }
     return null;
   }
