@@ -229,41 +229,57 @@ public final class FusedThroughput {
     private void stepGroup(BatchPool pool, int round, int first, int count) {
       int parameterCount = states.parameters[0].length;
       int stateSize = states.updaterStates[0].length;
-      float[] parameters = new float[count * parameterCount];
-      float[] updaterState = new float[count * stateSize];
+      // Gathered as the job gathers keys' states: one vector of doubles per kind.
+      double[] parameters = new double[count * parameterCount];
+      double[] updaterState = new double[count * stateSize];
       float[] features = new float[count * BATCH * FEATURES];
       float[] labels = new float[count * BATCH * CLASSES];
       int[] iterations = new int[count];
       for (int i = 0; i < count; i++) {
         int key = first + i;
         int batch = pool.index(key, round);
-        System.arraycopy(states.parameters[key], 0, parameters, i * parameterCount, parameterCount);
-        System.arraycopy(states.updaterStates[key], 0, updaterState, i * stateSize, stateSize);
+        widen(states.parameters[key], parameters, i * parameterCount);
+        widen(states.updaterStates[key], updaterState, i * stateSize);
         System.arraycopy(pool.features[batch], 0, features, i * BATCH * FEATURES, BATCH * FEATURES);
         System.arraycopy(pool.labels[batch], 0, labels, i * BATCH * CLASSES, BATCH * CLASSES);
         iterations[i] = states.steps[key];
       }
-      INDArray stackedParameters = Nd4j.create(parameters, new long[] {count, parameterCount}, 'c');
-      INDArray stackedState = Nd4j.create(updaterState, new long[] {count, stateSize}, 'c');
-      INDArray stackedFeatures = Nd4j.create(features, new long[] {count, BATCH, FEATURES}, 'c');
-      INDArray stackedLabels = Nd4j.create(labels, new long[] {count, BATCH, CLASSES}, 'c');
       // Scored as the job scores: from each key's parameters as its state holds them.
-      double[] scoringParameters = new double[parameters.length];
-      for (int i = 0; i < parameters.length; i++) {
-        scoringParameters[i] = parameters[i];
-      }
-      fused.predict(scoringParameters, features, BATCH);
-      fused.step(stackedParameters, stackedState, iterations, stackedFeatures, stackedLabels);
-      float[] trained = stackedParameters.ravel().toFloatVector();
-      float[] advanced = stackedState.ravel().toFloatVector();
+      fused.predict(parameters, features, BATCH);
+      fused.step(
+          parameters,
+          updaterState,
+          iterations,
+          learningRateFactors(count),
+          features,
+          labels,
+          BATCH);
       for (int i = 0; i < count; i++) {
         int key = first + i;
-        states.parameters[key] =
-            Arrays.copyOfRange(trained, i * parameterCount, (i + 1) * parameterCount);
-        states.updaterStates[key] =
-            Arrays.copyOfRange(advanced, i * stateSize, (i + 1) * stateSize);
+        states.parameters[key] = narrowed(parameters, i * parameterCount, parameterCount);
+        states.updaterStates[key] = narrowed(updaterState, i * stateSize, stateSize);
         states.steps[key]++;
       }
+    }
+
+    private static double[] learningRateFactors(int count) {
+      double[] factors = new double[count];
+      Arrays.fill(factors, 1.0);
+      return factors;
+    }
+
+    private static void widen(float[] values, double[] into, int at) {
+      for (int i = 0; i < values.length; i++) {
+        into[at + i] = values[i];
+      }
+    }
+
+    private static float[] narrowed(double[] values, int from, int length) {
+      float[] floats = new float[length];
+      for (int i = 0; i < length; i++) {
+        floats[i] = (float) values[from + i];
+      }
+      return floats;
     }
   }
 

@@ -52,25 +52,6 @@ final class ArrayBytes {
     return Nd4j.createFromArray(floats).reshape(1, floats.length);
   }
 
-  /**
-   * Encoded vectors of one length and type as the rows of one [rows, length] array, in one copy.
-   */
-  static INDArray stack(List<ByteBuffer> encoded, long length) {
-    int width = Math.toIntExact(length);
-    if (!encoded.isEmpty() && typeOf(encoded.get(0)) == DOUBLE) {
-      double[] values = new double[encoded.size() * width];
-      for (int row = 0; row < encoded.size(); row++) {
-        values(encoded.get(row), DOUBLE, width).asDoubleBuffer().get(values, row * width, width);
-      }
-      return Nd4j.createFromArray(values).reshape(encoded.size(), width);
-    }
-    float[] values = new float[encoded.size() * width];
-    for (int row = 0; row < encoded.size(); row++) {
-      values(encoded.get(row), FLOAT, width).asFloatBuffer().get(values, row * width, width);
-    }
-    return Nd4j.createFromArray(values).reshape(encoded.size(), width);
-  }
-
   /** Encoded vectors of one length, float or double, one after another as doubles. */
   static double[] concatenated(List<ByteBuffer> encoded, long length) {
     int width = Math.toIntExact(length);
@@ -89,25 +70,26 @@ final class ArrayBytes {
     return values;
   }
 
-  /** Each row of a [rows, length] array encoded as {@link #encode} does, from one copy. */
-  static ByteBuffer[] encodeRows(INDArray rows) {
-    int count = (int) rows.rows();
-    int width = (int) rows.columns();
+  /**
+   * Vectors of {@code width} values, one after another, each encoded as {@link #encode} encodes a
+   * vector of {@code type}: as doubles, or rounded to floats for any other type.
+   */
+  static ByteBuffer[] encodeRows(double[] rows, int width, DataType type) {
+    int count = rows.length / width;
     ByteBuffer[] encoded = new ByteBuffer[count];
-    if (rows.dataType() == DataType.DOUBLE) {
-      double[] values = rows.dup('c').ravel().toDoubleVector();
-      for (int row = 0; row < count; row++) {
+    for (int row = 0; row < count; row++) {
+      if (type == DataType.DOUBLE) {
         ByteBuffer bytes = allocate(1 + width * Double.BYTES).put(DOUBLE);
-        bytes.asDoubleBuffer().put(values, row * width, width);
+        bytes.asDoubleBuffer().put(rows, row * width, width);
+        encoded[row] = ByteBuffer.wrap(bytes.array());
+      } else {
+        ByteBuffer bytes = allocate(1 + width * Float.BYTES).put(FLOAT);
+        FloatBuffer floats = bytes.asFloatBuffer();
+        for (int i = row * width; i < (row + 1) * width; i++) {
+          floats.put((float) rows[i]);
+        }
         encoded[row] = ByteBuffer.wrap(bytes.array());
       }
-      return encoded;
-    }
-    float[] values = rows.dup('c').ravel().toFloatVector();
-    for (int row = 0; row < count; row++) {
-      ByteBuffer bytes = allocate(1 + width * Float.BYTES).put(FLOAT);
-      bytes.asFloatBuffer().put(values, row * width, width);
-      encoded[row] = ByteBuffer.wrap(bytes.array());
     }
     return encoded;
   }

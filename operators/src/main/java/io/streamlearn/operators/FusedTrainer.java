@@ -27,7 +27,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.function.ThrowingRunnable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The fused trainer: the same per-key step as {@link OnlineTrainer} ({@link KeyStep}), except that
@@ -427,14 +426,14 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   private void stepTogether(int rows, Map<String, Waiting> keys) throws Exception {
     List<Waiting> batches = new ArrayList<>(keys.values());
     int count = batches.size();
-    INDArray parameters =
-        ArrayBytes.stack(
+    double[] parameters =
+        ArrayBytes.concatenated(
             batches.stream().map(batch -> batch.state().getParameters()).toList(),
             network.parameterCount());
-    INDArray updaterState =
+    double[] updaterState =
         network.updaterStateSize() == 0
             ? null
-            : ArrayBytes.stack(
+            : ArrayBytes.concatenated(
                 batches.stream().map(batch -> batch.state().getUpdaterState()).toList(),
                 network.updaterStateSize());
     int[] iterations = new int[count];
@@ -446,25 +445,28 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       learningRateFactors[index] = batch.learningRateFactor();
       samples.add(batch.training());
     }
-    INDArray features = ModelArrays.stackedFeatures(samples, rows, network.inputs());
-    INDArray labels =
-        ModelArrays.stackedLabels(
+    float[] features = ModelArrays.stackedFeatureValues(samples, rows, network.inputs());
+    float[] labels =
+        ModelArrays.stackedLabelValues(
             samples.stream().map(ModelInput::samples).toList(), rows, settings.shape());
 
     long started = System.nanoTime();
     double[] losses = null;
     for (int repeat = 0; repeat < settings.stepsPerBatch(); repeat++) {
       losses =
-          network.step(parameters, updaterState, iterations, learningRateFactors, features, labels);
+          network.step(
+              parameters, updaterState, iterations, learningRateFactors, features, labels, rows);
       for (int index = 0; index < count; index++) {
         iterations[index]++;
       }
     }
-    // A sum is finite only if every term is: one native call tells each key's divergence.
-    double[] parameterSums = parameters.sum(1).toDoubleVector();
-    ByteBuffer[] newParameters = ArrayBytes.encodeRows(parameters);
+    int width = Math.toIntExact(network.parameterCount());
+    ByteBuffer[] newParameters = ArrayBytes.encodeRows(parameters, width, network.dataType());
     ByteBuffer[] newUpdaterStates =
-        updaterState == null ? null : ArrayBytes.encodeRows(updaterState);
+        updaterState == null
+            ? null
+            : ArrayBytes.encodeRows(
+                updaterState, Math.toIntExact(network.updaterStateSize()), network.dataType());
     long nanosPerKey = (System.nanoTime() - started) / count;
 
     long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -473,7 +475,8 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       Waiting batch = entry.getValue();
       setCurrentKey(entry.getKey());
       keyContext.stamp(batch.timestamp());
-      boolean finite = Double.isFinite(losses[index]) && Double.isFinite(parameterSums[index]);
+      boolean finite =
+          Double.isFinite(losses[index]) && allFinite(parameters, index * width, width);
       step.stepped(
           batch.state(),
           batch.training().samples(),
@@ -488,6 +491,15 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       step.keep(batch.state());
       index++;
     }
+  }
+
+  private static boolean allFinite(double[] values, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (!Double.isFinite(values[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

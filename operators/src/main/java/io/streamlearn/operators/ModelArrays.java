@@ -62,15 +62,9 @@ final class ModelArrays {
   }
 
   /**
-   * Several keys' batches of vector samples, each of {@code rows} samples, as one {@code [keys,
-   * rows, features]} array: what a fused step of many keys takes.
+   * Several keys' batches of vector samples, each of {@code rows} samples, as the values of one
+   * {@code [keys, rows, features]} array in c order: what a fused step of many keys takes.
    */
-  static INDArray stackedFeatures(List<ModelInput> batches, int rows, int width) {
-    return Nd4j.createFromArray(stackedFeatureValues(batches, rows, width))
-        .reshape(batches.size(), rows, width);
-  }
-
-  /** The values of {@link #stackedFeatures}, in c order. */
   static float[] stackedFeatureValues(List<ModelInput> batches, int rows, int width) {
     float[] values = new float[batches.size() * rows * width];
     int at = 0;
@@ -84,10 +78,10 @@ final class ModelArrays {
   }
 
   /**
-   * The {@link #labels} of several keys' batches of {@code rows} samples: {@code [keys, rows,
-   * outputs]}.
+   * The {@link #labels} of several keys' batches of {@code rows} samples, as the values of one
+   * {@code [keys, rows, outputs]} array in c order.
    */
-  static INDArray stackedLabels(List<List<LabeledSample>> batches, int rows, ModelShape shape) {
+  static float[] stackedLabelValues(List<List<LabeledSample>> batches, int rows, ModelShape shape) {
     int outputs = shape.outputs();
     float[] values = new float[batches.size() * rows * outputs];
     int at = 0;
@@ -97,7 +91,7 @@ final class ModelArrays {
         at += outputs;
       }
     }
-    return Nd4j.createFromArray(values).reshape(batches.size(), rows, outputs);
+    return values;
   }
 
   /**

@@ -1,33 +1,41 @@
 package io.streamlearn.operators.fused;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One DL4J updater applied to the gradients of K keys at once: the gradient, [K, n], becomes the
- * update that is subtracted from the parameters, and the updater state, [K, stateSize * n], is
- * advanced in place. The formulas are those of libnd4j's updater ops that DL4J's {@code
- * org.nd4j.linalg.learning.*Updater} classes call, term for term, with each key's learning rate
- * (and momentum, bias correction) as its own column. The state layout is DL4J's too: Adam keeps all
- * first moments of the block, then all second moments.
+ * One DL4J updater applied to one key's part of an updater block ({@link KeyBlock}): the key's
+ * gradient for the block becomes the update that is subtracted from the parameters, and the key's
+ * state for the block is advanced in place. The formulas are those of libnd4j's updater ops that
+ * DL4J's {@code org.nd4j.linalg.learning.*Updater} classes call, term for term; the state layout is
+ * DL4J's too: Adam keeps all first moments of the block, then all second moments. Plain Java loops
+ * over the key's values, in double precision: through ND4J each of a step's two dozen operations
+ * paid more for its arrays than a small network's update costs.
  */
 abstract sealed class BlockUpdater {
 
   /** Values of updater state per parameter. */
   abstract int stateSize();
 
-  abstract void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch);
+  /**
+   * One key's part of the block, in the arrays of all keys: {@code length} gradient values from
+   * {@code from}, and {@code stateSize() * length} values of updater state from {@code stateFrom}.
+   */
+  record KeyBlock(double[] gradient, int from, int length, double[] state, int stateFrom) {}
+
+  /**
+   * @param learningRate the key's learning rate at its iteration, its drift factor included
+   * @param iteration the key's iteration count before the step
+   */
+  abstract void apply(KeyBlock block, double learningRate, int iteration, int epoch);
 
   static BlockUpdater of(IUpdater configuration) {
-    if (configuration instanceof Sgd sgd) {
-      return new SgdStep(sgd);
+    if (configuration instanceof Sgd) {
+      return new SgdStep();
     }
     if (configuration instanceof Nesterovs nesterovs) {
       return new NesterovsStep(nesterovs);
@@ -37,10 +45,10 @@ abstract sealed class BlockUpdater {
       return new AdamStep(adam);
     }
     if (configuration instanceof RmsProp rmsProp) {
-      return new RmsPropStep(rmsProp);
+      return ScaledByRootStep.rmsProp(rmsProp);
     }
     if (configuration instanceof AdaGrad adaGrad) {
-      return new AdaGradStep(adaGrad);
+      return ScaledByRootStep.adaGrad(adaGrad);
     }
     throw new NotFusableException(
         "the updater "
@@ -48,28 +56,18 @@ abstract sealed class BlockUpdater {
             + " is not one of Sgd, Nesterovs, Adam, RmsProp and AdaGrad");
   }
 
-  /**
-   * The columns {@code [index * n, (index + 1) * n)} of the state: one of its per-parameter parts.
-   */
-  static INDArray part(INDArray state, int index, long n) {
-    return state.get(NDArrayIndex.all(), NDArrayIndex.interval(index * n, (index + 1) * n));
-  }
-
   private static final class SgdStep extends BlockUpdater {
-    private final Sgd configuration;
-
-    SgdStep(Sgd configuration) {
-      this.configuration = configuration;
-    }
-
     @Override
     int stateSize() {
       return 0;
     }
 
     @Override
-    void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch) {
-      gradient.muliColumnVector(keys.learningRates(configuration, epoch));
+    void apply(KeyBlock block, double learningRate, int iteration, int epoch) {
+      double[] gradient = block.gradient();
+      for (int i = block.from(); i < block.from() + block.length(); i++) {
+        gradient[i] *= learningRate;
+      }
     }
   }
 
@@ -86,21 +84,32 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray velocity, KeyColumns keys, int epoch) {
-      INDArray learningRate = keys.learningRates(configuration, epoch);
-      INDArray momentum = keys.of(it -> configuration.currentMomentum(it, epoch));
-      // v' = mu v - lr g; update = mu v - (1 + mu) v'
-      INDArray previous = velocity.mulColumnVector(momentum);
-      velocity.assign(previous.sub(gradient.mulColumnVector(learningRate)));
-      gradient.assign(previous.addi(velocity.mulColumnVector(momentum.add(1).negi())));
+    void apply(KeyBlock block, double learningRate, int iteration, int epoch) {
+      double[] gradient = block.gradient();
+      int from = block.from();
+      int length = block.length();
+      double[] velocity = block.state();
+      int stateFrom = block.stateFrom();
+      double momentum = configuration.currentMomentum(iteration, epoch);
+      for (int i = 0; i < length; i++) {
+        // v' = mu v - lr g; update = mu v - (1 + mu) v'
+        double previous = momentum * velocity[stateFrom + i];
+        double next = previous - learningRate * gradient[from + i];
+        velocity[stateFrom + i] = next;
+        gradient[from + i] = previous - (momentum + 1) * next;
+      }
     }
   }
 
   private static final class AdamStep extends BlockUpdater {
-    private final Adam configuration;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
 
     AdamStep(Adam configuration) {
-      this.configuration = configuration;
+      beta1 = configuration.getBeta1();
+      beta2 = configuration.getBeta2();
+      epsilon = configuration.getEpsilon() == 0 ? 1e-7 : configuration.getEpsilon();
     }
 
     @Override
@@ -109,55 +118,58 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray state, KeyColumns keys, int epoch) {
-      long n = gradient.columns();
-      INDArray m = part(state, 0, n);
-      INDArray v = part(state, 1, n);
-      double beta1 = configuration.getBeta1();
-      double beta2 = configuration.getBeta2();
-      double epsilon = configuration.getEpsilon() == 0 ? 1e-7 : configuration.getEpsilon();
-      m.muli(beta1).addi(gradient.mul(1 - beta1));
-      v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
-      INDArray stepSize =
-          keys.ofLearningRate(
-              configuration, epoch, (rate, it) -> biasCorrectedRate(rate, it, epsilon));
-      gradient.assign(m).muliColumnVector(stepSize).divi(Transforms.sqrt(v, true).addi(epsilon));
+    void apply(KeyBlock block, double learningRate, int iteration, int epoch) {
+      double[] gradient = block.gradient();
+      int from = block.from();
+      int length = block.length();
+      double[] state = block.state();
+      int stateFrom = block.stateFrom();
+      double stepSize = biasCorrectedRate(learningRate, iteration);
+      int firstMoments = stateFrom;
+      int secondMoments = stateFrom + length;
+      for (int i = 0; i < length; i++) {
+        double g = gradient[from + i];
+        double m = beta1 * state[firstMoments + i] + (1 - beta1) * g;
+        double v = beta2 * state[secondMoments + i] + (1 - beta2) * g * g;
+        state[firstMoments + i] = m;
+        state[secondMoments + i] = v;
+        gradient[from + i] = m * stepSize / (Math.sqrt(v) + epsilon);
+      }
     }
 
     /** libnd4j's epsilonT: the learning rate with both moments' bias correction folded in. */
-    private double biasCorrectedRate(double learningRate, int iteration, double epsilon) {
-      double beta1Power = Math.pow(configuration.getBeta1(), iteration + 1);
-      double beta2Power = Math.pow(configuration.getBeta2(), iteration + 1);
+    private double biasCorrectedRate(double learningRate, int iteration) {
+      double beta1Power = Math.pow(beta1, iteration + 1);
+      double beta2Power = Math.pow(beta2, iteration + 1);
       double rate = learningRate * Math.sqrt(1 - beta2Power) / (1 - beta1Power);
       return Double.isFinite(rate) && rate != 0 ? rate : epsilon;
     }
   }
 
-  private static final class RmsPropStep extends BlockUpdater {
-    private final RmsProp configuration;
+  /**
+   * RmsProp and AdaGrad: each keeps one accumulator of squared gradients per parameter, a decaying
+   * mean ({@code decay a + (1 - decay) g^2}) or a sum ({@code a + g^2}), and the update is {@code
+   * lr g / (sqrt(a) + epsilon)}.
+   */
+  private static final class ScaledByRootStep extends BlockUpdater {
+    private final double keep;
+    private final double add;
+    private final double epsilon;
 
-    RmsPropStep(RmsProp configuration) {
-      this.configuration = configuration;
+    private ScaledByRootStep(double keep, double add, double epsilon) {
+      this.keep = keep;
+      this.add = add;
+      this.epsilon = epsilon;
     }
 
-    @Override
-    int stateSize() {
-      return 1;
-    }
-
-    @Override
-    void apply(INDArray gradient, INDArray meanSquare, KeyColumns keys, int epoch) {
+    static ScaledByRootStep rmsProp(RmsProp configuration) {
       double decay = configuration.getRmsDecay();
-      meanSquare.muli(decay).addi(gradient.mul(gradient).muli(1 - decay));
-      scaleByRootOf(meanSquare, configuration.getEpsilon(), gradient, configuration, keys, epoch);
+      return new ScaledByRootStep(decay, 1 - decay, configuration.getEpsilon());
     }
-  }
 
-  private static final class AdaGradStep extends BlockUpdater {
-    private final AdaGrad configuration;
-
-    AdaGradStep(AdaGrad configuration) {
-      this.configuration = configuration;
+    static ScaledByRootStep adaGrad(AdaGrad configuration) {
+      double epsilon = configuration.getEpsilon();
+      return new ScaledByRootStep(1, 1, epsilon == 0 ? 1e-7 : epsilon);
     }
 
     @Override
@@ -166,23 +178,17 @@ abstract sealed class BlockUpdater {
     }
 
     @Override
-    void apply(INDArray gradient, INDArray history, KeyColumns keys, int epoch) {
-      history.addi(gradient.mul(gradient));
-      double epsilon = configuration.getEpsilon() == 0 ? 1e-7 : configuration.getEpsilon();
-      scaleByRootOf(history, epsilon, gradient, configuration, keys, epoch);
+    void apply(KeyBlock block, double learningRate, int iteration, int epoch) {
+      double[] gradient = block.gradient();
+      int from = block.from();
+      double[] accumulated = block.state();
+      int stateFrom = block.stateFrom();
+      for (int i = 0; i < block.length(); i++) {
+        double g = gradient[from + i];
+        double a = keep * accumulated[stateFrom + i] + add * g * g;
+        accumulated[stateFrom + i] = a;
+        gradient[from + i] = learningRate * g / (Math.sqrt(a) + epsilon);
+      }
     }
-  }
-
-  /** update = lr g / (sqrt(accumulated) + epsilon), the last step of RmsProp and AdaGrad. */
-  private static void scaleByRootOf(
-      INDArray accumulated,
-      double epsilon,
-      INDArray gradient,
-      IUpdater configuration,
-      KeyColumns keys,
-      int epoch) {
-    gradient
-        .muliColumnVector(keys.learningRates(configuration, epoch))
-        .divi(Transforms.sqrt(accumulated, true).addi(epsilon));
   }
 }

@@ -1,7 +1,6 @@
 package io.streamlearn.operators.fused;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Trainable;
@@ -45,17 +44,18 @@ import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 
 /**
  * Trains K keys' models of one dense architecture in one step: their flat DL4J parameter and
- * updater state vectors, stacked as the rows of a [K, P] and a [K, S] array, go through one batched
- * forward pass, one batched backward pass and one updater step, with a batched matrix product per
- * layer ({@code Nd4j.matmul} on [K, rows, columns] arrays) instead of K small ones.
+ * updater state vectors, one after another as the rows of a [K, P] and a [K, S] array, go through
+ * one forward pass, one backward pass and one updater step for all of them.
  *
  * <p>Each key's row is its model exactly as DL4J lays it out (see {@link DenseStage} and {@link
  * UpdaterSpan}), so a key can move between this and a plain {@code MultiLayerNetwork} at any step.
  * The loss and gradient come from one of two passes, chosen by the size of a key's batch ({@link
  * #PLAIN_WORK_LIMIT}): loops in plain Java over each key's own parameters ({@link PlainBackward}),
  * for small batches of small networks, where ND4J's cost per array would dominate; or batched ND4J
- * operations, where activations and losses are DL4J's own objects applied to the [K * B, n] stack
- * of all keys' rows, which they treat row by row. The arithmetic is DL4J's either way: the gradient
+ * operations, a batched matrix product per layer ({@code Nd4j.matmul} on [K, rows, columns] arrays)
+ * instead of K small ones, where activations and losses are DL4J's own objects applied to the [K *
+ * B, n] stack of all keys' rows, which they treat row by row. Regularization and the updater run in
+ * plain Java either way ({@link UpdaterSpan}), key by key. The arithmetic is DL4J's: the gradient
  * is divided by the batch size before L2, the updater and weight decay run in DL4J's order; the
  * updater formulas are libnd4j's. Results differ from DL4J's only by float rounding (other
  * summation orders, double precision in plain Java).
@@ -90,12 +90,13 @@ public final class FusedNetwork {
    * A key's batch whose forward pass takes at most this many multiply-adds (rows times parameters)
    * is stepped in plain Java, a larger one with batched ND4J operations. Measured on 2 cores, one
    * thread: a 21-32-16-3 network's step of 64 rows took 0.6–0.8 ms in plain Java and 1.4–2.2 ms
-   * through ND4J for one key (82,000 multiply-adds per key); for groups of 256 to 1,000 keys of a
-   * 10-32-2 network at 16 rows, ND4J's batched steps were about 1.35 times as fast (750,000 against
-   * 560,000 samples/s). ND4J's fixed cost per operation is what plain Java saves; its batched
-   * products win where a step is large. The choice depends on the batch alone, not on how many keys
-   * step with it, so that a replay that groups keys differently computes each key's step the same
-   * way: which is why small batches of many keys step in plain Java too.
+   * through ND4J for one key (82,000 multiply-adds per key); with the updater in plain Java on both
+   * paths, groups of 256 to 1,000 keys of a 10-32-2 network at 16 rows stepped at 901,000–949,000
+   * samples/s in plain Java and 784,000–855,000 with batched ND4J operations. ND4J's fixed cost per
+   * operation is what plain Java saves; its batched products are meant for large steps, where this
+   * limit sends them (not measured against plain Java there). The choice depends on the batch
+   * alone, not on how many keys step with it, so that a replay that groups keys differently
+   * computes each key's step the same way.
    */
   static final long PLAIN_WORK_LIMIT = 1L << 18;
 
@@ -107,6 +108,7 @@ public final class FusedNetwork {
   private final long parameterCount;
   private final long updaterStateSize;
   private final boolean divideByBatchSize;
+  private final DataType dataType;
   private final PlainForward forward;
 
   /** The loss and gradient in plain Java; null when the network has no plain form of them. */
@@ -121,12 +123,14 @@ public final class FusedNetwork {
       long parameterCount,
       long updaterStateSize,
       boolean divideByBatchSize,
+      DataType dataType,
       long plainWorkLimit) {
     this.stages = List.copyOf(stages);
     this.spans = List.copyOf(spans);
     this.parameterCount = parameterCount;
     this.updaterStateSize = updaterStateSize;
     this.divideByBatchSize = divideByBatchSize;
+    this.dataType = dataType;
     this.forward = new PlainForward(this.stages, parameterCount);
     this.backward = PlainBackward.of(this.stages, forward, parameterCount);
     this.plainWorkLimit = plainWorkLimit;
@@ -165,7 +169,13 @@ public final class FusedNetwork {
     List<UpdaterSpan> spans = spans(template);
     long stateSize = spans.isEmpty() ? 0 : spans.get(spans.size() - 1).stateEnd();
     return new FusedNetwork(
-        stages, spans, offset, stateSize, layers.get(0).isMiniBatch(), plainWorkLimit);
+        stages,
+        spans,
+        offset,
+        stateSize,
+        layers.get(0).isMiniBatch(),
+        configuration.getDataType(),
+        plainWorkLimit);
   }
 
   /** Why a configuration cannot be fused, or null when it can. */
@@ -222,106 +232,117 @@ public final class FusedNetwork {
   }
 
   /**
-   * One gradient step for every key, as {@code MultiLayerNetwork.fit} takes it: {@code parameters}
-   * [K, P] and {@code updaterState} [K, S] (null when S is 0) are updated in place. {@code
-   * iterations} holds each key's iteration count before the step (its step count); the caller
-   * advances it. Returns each key's score of the step, as {@code MultiLayerNetwork.score()} after
-   * the fit: the batch's mean loss plus the regularization terms, taken before the update.
+   * One gradient step for every key, as {@code MultiLayerNetwork.fit} takes it, with each key's
+   * learning rate multiplied by its {@code learningRateFactors} entry, as a key's drift reaction
+   * asks: the factor scales the rate wherever DL4J uses it (the updater, Adam's bias-corrected
+   * step, weight decay that applies the rate), and nothing else.
+   *
+   * <p>{@code parameters} [K, P] and {@code updaterState} [K, S] (null when S is 0), flat in c
+   * order, are updated in place; a float network's values stay floats (each is rounded to float
+   * after the step, as its state stores it). {@code iterations} holds each key's iteration count
+   * before the step (its step count); the caller advances it.
+   *
+   * @param features the keys' rows, [K, rows, inputs] in c order
+   * @param labels the keys' labels, [K, rows, outputs] in c order
+   * @return each key's score of the step, as {@code MultiLayerNetwork.score()} after the fit: the
+   *     batch's mean loss plus the regularization terms, taken before the update
    */
   public double[] step(
-      INDArray parameters,
-      INDArray updaterState,
-      int[] iterations,
-      INDArray features,
-      INDArray labels) {
-    double[] configuredRates = new double[iterations.length];
-    Arrays.fill(configuredRates, 1.0);
-    return step(parameters, updaterState, iterations, configuredRates, features, labels);
-  }
-
-  /**
-   * {@link #step(INDArray, INDArray, int[], INDArray, INDArray)} with each key's learning rate
-   * multiplied by its {@code learningRateFactors} entry, as a key's drift reaction asks: the factor
-   * scales the rate wherever DL4J uses it (the updater, Adam's bias-corrected step, weight decay
-   * that applies the rate), and nothing else.
-   */
-  public double[] step(
-      INDArray parameters,
-      INDArray updaterState,
+      double[] parameters,
+      double[] updaterState,
       int[] iterations,
       double[] learningRateFactors,
-      INDArray features,
-      INDArray labels) {
-    long keys = parameters.rows();
-    KeyColumns columns = new KeyColumns(iterations, learningRateFactors, parameters.dataType());
-    LossAndGradient lossAndGradient =
-        stepsInPlainJava(features.size(1))
-            ? plainLossAndGradient(parameters, features, labels)
-            : batchedLossAndGradient(parameters, features, labels);
-    double[] scores = lossAndGradient.scores();
-    INDArray gradient = lossAndGradient.gradient();
-    for (UpdaterSpan span : spans) {
-      for (RegularizedRange range : span.parameters()) {
-        range.addScores(parameters, columns, EPOCH, scores);
+      float[] features,
+      float[] labels,
+      int rows) {
+    int keys = iterations.length;
+    int width = Math.toIntExact(parameterCount);
+    int stateWidth = Math.toIntExact(updaterStateSize);
+    checkLength("parameters", parameters.length, (long) keys * width);
+    checkLength(
+        "updater state values",
+        updaterState == null ? 0 : updaterState.length,
+        (long) keys * stateWidth);
+    checkLength("features", features.length, (long) keys * rows * inputs());
+    checkLength("labels", labels.length, (long) keys * rows * outputs());
+    double[] gradient = new double[parameters.length];
+    double[] scores =
+        stepsInPlainJava(rows)
+            ? backward.lossAndGradient(
+                parameters, doubles(features), doubles(labels), rows, gradient)
+            : batchedLossAndGradient(parameters, features, labels, rows, gradient);
+    KeyRates rates = new KeyRates(iterations, learningRateFactors);
+    for (int key = 0; key < keys; key++) {
+      int keyStart = key * width;
+      for (UpdaterSpan span : spans) {
+        for (RegularizedRange range : span.parameters()) {
+          scores[key] += range.score(parameters, keyStart, iterations[key], EPOCH);
+        }
+      }
+      if (divideByBatchSize) {
+        for (int i = keyStart; i < keyStart + width; i++) {
+          gradient[i] /= rows;
+        }
+      }
+      for (UpdaterSpan span : spans) {
+        span.apply(
+            parameters, gradient, keyStart, updaterState, key * stateWidth, rates, key, EPOCH);
       }
     }
-    if (divideByBatchSize) {
-      gradient.divi(features.size(1));
+    for (int i = 0; i < parameters.length; i++) {
+      parameters[i] = asStored(parameters[i] - gradient[i]);
     }
-    for (UpdaterSpan span : spans) {
-      span.apply(parameters, gradient, updaterState, columns, EPOCH);
+    if (updaterState != null) {
+      for (int i = 0; i < updaterState.length; i++) {
+        updaterState[i] = asStored(updaterState[i]);
+      }
     }
-    parameters.subi(gradient);
     return scores;
   }
 
-  /**
-   * Each key's mean loss over its rows, and its gradient [K, P] summed over them, before
-   * regularization, the batch-size division and the updater.
-   */
-  private record LossAndGradient(double[] scores, INDArray gradient) {}
-
-  /** In plain Java ({@link PlainBackward}). */
-  private LossAndGradient plainLossAndGradient(
-      INDArray parameters, INDArray features, INDArray labels) {
-    double[] gradient = new double[Math.toIntExact(parameters.length())];
-    double[] scores =
-        backward.lossAndGradient(
-            values(parameters), values(features), values(labels), (int) features.size(1), gradient);
-    return new LossAndGradient(
-        scores, inTypeOf(parameters, gradient).reshape('c', parameters.rows(), parameterCount));
+  /** The network's data type, in which its parameters and updater state are stored. */
+  public DataType dataType() {
+    return dataType;
   }
 
-  /** An array's values in c order, as doubles: read from its buffer when that holds them so. */
-  private static double[] values(INDArray array) {
-    boolean asLaidOut =
-        array.ordering() == 'c'
-            && !array.isView()
-            && array.offset() == 0
-            && array.data().length() == array.length();
-    return (asLaidOut ? array : array.dup('c')).data().asDouble();
+  /** A value as the network's data type holds it. */
+  private double asStored(double value) {
+    return dataType == DataType.DOUBLE ? value : (float) value;
   }
 
-  /** {@code values} as a vector of {@code like}'s data type, converted in Java. */
-  private static INDArray inTypeOf(INDArray like, double[] values) {
-    if (like.dataType() == DataType.DOUBLE) {
-      return Nd4j.createFromArray(values);
+  private static void checkLength(String what, int length, long expected) {
+    if (length != expected) {
+      throw new IllegalArgumentException(length + " " + what + ", expected " + expected);
     }
-    float[] floats = new float[values.length];
+  }
+
+  private static double[] doubles(float[] values) {
+    double[] doubles = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      floats[i] = (float) values[i];
+      doubles[i] = values[i];
     }
-    return Nd4j.createFromArray(floats).castTo(like.dataType());
+    return doubles;
   }
 
-  /** With batched ND4J operations: a batched matrix product per layer and direction. */
-  private LossAndGradient batchedLossAndGradient(
-      INDArray parameters, INDArray features, INDArray labels) {
-    long keys = parameters.rows();
-    long rows = features.size(1);
+  /**
+   * With batched ND4J operations, a batched matrix product per layer and direction: each key's mean
+   * loss over its rows, and into {@code gradientValues} its gradient [K, P] summed over them,
+   * before regularization, the batch-size division and the updater.
+   */
+  private double[] batchedLossAndGradient(
+      double[] parameterValues,
+      float[] featureValues,
+      float[] labelValues,
+      int rows,
+      double[] gradientValues) {
+    long keys = parameterValues.length / parameterCount;
+    INDArray parameters =
+        Nd4j.createFromArray(parameterValues).reshape('c', keys, parameterCount).castTo(dataType);
+    INDArray features = Nd4j.createFromArray(featureValues).reshape('c', keys, rows, inputs());
+    INDArray labels = Nd4j.createFromArray(labelValues).reshape('c', keys, rows, outputs());
     List<INDArray> inputs = new ArrayList<>(stages.size());
     List<INDArray> preActivations = new ArrayList<>(stages.size());
-    INDArray activations = features.castTo(parameters.dataType());
+    INDArray activations = features.castTo(dataType);
     for (DenseStage stage : stages) {
       inputs.add(activations);
       INDArray preActivation = preActivation(stage, parameters, activations);
@@ -332,7 +353,7 @@ public final class FusedNetwork {
     }
     DenseStage output = stages.get(stages.size() - 1);
     INDArray outputPreActivation = flat(preActivations.get(stages.size() - 1));
-    INDArray flatLabels = labels.castTo(parameters.dataType()).reshape('c', keys * rows, -1);
+    INDArray flatLabels = labels.castTo(dataType).reshape('c', keys * rows, -1);
     double[] scores = scores(output, flatLabels, outputPreActivation, keys, rows);
     INDArray delta =
         output
@@ -363,7 +384,9 @@ public final class FusedNetwork {
                 .reshape('c', keys, rows, previous.outputs());
       }
     }
-    return new LossAndGradient(scores, gradient);
+    double[] values = gradient.castTo(DataType.DOUBLE).data().asDouble();
+    System.arraycopy(values, 0, gradientValues, 0, gradientValues.length);
+    return scores;
   }
 
   private double[] scores(
@@ -482,8 +505,8 @@ public final class FusedNetwork {
         configuration = layer.getConfig().getUpdaterByParam(name);
         ranges.add(
             new RegularizedRange(
-                parameter.getParamOffsetStart(),
-                parameter.getParamOffsetEnd(),
+                Math.toIntExact(parameter.getParamOffsetStart()),
+                Math.toIntExact(parameter.getParamOffsetEnd()),
                 layer.getConfig().getRegularizationByParam(name)));
       }
       BlockUpdater blockUpdater = BlockUpdater.of(configuration);
@@ -495,10 +518,10 @@ public final class FusedNetwork {
       }
       spans.add(
           new UpdaterSpan(
-              block.getParamOffsetStart(),
-              block.getParamOffsetEnd(),
-              block.getUpdaterViewOffsetStart(),
-              block.getUpdaterViewOffsetEnd(),
+              Math.toIntExact(block.getParamOffsetStart()),
+              Math.toIntExact(block.getParamOffsetEnd()),
+              Math.toIntExact(block.getUpdaterViewOffsetStart()),
+              Math.toIntExact(block.getUpdaterViewOffsetEnd()),
               configuration,
               blockUpdater,
               ranges));

@@ -1,9 +1,6 @@
 package io.streamlearn.operators.fused;
 
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -11,9 +8,10 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 /**
  * One parameter of one layer (a weight matrix or a bias) with the regularization DL4J applies to
  * it: L2 adds {@code l2 * w} to the gradient before the updater, weight decay adds {@code lr * wd *
- * w} (or {@code wd * w}) to the update after it, in the order the configuration lists them.
+ * w} (or {@code wd * w}) to the update after it, in the order the configuration lists them. Offsets
+ * are within a key's flat parameter vector; {@code keyStart} is where that key's vector starts.
  */
-record RegularizedRange(long start, long end, List<Regularization> regularizations) {
+record RegularizedRange(int start, int end, List<Regularization> regularizations) {
 
   /** Fails with the reason when a regularization is one the fused core does not apply. */
   RegularizedRange {
@@ -29,66 +27,60 @@ record RegularizedRange(long start, long end, List<Regularization> regularizatio
     }
   }
 
-  /** L2: into the gradient of the block, before its updater runs. */
+  /** L2: into the key's gradient, before its updater runs. */
   void beforeUpdater(
-      INDArray parameters, INDArray gradient, long blockStart, KeyColumns keys, int epoch) {
+      double[] parameters, double[] gradient, int keyStart, int iteration, int epoch) {
     for (Regularization regularization : regularizations) {
       if (regularization instanceof L2Regularization l2) {
-        INDArray coefficient = keys.of(it -> l2.getL2().valueAt(it, epoch));
-        addScaled(parameters, gradient, blockStart, coefficient);
+        addScaled(parameters, gradient, keyStart, l2.getL2().valueAt(iteration, epoch));
       }
     }
   }
 
-  /** Weight decay: into the update of the block, after its updater ran. */
+  /** Weight decay: into the key's update, after its updater ran. */
   void afterUpdater(
-      INDArray parameters,
-      INDArray update,
-      long blockStart,
-      IUpdater updater,
-      KeyColumns keys,
+      double[] parameters,
+      double[] update,
+      int keyStart,
+      double learningRate,
+      int iteration,
       int epoch) {
     for (Regularization regularization : regularizations) {
       if (regularization instanceof WeightDecay decay) {
-        INDArray coefficient =
-            keys.ofLearningRate(
-                updater,
-                epoch,
-                (rate, it) ->
-                    decay.getCoeff().valueAt(it, epoch) * (decay.isApplyLR() ? rate : 1.0));
-        addScaled(parameters, update, blockStart, coefficient);
+        double coefficient =
+            decay.getCoeff().valueAt(iteration, epoch) * (decay.isApplyLR() ? learningRate : 1.0);
+        addScaled(parameters, update, keyStart, coefficient);
       }
     }
   }
 
   /**
-   * Adds each key's regularization score, {@code 0.5 * coefficient * sum(w^2)} for L2 and weight
-   * decay alike, as DL4J adds it to the score of a step: taken before the step changes the
-   * parameters.
+   * The key's regularization score, {@code 0.5 * coefficient * sum(w^2)} for L2 and weight decay
+   * alike, as DL4J adds it to the score of a step: taken before the step changes the parameters.
    */
-  void addScores(INDArray parameters, KeyColumns keys, int epoch, double[] scores) {
+  double score(double[] parameters, int keyStart, int iteration, int epoch) {
     if (regularizations.isEmpty()) {
-      return;
+      return 0;
     }
-    INDArray values = parameters.get(NDArrayIndex.all(), NDArrayIndex.interval(start, end));
-    double[] squares = values.mul(values).sum(1).toDoubleVector();
+    double squares = 0;
+    for (int i = keyStart + start; i < keyStart + end; i++) {
+      squares += parameters[i] * parameters[i];
+    }
+    double score = 0;
     for (Regularization regularization : regularizations) {
-      for (int key = 0; key < scores.length; key++) {
-        double coefficient =
-            regularization instanceof L2Regularization l2
-                ? l2.getL2().valueAt(keys.iteration(key), epoch)
-                : ((WeightDecay) regularization).getCoeff().valueAt(keys.iteration(key), epoch);
-        scores[key] += 0.5 * coefficient * squares[key];
-      }
+      double coefficient =
+          regularization instanceof L2Regularization l2
+              ? l2.getL2().valueAt(iteration, epoch)
+              : ((WeightDecay) regularization).getCoeff().valueAt(iteration, epoch);
+      score += 0.5 * coefficient * squares;
     }
+    return score;
   }
 
-  /** target[:, range] += coefficient * parameters[:, range], with the target block-relative. */
-  private void addScaled(
-      INDArray parameters, INDArray target, long blockStart, INDArray coefficient) {
-    INDArray values = parameters.get(NDArrayIndex.all(), NDArrayIndex.interval(start, end));
-    target
-        .get(NDArrayIndex.all(), NDArrayIndex.interval(start - blockStart, end - blockStart))
-        .addi(values.mulColumnVector(coefficient));
+  /** target[range] += coefficient * parameters[range], in the key's vectors. */
+  private void addScaled(double[] parameters, double[] target, int keyStart, double coefficient) {
+    for (int i = keyStart + start; i < keyStart + end; i++) {
+      target[i] += coefficient * parameters[i];
+    }
   }
 }

@@ -343,12 +343,15 @@ class FusedNetworkTest {
       iterations[key] = network.getIterationCount();
       perKey.add(network);
     }
-    INDArray parameters = Nd4j.vstack(perKey.stream().map(MultiLayerNetwork::params).toList());
-    INDArray updaterState =
+    double[] parameters =
+        values(Nd4j.vstack(perKey.stream().map(MultiLayerNetwork::params).toList()));
+    double[] updaterState =
         fused.updaterStateSize() == 0
             ? null
-            : Nd4j.vstack(perKey.stream().map(FusedNetworkTest::initializedUpdaterState).toList());
-    assertThat(parameters.shape()).containsExactly(KEYS, fused.parameterCount());
+            : values(
+                Nd4j.vstack(
+                    perKey.stream().map(FusedNetworkTest::initializedUpdaterState).toList()));
+    assertThat(parameters).hasSize(Math.toIntExact(KEYS * fused.parameterCount()));
 
     double largestScoreDifference = 0;
     for (int step = 0; step < steps; step++) {
@@ -362,8 +365,9 @@ class FusedNetworkTest {
               updaterState,
               iterations,
               learningRateFactors,
-              Nd4j.stack(0, batches.stream().map(DataSet::getFeatures).toArray(INDArray[]::new)),
-              Nd4j.stack(0, batches.stream().map(DataSet::getLabels).toArray(INDArray[]::new)));
+              floats(batches.stream().map(DataSet::getFeatures)),
+              floats(batches.stream().map(DataSet::getLabels)),
+              BATCH);
       for (int key = 0; key < KEYS; key++) {
         MultiLayerNetwork network = perKey.get(key);
         network.fit(batches.get(key));
@@ -376,17 +380,20 @@ class FusedNetworkTest {
 
     INDArray probe = gaussian(random, KEYS, BATCH, FEATURES);
     float[][] predictions =
-        fused.predict(
-            parameters.dup('c').ravel().toDoubleVector(),
-            probe.dup('c').ravel().toFloatVector(),
-            BATCH);
+        fused.predict(parameters, probe.dup('c').ravel().toFloatVector(), BATCH);
+    int width = Math.toIntExact(fused.parameterCount());
+    int stateWidth = Math.toIntExact(fused.updaterStateSize());
     for (int key = 0; key < KEYS; key++) {
       MultiLayerNetwork network = perKey.get(key);
-      assertAgree("parameters of key " + key, parameters.getRow(key), network.params());
+      assertAgree(
+          "parameters of key " + key,
+          Nd4j.createFromArray(Arrays.copyOfRange(parameters, key * width, (key + 1) * width)),
+          network.params());
       if (updaterState != null) {
         assertAgree(
             "updater state of key " + key,
-            updaterState.getRow(key),
+            Nd4j.createFromArray(
+                Arrays.copyOfRange(updaterState, key * stateWidth, (key + 1) * stateWidth)),
             network.getUpdater().getStateViewArray());
       }
       assertAgree(
@@ -395,6 +402,16 @@ class FusedNetworkTest {
           network.output(probe.get(NDArrayIndex.point(key)), false));
     }
     assertThat(largestScoreDifference).as("score").isLessThanOrEqualTo(RELATIVE);
+  }
+
+  /** An array's values in c order, as doubles. */
+  private static double[] values(INDArray array) {
+    return array.dup('c').ravel().toDoubleVector();
+  }
+
+  /** Arrays of equal shape, one after another: the values of their stack, in c order. */
+  private static float[] floats(Stream<INDArray> arrays) {
+    return Nd4j.stack(0, arrays.toArray(INDArray[]::new)).dup('c').ravel().toFloatVector();
   }
 
   /**
