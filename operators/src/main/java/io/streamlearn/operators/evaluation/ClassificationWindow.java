@@ -112,6 +112,28 @@ public final class ClassificationWindow extends PrequentialWindow {
     this.counted = false;
   }
 
+  private ClassificationWindow(ClassificationWindow from) {
+    super(from);
+    previousLabel = from.previousLabel;
+    counted = from.counted;
+    correct = from.correct;
+    noChangeCorrect = from.noChangeCorrect;
+    labelCounts = from.labelCounts.clone();
+    predictedCounts = from.predictedCounts.clone();
+    unscored = from.unscored;
+    ranked = from.ranked == null ? null : from.ranked.copy();
+    added = from.added;
+    aucAskedAt = from.aucAskedAt;
+    logTerms = from.logTerms == null ? null : from.logTerms.clone();
+    logLossAskedAt = from.logLossAskedAt;
+  }
+
+  /** A window of its own, with the counts, ranked scores and log terms this one keeps. */
+  @Override
+  public ClassificationWindow copy() {
+    return new ClassificationWindow(this);
+  }
+
   static ClassificationWindow read(WindowBound bound, long newestTime, ByteBuffer in) {
     int previousLabel = in.getInt();
     return new ClassificationWindow(bound, readRecords(in, WIDTH), newestTime, previousLabel);

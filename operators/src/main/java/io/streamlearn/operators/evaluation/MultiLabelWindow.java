@@ -24,6 +24,15 @@ public final class MultiLabelWindow extends PrequentialWindow {
     super(bound, WIDTH);
   }
 
+  private MultiLabelWindow(MultiLabelWindow from) {
+    super(from);
+  }
+
+  @Override
+  public MultiLabelWindow copy() {
+    return new MultiLabelWindow(this);
+  }
+
   private MultiLabelWindow(WindowBound bound, RecordRing records, long newestTime) {
     super(bound, records, newestTime);
   }

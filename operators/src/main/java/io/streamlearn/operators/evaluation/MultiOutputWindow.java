@@ -23,6 +23,15 @@ public final class MultiOutputWindow extends PrequentialWindow {
     super(bound, WIDTH);
   }
 
+  private MultiOutputWindow(MultiOutputWindow from) {
+    super(from);
+  }
+
+  @Override
+  public MultiOutputWindow copy() {
+    return new MultiOutputWindow(this);
+  }
+
   private MultiOutputWindow(WindowBound bound, RecordRing records, long newestTime) {
     super(bound, records, newestTime);
   }

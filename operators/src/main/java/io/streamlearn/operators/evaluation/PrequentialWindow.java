@@ -64,6 +64,11 @@ public abstract sealed class PrequentialWindow
     this.newestTime = newestTime;
   }
 
+  /** For {@link #copy}: the bound, a copy of the records, the newest time. */
+  PrequentialWindow(PrequentialWindow from) {
+    this(from.bound, from.ring.copy(), from.newestTime);
+  }
+
   /** An empty window for the outcomes of models of {@code shape}. */
   public static PrequentialWindow empty(ModelShape shape, WindowBound bound) {
     if (shape.multiLabel()) {
@@ -74,6 +79,14 @@ public abstract sealed class PrequentialWindow
     }
     return shape.targets() == 1 ? new RegressionWindow(bound) : new MultiOutputWindow(bound);
   }
+
+  /**
+   * A window of its own with the same records and everything derived from them: what the heap state
+   * backend asks for when the window changes while a checkpoint holds it. Going through the
+   * encoding instead rebuilt the derived state (counts, ranked scores) of a large window at every
+   * checkpoint.
+   */
+  public abstract PrequentialWindow copy();
 
   /** Adds the outcome of a prediction that carries its ground truth (label or target). */
   public abstract void add(Prediction prediction);

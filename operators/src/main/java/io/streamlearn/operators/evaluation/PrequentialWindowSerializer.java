@@ -19,6 +19,12 @@ public final class PrequentialWindowSerializer extends EncodedObjectSerializer<P
     return PrequentialWindow.decode(bytes);
   }
 
+  /** The window's own deep copy, which keeps what it derived from its records. */
+  @Override
+  public PrequentialWindow copy(PrequentialWindow from) {
+    return from.copy();
+  }
+
   @Override
   public TypeSerializerSnapshot<PrequentialWindow> snapshotConfiguration() {
     return new Snapshot();

@@ -22,6 +22,10 @@ final class RankedScores {
     this.twiceWins = twiceWins;
   }
 
+  RankedScores copy() {
+    return new RankedScores(positives.copy(), negatives.copy(), twiceWins);
+  }
+
   /** Ranks the scores of the positives and negatives given, sorting the two arrays in place. */
   static RankedScores of(float[] positiveScores, float[] negativeScores) {
     Arrays.sort(positiveScores);

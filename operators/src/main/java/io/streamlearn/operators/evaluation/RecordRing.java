@@ -27,6 +27,15 @@ final class RecordRing {
     return size;
   }
 
+  /** A ring of its own with the same records in the same slots. */
+  RecordRing copy() {
+    RecordRing copy = new RecordRing(width, 0);
+    copy.records = ByteBuffer.wrap(records.array().clone());
+    copy.head = head;
+    copy.size = size;
+    return copy;
+  }
+
   /** The records, for absolute reads and writes at the offsets this ring hands out. */
   ByteBuffer records() {
     return records;

@@ -20,6 +20,15 @@ public final class RegressionWindow extends PrequentialWindow {
     super(bound, WIDTH);
   }
 
+  private RegressionWindow(RegressionWindow from) {
+    super(from);
+  }
+
+  @Override
+  public RegressionWindow copy() {
+    return new RegressionWindow(this);
+  }
+
   private RegressionWindow(WindowBound bound, RecordRing records, long newestTime) {
     super(bound, records, newestTime);
   }

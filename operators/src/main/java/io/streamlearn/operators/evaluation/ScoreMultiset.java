@@ -38,6 +38,16 @@ final class ScoreMultiset {
     nodes = new int[(capacity + 1) * NODE_INTS];
   }
 
+  /** A multiset of its own with the same scores, in the same tree. */
+  ScoreMultiset copy() {
+    ScoreMultiset copy = new ScoreMultiset(0);
+    copy.nodes = nodes.clone();
+    copy.root = root;
+    copy.end = end;
+    copy.free = free;
+    return copy;
+  }
+
   /**
    * The multiset of {@code sorted}, in ascending order, built in linear time: the stack holds the
    * right spine of the treap so far, and each new score, the largest yet, hangs at its foot.

@@ -49,6 +49,29 @@ class PrequentialWindowEncodingTest {
 
   @ParameterizedTest
   @MethodSource("windows")
+  void aCopyForACheckpointHasTheSameStateAndGoesOnAlone(PrequentialWindow window) {
+    addOutcomes(window, 0, 137);
+    // Asked twice: a classification window keeps its ranked scores and log terms from then on.
+    window.metrics();
+    Map<String, Double> metrics = window.metrics();
+    byte[] encoded = window.encode();
+
+    // What the heap state backend calls when a window changes while a checkpoint holds it.
+    PrequentialWindow copy = new PrequentialWindowSerializer().copy(window);
+
+    assertThat(copy).isNotSameAs(window).hasSameClassAs(window);
+    assertThat(copy.encode()).isEqualTo(encoded);
+    assertThat(copy.metrics()).isEqualTo(metrics);
+    addOutcomes(copy, 137, 200);
+    assertThat(window.encode()).as("the original after the copy changed").isEqualTo(encoded);
+    assertThat(window.metrics()).isEqualTo(metrics);
+    addOutcomes(window, 137, 200);
+    assertThat(copy.metrics()).isEqualTo(window.metrics());
+    assertThat(copy.encode()).isEqualTo(window.encode());
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
   void theEncodingGrowsByOneFixedWidthRecordPerOutcome(PrequentialWindow window) {
     addOutcomes(window, 0, 20);
     int recordBytes =
