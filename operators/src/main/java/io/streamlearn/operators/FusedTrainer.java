@@ -55,9 +55,10 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
  * its samples are predicted by the model its last batch trained, exactly as on the per-key path.
  * Scored in fused passes, a waiting key's samples instead stay unscored until the waiting keys step
  * (or its next batch is cut, which steps them), then are scored right after the step, by the model
- * it trained, without forcing a step of few keys. Samples that delayed labels complete train with
- * the key's next batch, as on the per-key path; when enough of them wait without a batch they train
- * through the per-key model ({@link KeyStep#onLabel}).
+ * it trained; when {@link Batching#predictMaxDelay} passes first, the waiting keys step then.
+ * Samples that delayed labels complete train with the key's next batch, as on the per-key path;
+ * when enough of them wait without a batch they train through the per-key model ({@link
+ * KeyStep#onLabel}).
  *
  * <p>Which key steps with which others changes nothing a key learns: a key's row of a fused step is
  * computed by the same operations whatever the other rows are, so a replay after a failure gives
@@ -506,7 +507,9 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
    * Gathers the keys with unscored samples: they are scored together when {@code fuseKeys} keys
    * have some, when {@link Batching#predictMaxDelay} has passed since the first of them came, when
    * one's batch is cut, and before a barrier and at the end of input. A key whose previous batch
-   * waits for its step waits with it, then is scored by the model that step trains.
+   * waits for its step waits with it, then is scored by the model that step trains; when the delay
+   * passes first, the waiting keys step then, so that no sample waits for its prediction longer
+   * than the delay for want of other keys to step with.
    */
   private final class FusedScoring implements SharedScoring {
     @Override
@@ -514,16 +517,28 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
       String key = ctx.key();
       if (waiting.containsKey(key)) {
         unscoredAfterStep.put(key, keyContext.timestamp());
-        return;
+      } else {
+        unscored.put(key, keyContext.timestamp());
+        if (unscored.size() >= fuseKeys) {
+          scoreUnscored();
+          return;
+        }
       }
-      unscored.put(key, keyContext.timestamp());
-      if (unscored.size() >= fuseKeys) {
-        scoreUnscored();
-      } else if (scoringDeadline == null) {
+      if (scoringDeadline == null) {
         long at =
             getProcessingTimeService().getCurrentProcessingTime()
                 + batching.predictMaxDelay().toMillis();
-        scoringDeadline = getProcessingTimeService().registerTimer(at, time -> scoreUnscored());
+        scoringDeadline = getProcessingTimeService().registerTimer(at, time -> scoreDue());
+      }
+    }
+
+    /** At the scoring deadline: samples that wait for their keys' steps are due as well. */
+    private void scoreDue() throws Exception {
+      if (unscoredAfterStep.isEmpty()) {
+        scoreUnscored();
+      } else {
+        // Scores every unscored sample after the steps.
+        stepWaiting();
       }
     }
 

@@ -124,7 +124,7 @@ class FusedScoringTest {
     List<LabeledSample> a = separable("a", BATCH + 1, 1);
 
     a.forEach(s -> process(harness, s));
-    harness.setProcessingTime(harness.getProcessingTime() + 50);
+    harness.setProcessingTime(harness.getProcessingTime() + 5);
 
     assertThat(trainer(harness).waitingKeys()).as("not stepped for a's next sample").contains("a");
     assertThat(trainer(harness).unscoredKeys()).containsExactly("a");
@@ -136,20 +136,50 @@ class FusedScoringTest {
 
     assertThat(trainer(harness).waitingKeys()).as("three keys waited: stepped").isEmpty();
     assertThat(trainer(harness).unscoredKeys()).isEmpty();
-    KeyModelState state = modelState(harness, "a");
+    assertScoredByTheModelItsStepTrained(harness, model, shape, a.get(BATCH));
+  }
+
+  @Test
+  void aWaitingKeysNextSampleStepsItsKeyWhenPredictMaxDelayHasPassed() throws Exception {
+    String model = TestModels.classifier(new Adam(0.05)).toJson();
+    ModelShape shape = ModelShape.classification(2, 2);
+    // No step deadline and no other key: only the sample's own delay steps the key.
+    var harness = openFused(model, shape, 3);
+    List<LabeledSample> a = separable("a", BATCH + 1, 1);
+    a.forEach(s -> process(harness, s));
+    harness.setProcessingTime(harness.getProcessingTime() + 9);
+    assertThat(trainer(harness).waitingKeys()).containsExactly("a");
+
+    harness.setProcessingTime(harness.getProcessingTime() + 1);
+
+    assertThat(trainer(harness).waitingKeys()).as("stepped for a's next sample").isEmpty();
+    assertThat(trainer(harness).unscoredKeys()).isEmpty();
+    assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+    assertScoredByTheModelItsStepTrained(harness, model, shape, a.get(BATCH));
+  }
+
+  /**
+   * The key's last prediction is of {@code sample}, by version 1 of its model (its first step's),
+   * with the scores of that model in DL4J; its other predictions came from version 0.
+   */
+  private static void assertScoredByTheModelItsStepTrained(
+      TrainerHarness harness, String model, ModelShape shape, LabeledSample sample)
+      throws Exception {
+    String key = sample.getKey();
+    KeyModelState state = modelState(harness, key);
     assertThat(state.getVersion()).isEqualTo(1);
-    assertThat(scoredCount(harness, "a")).isEqualTo(1);
-    Prediction last = recordedPredictions(harness, "a").get(0);
-    assertThat(last.getSampleId()).isEqualTo(a.get(BATCH).getId());
+    assertThat(scoredCount(harness, key)).isEqualTo(1);
+    Prediction last = recordedPredictions(harness, key).get(0);
+    assertThat(last.getSampleId()).isEqualTo(sample.getId());
     assertThat(last.getModelVersion()).isEqualTo(1);
     KeyModel dl4j = KeyModels.create(model, shape, 1);
     dl4j.load(state);
-    float[] expected = dl4j.predict(List.of(a.get(BATCH)))[0];
+    float[] expected = dl4j.predict(List.of(sample))[0];
     for (int output = 0; output < expected.length; output++) {
       assertThat(last.getScores().get(output)).isCloseTo(expected[output], within(1e-6f));
     }
     assertThat(harness.extractOutputValues())
-        .filteredOn(p -> !p.getSampleId().equals(last.getSampleId()))
+        .filteredOn(p -> p.getKey().equals(key) && !p.getSampleId().equals(last.getSampleId()))
         .allSatisfy(p -> assertThat(p.getModelVersion()).isZero());
   }
 

@@ -165,7 +165,8 @@ public final class StreamlearnOptions {
                   + " unpredicted samples of all keys are predicted together, in one fused forward"
                   + " pass, when trainer.fuse-keys keys have some or this has passed since the"
                   + " first came; a key whose previous batch waits for its fused step has its"
-                  + " samples predicted right after that step. Processing time.");
+                  + " samples predicted right after that step, which comes when this has passed"
+                  + " if nothing brought it sooner. Processing time.");
 
   public static final ConfigOption<Duration> LABELS_TIME_TO_LIVE =
       ConfigOptions.key("labels.time-to-live")
@@ -615,8 +616,8 @@ public final class StreamlearnOptions {
               "Fused trainer: how many keys' scored mini-batches wait before they train in one"
                   + " step. They also train when batch.max-delay has passed since the first of"
                   + " them came (0: no time limit), before each Flink checkpoint, at the end of"
-                  + " input, and before a waiting key's next batch, label or timer (or next"
-                  + " sample, with predict.max-delay 0).");
+                  + " input, before a waiting key's next batch, label or timer, and when a"
+                  + " waiting key's next sample has waited predict.max-delay (at once with 0).");
 
   public static final ConfigOption<Integer> MODEL_CHECKPOINT_EVERY_STEPS =
       ConfigOptions.key("model.checkpoint.every-steps")
