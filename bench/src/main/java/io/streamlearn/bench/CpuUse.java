@@ -1,7 +1,11 @@
 package io.streamlearn.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +38,7 @@ final class CpuUse {
   private final com.sun.management.OperatingSystemMXBean system =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final Map<Long, String> names = new HashMap<>();
+  private final Map<String, Long> compilerTicks = new HashMap<>();
   private final List<Reading> readings = new ArrayList<>();
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(
@@ -72,10 +77,38 @@ final class CpuUse {
         new Reading(
             System.currentTimeMillis(),
             system.getProcessCpuTime(),
-            TimeUnit.MILLISECONDS.toNanos(
-                ManagementFactory.getCompilationMXBean().getTotalCompilationTime()),
+            compilerCpuNanos(),
             broker.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
             byThread));
+  }
+
+  /**
+   * CPU time of the JVM's JIT compiler threads so far, read from /proc (they are hidden from the
+   * thread MXBean). The compilation MXBean's total counts elapsed compile time, which on 2 busy
+   * cores includes the time compiler threads waited for one. A compiler thread that ended counts
+   * with its last reading.
+   */
+  private long compilerCpuNanos() {
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).strip();
+          if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime and stime, the 14th and 15th fields, in clock ticks of 10 ms (USER_HZ 100).
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            compilerTicks.put(task.getFileName().toString(), ticks);
+          }
+        } catch (IOException | RuntimeException ended) {
+          // The thread ended between listing and reading: its last reading stays.
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return compilerTicks.values().stream().mapToLong(Long::longValue).sum()
+        * TimeUnit.MILLISECONDS.toNanos(10);
   }
 
   private String threadName(long id) {
@@ -130,9 +163,9 @@ final class CpuUse {
   }
 
   /**
-   * CPU nanoseconds spent while a job ran: this JVM's, the JIT compilers' part of it (their elapsed
-   * compile time, which is CPU time on a machine they share), the broker JVM's, and this JVM's
-   * busiest threads (by name; a job's task threads are named after their chains).
+   * CPU nanoseconds spent while a job ran: this JVM's, the JIT compiler threads' part of it, the
+   * broker JVM's, and this JVM's busiest threads (by name; a job's task threads are named after
+   * their chains).
    */
   record Spent(
       long wallNanos,
@@ -144,16 +177,7 @@ final class CpuUse {
     /** Milliseconds per 1,000 samples, of wall time and of each part's CPU. */
     String perThousand(long samples) {
       double per = 1e6 * samples / 1_000;
-      String threads =
-          busiestThreads.stream()
-              .map(
-                  thread ->
-                      String.format(
-                          Locale.ROOT,
-                          "%s %.1f",
-                          shortName(thread.getKey()),
-                          thread.getValue() / per))
-              .collect(Collectors.joining(", "));
+      String threads = busiestThreads("%s %.1f", per);
       return String.format(
           Locale.ROOT,
           "per 1,000 samples: wall %.1f ms; CPU of the job's JVM %.1f ms (JIT compilers %.1f;"
@@ -163,6 +187,31 @@ final class CpuUse {
           compilerNanos / per,
           threads,
           brokerNanos / per);
+    }
+
+    /** Cores busy on average (CPU seconds per second), by part. */
+    String cores() {
+      double wall = Math.max(1, wallNanos);
+      String threads = busiestThreads("%s %.2f", wall);
+      return String.format(
+          Locale.ROOT,
+          "over %.1f s, cores busy: the job's JVM %.2f (JIT compilers %.2f; busiest threads: %s),"
+              + " the broker %.2f",
+          wallNanos / 1e9,
+          jvmNanos / wall,
+          compilerNanos / wall,
+          threads,
+          brokerNanos / wall);
+    }
+
+    /** The busiest threads' names and CPU nanoseconds over {@code divisor}, in {@code format}. */
+    private String busiestThreads(String format, double divisor) {
+      return busiestThreads.stream()
+          .map(
+              thread ->
+                  String.format(
+                      Locale.ROOT, format, shortName(thread.getKey()), thread.getValue() / divisor))
+          .collect(Collectors.joining(", "));
     }
 
     /** A task thread's name up to its chain's first operator: "predict then train", "main". */

@@ -100,6 +100,7 @@ final class LatencyAndFreshness implements JobBenchmark {
     Job live = harness.job("latency", options);
     SampleTimes producedAt;
     String gcWhileLive;
+    CpuUse cpu;
     double liveRate;
     double rate;
     try (Arrivals arrivals = new Arrivals(harness.bootstrapServers(), live)) {
@@ -118,8 +119,10 @@ final class LatencyAndFreshness implements JobBenchmark {
         rate = liveRate / 2;
         int timed = (int) Math.round(rate * LIVE_SECONDS * scale);
         try (GcPauses pauses = new GcPauses()) {
+          cpu = harness.countCpu();
           producedAt = send(producer, live, samples, timed, rate);
           arrivals.awaitPredictions(WARM_UP + probe + timed);
+          cpu.stop();
           gcWhileLive = pauses.summary();
         }
         // Time for the last samples' models to be published and committed.
@@ -157,6 +160,17 @@ final class LatencyAndFreshness implements JobBenchmark {
           percentile(freshness, 0.99),
           percentile(freshness, 1),
           Arrays.stream(freshness).filter(value -> value == Long.MAX_VALUE).count());
+      LatencyTail tail =
+          new LatencyTail(
+              arrivals.predictedSamples(producedAt),
+              Math.max(100, 4 * percentile(toPrediction, 0.5)));
+      System.out.println(tail.describe());
+      System.out.println("  live: " + cpu.between(0, Long.MAX_VALUE).cores());
+      tail.largestStretch()
+          .ifPresent(
+              stretch ->
+                  System.out.println(
+                      "  the largest stretch: " + cpu.between(stretch[0], stretch[1]).cores()));
       Map<String, Figure> figures = new LinkedHashMap<>();
       figures.put("latency_p99_ms", Figure.atMost(percentile(latencies, 0.99), 50));
       figures.put(
@@ -320,6 +334,14 @@ final class LatencyAndFreshness implements JobBenchmark {
      */
     long[] toPrediction(SampleTimes producedAt) {
       return waits(producedAt, predictionTimes);
+    }
+
+    /** The samples' send times with their predictions' times. */
+    List<LatencyTail.Sample> predictedSamples(SampleTimes producedAt) {
+      List<LatencyTail.Sample> samples = new ArrayList<>(producedAt.size());
+      producedAt.forEach(
+          (key, n, sent) -> samples.add(new LatencyTail.Sample(sent, predictionTimes.get(key, n))));
+      return samples;
     }
 
     long[] latencies(SampleTimes producedAt) {
