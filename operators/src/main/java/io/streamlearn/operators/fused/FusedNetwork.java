@@ -131,7 +131,7 @@ public final class FusedNetwork {
     this.updaterStateSize = updaterStateSize;
     this.divideByBatchSize = divideByBatchSize;
     this.dataType = dataType;
-    this.forward = new PlainForward(this.stages, parameterCount);
+    this.forward = new PlainForward(this.stages, parameterCount, dataType != DataType.DOUBLE);
     this.backward = PlainBackward.of(this.stages, forward, parameterCount);
     this.plainWorkLimit = plainWorkLimit;
   }
@@ -271,6 +271,8 @@ public final class FusedNetwork {
             ? backward.lossAndGradient(
                 parameters, doubles(features), doubles(labels), rows, gradient)
             : batchedLossAndGradient(parameters, features, labels, rows, gradient);
+    // As DL4J's float arrays hold it: a gradient beyond float's range diverges the step there too.
+    forward.asStored(gradient);
     KeyRates rates = new KeyRates(iterations, learningRateFactors);
     for (int key = 0; key < keys; key++) {
       int keyStart = key * width;
@@ -290,12 +292,11 @@ public final class FusedNetwork {
       }
     }
     for (int i = 0; i < parameters.length; i++) {
-      parameters[i] = asStored(parameters[i] - gradient[i]);
+      parameters[i] -= gradient[i];
     }
+    forward.asStored(parameters);
     if (updaterState != null) {
-      for (int i = 0; i < updaterState.length; i++) {
-        updaterState[i] = asStored(updaterState[i]);
-      }
+      forward.asStored(updaterState);
     }
     return scores;
   }
@@ -303,11 +304,6 @@ public final class FusedNetwork {
   /** The network's data type, in which its parameters and updater state are stored. */
   public DataType dataType() {
     return dataType;
-  }
-
-  /** A value as the network's data type holds it. */
-  private double asStored(double value) {
-    return dataType == DataType.DOUBLE ? value : (float) value;
   }
 
   private static void checkLength(String what, int length, long expected) {

@@ -59,9 +59,16 @@ final class PlainBackward {
     double[] delta = new double[totalRows * outputs];
     double[] scores = new double[keys];
     for (int row = 0; row < totalRows; row++) {
+      // A float network's loss of a row is a float: beyond its range, the step diverged.
       scores[row / rows] +=
-          loss.apply(
-              pass.preActivations()[last], pass.outputs(), labels, delta, row * outputs, outputs);
+          forward.asStored(
+              loss.apply(
+                  pass.preActivations()[last],
+                  pass.outputs(),
+                  labels,
+                  delta,
+                  row * outputs,
+                  outputs));
     }
     for (int key = 0; key < keys; key++) {
       scores[key] /= rows;

@@ -19,10 +19,18 @@ final class PlainForward {
   private final List<RowActivation> activations;
   private final long parameterCount;
 
-  PlainForward(List<DenseStage> stages, long parameterCount) {
+  /**
+   * Whether each layer's values are rounded to float, as a float network's arrays hold them: a
+   * value beyond float's range is then infinite here as in DL4J, so a step that overflows shows as
+   * diverged instead of going on in double precision to parameters DL4J cannot use.
+   */
+  private final boolean floatValues;
+
+  PlainForward(List<DenseStage> stages, long parameterCount, boolean floatValues) {
     this.stages = stages;
     this.activations = stages.stream().map(stage -> RowActivation.of(stage.activation())).toList();
     this.parameterCount = parameterCount;
+    this.floatValues = floatValues;
   }
 
   /**
@@ -71,8 +79,10 @@ final class PlainForward {
     for (int index = 0; index < stages.size(); index++) {
       DenseStage stage = stages.get(index);
       preActivations[index] = preActivations(stage, parameters, values, keys * rows, rows);
+      asStored(preActivations[index]);
       values = preActivations[index].clone();
       activate(index, values, keys * rows, stage.outputs());
+      asStored(values);
       activations[index] = values;
     }
     return new Pass(inputs, preActivations, activations);
@@ -91,6 +101,20 @@ final class PlainForward {
 
     double[] outputs() {
       return activations[activations.length - 1];
+    }
+  }
+
+  /** A value rounded to float when the network's arrays hold floats. */
+  double asStored(double value) {
+    return floatValues ? (float) value : value;
+  }
+
+  /** Rounds the values to float, in place, when the network's arrays hold floats. */
+  void asStored(double[] values) {
+    if (floatValues) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) values[i];
+      }
     }
   }
 
