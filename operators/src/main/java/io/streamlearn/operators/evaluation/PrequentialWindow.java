@@ -2,6 +2,8 @@ package io.streamlearn.operators.evaluation;
 
 import io.streamlearn.operators.ModelShape;
 import io.streamlearn.schemas.Prediction;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,8 +119,29 @@ public abstract sealed class PrequentialWindow
   }
 
   public final byte[] encode() {
+    ByteBuffer out = ByteBuffer.allocate(encodedLength()).put(encodedHead());
+    ring.writeTo(out);
+    return out.array();
+  }
+
+  /** The length of {@link #encode()}'s bytes. */
+  public final int encodedLength() {
+    return HEADER_BYTES + taskFieldBytes() + size() * ring.width();
+  }
+
+  /**
+   * Writes the bytes of {@link #encode()} without making them one array first: a checkpoint of a
+   * window of a million outcomes would otherwise allocate and fill tens of megabytes to write them.
+   */
+  public final void encodeTo(DataOutput out) throws IOException {
+    out.write(encodedHead());
+    ring.writeTo(out);
+  }
+
+  /** The encoding up to the records: the header, the task's fields and the record count. */
+  private byte[] encodedHead() {
     ByteBuffer out =
-        ByteBuffer.allocate(HEADER_BYTES + taskFieldBytes() + size() * ring.width())
+        ByteBuffer.allocate(HEADER_BYTES + taskFieldBytes())
             .put(FORMAT_VERSION)
             .put(taskTag())
             .put(bound.kind() == WindowBound.Kind.COUNT ? COUNT_TAG : TIME_TAG)
@@ -126,7 +149,6 @@ public abstract sealed class PrequentialWindow
             .putLong(newestTime);
     writeTaskFields(out);
     out.putInt(size());
-    ring.writeTo(out);
     return out.array();
   }
 

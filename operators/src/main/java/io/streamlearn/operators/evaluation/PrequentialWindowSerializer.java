@@ -1,7 +1,9 @@
 package io.streamlearn.operators.evaluation;
 
+import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Keeps a {@link PrequentialWindow} in keyed state as its versioned encoding. Savepoints name the
@@ -17,6 +19,13 @@ public final class PrequentialWindowSerializer extends EncodedObjectSerializer<P
   @Override
   protected PrequentialWindow decode(byte[] bytes) {
     return PrequentialWindow.decode(bytes);
+  }
+
+  /** The same bytes as {@link EncodedObjectSerializer#serialize}, streamed from the window. */
+  @Override
+  public void serialize(PrequentialWindow window, DataOutputView target) throws IOException {
+    target.writeInt(window.encodedLength());
+    window.encodeTo(target);
   }
 
   /** The window's own deep copy, which keeps what it derived from its records. */

@@ -1,5 +1,7 @@
 package io.streamlearn.operators.evaluation;
 
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -62,9 +64,21 @@ final class RecordRing {
 
   /** Writes the records oldest first, {@code width} bytes each. */
   void writeTo(ByteBuffer out) {
-    int first = Math.min(size, capacity() - head);
+    int first = recordsUpToTheEnd();
     out.put(records.array(), head * width, first * width);
     out.put(records.array(), 0, (size - first) * width);
+  }
+
+  /** {@link #writeTo(ByteBuffer)}, to a stream. */
+  void writeTo(DataOutput out) throws IOException {
+    int first = recordsUpToTheEnd();
+    out.write(records.array(), head * width, first * width);
+    out.write(records.array(), 0, (size - first) * width);
+  }
+
+  /** How many records, from the oldest, lie before the end of the array: the rest wrap around. */
+  private int recordsUpToTheEnd() {
+    return Math.min(size, capacity() - head);
   }
 
   /**

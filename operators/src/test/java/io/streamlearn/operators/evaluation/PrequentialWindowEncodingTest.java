@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,6 +70,28 @@ class PrequentialWindowEncodingTest {
     addOutcomes(window, 137, 200);
     assertThat(copy.metrics()).isEqualTo(window.metrics());
     assertThat(copy.encode()).isEqualTo(window.encode());
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void theSerializerStreamsTheEncodingAndReadsItBack(PrequentialWindow window) throws Exception {
+    // Wrapped around: the ring's records are written in two parts.
+    addOutcomes(window, 0, 137);
+    PrequentialWindowSerializer serializer = new PrequentialWindowSerializer();
+    DataOutputSerializer out = new DataOutputSerializer(64);
+
+    serializer.serialize(window, out);
+
+    byte[] encoded = window.encode();
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+    assertThat(in.readInt()).isEqualTo(encoded.length).isEqualTo(window.encodedLength());
+    byte[] written = new byte[encoded.length];
+    in.readFully(written);
+    assertThat(written).isEqualTo(encoded);
+    assertThat(in.available()).isZero();
+    PrequentialWindow read =
+        serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(read.metrics()).isEqualTo(window.metrics());
   }
 
   @ParameterizedTest
