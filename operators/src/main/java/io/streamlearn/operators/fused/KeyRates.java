@@ -22,10 +22,6 @@ final class KeyRates {
     this.learningRateFactors = learningRateFactors;
   }
 
-  int keys() {
-    return iterations.length;
-  }
-
   int iteration(int key) {
     return iterations[key];
   }
