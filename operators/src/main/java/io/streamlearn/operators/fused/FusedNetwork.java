@@ -92,11 +92,13 @@ public final class FusedNetwork {
    * thread: a 21-32-16-3 network's step of 64 rows took 0.6–0.8 ms in plain Java and 1.4–2.2 ms
    * through ND4J for one key (82,000 multiply-adds per key); with the updater in plain Java on both
    * paths, groups of 256 to 1,000 keys of a 10-32-2 network at 16 rows stepped at 901,000–949,000
-   * samples/s in plain Java and 784,000–855,000 with batched ND4J operations. ND4J's fixed cost per
-   * operation is what plain Java saves; its batched products are meant for large steps, where this
-   * limit sends them (not measured against plain Java there). The choice depends on the batch
-   * alone, not on how many keys step with it, so that a replay that groups keys differently
-   * computes each key's step the same way.
+   * samples/s in plain Java and 784,000–855,000 with batched ND4J operations. Above the limit, a
+   * 21-64-64-3 network at 64 rows (369,000 multiply-adds per key) stepped at 106,000–111,000
+   * samples/s in plain Java and 42,000–54,000 batched for one key, but 95,000–107,000 against
+   * 161,000–262,000 for 32 keys; a 100-256-256-3 network at 64 rows (5.9 million) at 7,200–7,800
+   * against 13,000–19,000 for 1 and 8 keys. The choice depends on the batch alone, not on how many
+   * keys step with it, so that a replay that groups keys differently computes each key's step the
+   * same way; the limit sits where one key's step and many keys' steps pull opposite ways.
    */
   static final long PLAIN_WORK_LIMIT = 1L << 18;
 
