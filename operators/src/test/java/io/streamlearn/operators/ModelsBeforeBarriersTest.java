@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.streamlearn.operators.drift.DetectorType;
+import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.ModelCheckpoint;
 import java.time.Duration;
 import java.util.List;
@@ -153,7 +154,7 @@ class ModelsBeforeBarriersTest {
   }
 
   private static long publishedVersion(TrainerHarness harness, String key) throws Exception {
-    long[] publication = keyedState(harness, key, KeyStep.publicationDescriptor()).value();
-    return publication == null ? -1 : publication[0];
+    KeyModelState state = keyedState(harness, key, KeyStep.modelDescriptor()).value();
+    return state.getPublishedVersion();
   }
 }
