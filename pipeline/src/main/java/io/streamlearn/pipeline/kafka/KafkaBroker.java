@@ -110,7 +110,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker start(Path workDir, String serverProperties)
       throws IOException, InterruptedException {
-    return start(workDir, NO_PORT, serverProperties);
+    return start(workDir, false, serverProperties);
   }
 
   /**
@@ -122,17 +122,18 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker startWithSaslUser(
       Path workDir, String user, String password, String serverProperties)
       throws IOException, InterruptedException {
-    return start(
-        workDir, freeLoopbackPort(), saslListenerProperties(user, password) + serverProperties);
+    return start(workDir, true, saslListenerProperties(user, password) + serverProperties);
   }
 
-  private static KafkaBroker start(Path workDir, int saslPort, String serverProperties)
+  private static KafkaBroker start(Path workDir, boolean sasl, String serverProperties)
       throws IOException, InterruptedException {
     Files.createDirectories(workDir);
-    int brokerPort = freeLoopbackPort();
+    int[] ports = freeLoopbackPorts(sasl ? 3 : 2);
+    int brokerPort = ports[0];
+    int saslPort = sasl ? ports[2] : NO_PORT;
     Files.writeString(
         workDir.resolve(SERVER_PROPERTIES),
-        serverProperties(workDir.resolve("data"), brokerPort, freeLoopbackPort(), saslPort)
+        serverProperties(workDir.resolve("data"), brokerPort, ports[1], saslPort)
             + serverProperties);
     return launch(workDir, brokerPort, saslPort);
   }
@@ -434,13 +435,28 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A port that was free a moment ago. Another process may take it before the broker binds it; the
-   * broker then fails to start and {@link #start} reports it with the log.
+   * {@code count} different ports that were free a moment ago. They are bound together, so that the
+   * system cannot hand out one port twice (taken one after the other, the broker's and the
+   * controller's listener once got the same port, and the broker refused to start). Another process
+   * may take one before the broker binds it; the broker then fails to start and {@link #start}
+   * reports it with the log.
    */
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(LOOPBACK, 0));
-      return socket.getLocalPort();
+  private static int[] freeLoopbackPorts(int count) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket();
+        sockets[i].bind(new InetSocketAddress(LOOPBACK, 0));
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
     }
   }
 
