@@ -49,14 +49,14 @@ final class LatencyTail {
   /** The send times of the first and last sample of the stretch with most slow samples. */
   Optional<long[]> largestStretch() {
     return stretches.stream()
-        .max(Comparator.comparingLong(Stretch::count))
-        .map(stretch -> new long[] {stretch.firstSent(), stretch.lastSent()});
+        .max(Comparator.comparingLong((Stretch stretch) -> stretch.count))
+        .map(stretch -> new long[] {stretch.firstSent, stretch.lastSent});
   }
 
   /** The largest stretches and the trainer's longest pauses. */
   String describe() {
     long origin = bySent.get(0).sent();
-    long slow = stretches.stream().mapToLong(Stretch::count).sum();
+    long slow = stretches.stream().mapToLong(stretch -> stretch.count).sum();
     StringBuilder text = new StringBuilder();
     text.append(
         String.format(
@@ -67,7 +67,7 @@ final class LatencyTail {
             slow,
             stretches.size()));
     stretches.stream()
-        .sorted(Comparator.comparingLong(Stretch::count).reversed())
+        .sorted(Comparator.comparingLong((Stretch stretch) -> stretch.count).reversed())
         .limit(SHOWN)
         .forEach(
             stretch ->
@@ -75,10 +75,10 @@ final class LatencyTail {
                     String.format(
                         Locale.ROOT,
                         " %s-%s: %,d, %d ms;",
-                        seconds(stretch.firstSent() - origin),
-                        seconds(stretch.lastSent() - origin),
-                        stretch.count(),
-                        stretch.longestWait())));
+                        seconds(stretch.firstSent - origin),
+                        seconds(stretch.lastSent - origin),
+                        stretch.count,
+                        stretch.longestWait)));
     long[] predicted = bySent.stream().mapToLong(Sample::predicted).sorted().toArray();
     text.append("\n  longest pauses between the trainer's predictions (s from the first send):");
     for (long[] pause : longestPauses(predicted)) {
@@ -97,7 +97,7 @@ final class LatencyTail {
       if (sample.waited() <= slowMs) {
         continue;
       }
-      if (current == null || sample.sent() - current.lastSent() > STRETCH_GAP_MS) {
+      if (current == null || sample.sent() - current.lastSent > STRETCH_GAP_MS) {
         current = new Stretch(sample.sent());
         stretches.add(current);
       }
@@ -108,12 +108,21 @@ final class LatencyTail {
 
   /** The longest gaps between consecutive prediction times: [from, to] each, longest first. */
   private static List<long[]> longestPauses(long[] predicted) {
-    List<long[]> pauses = new ArrayList<>();
+    Comparator<long[]> longestFirst =
+        Comparator.comparingLong((long[] pause) -> pause[1] - pause[0]).reversed();
+    List<long[]> longest = new ArrayList<>(SHOWN + 1);
     for (int i = 1; i < predicted.length; i++) {
-      pauses.add(new long[] {predicted[i - 1], predicted[i]});
+      long gap = predicted[i] - predicted[i - 1];
+      long[] shortestKept = longest.isEmpty() ? null : longest.get(longest.size() - 1);
+      if (longest.size() < SHOWN || gap > shortestKept[1] - shortestKept[0]) {
+        longest.add(new long[] {predicted[i - 1], predicted[i]});
+        longest.sort(longestFirst);
+        if (longest.size() > SHOWN) {
+          longest.remove(SHOWN);
+        }
+      }
     }
-    pauses.sort(Comparator.comparingLong((long[] pause) -> pause[1] - pause[0]).reversed());
-    return pauses.subList(0, Math.min(SHOWN, pauses.size()));
+    return longest;
   }
 
   private static String seconds(long millis) {
@@ -135,22 +144,6 @@ final class LatencyTail {
       lastSent = sample.sent();
       count++;
       longestWait = Math.max(longestWait, sample.waited());
-    }
-
-    long firstSent() {
-      return firstSent;
-    }
-
-    long lastSent() {
-      return lastSent;
-    }
-
-    long count() {
-      return count;
-    }
-
-    long longestWait() {
-      return longestWait;
     }
   }
 }

@@ -120,31 +120,20 @@ class FusedNetworkTest {
   @Test
   void aFloatNetworksLossBeyondFloatsRangeIsNotFiniteOnEitherPath() {
     // Outputs of 4e20 are floats; their squared error, 1.6e41, is not.
-    MultiLayerConfiguration configuration =
-        base(new Sgd(10), DataType.FLOAT)
-            .list()
-            .layer(output(LossFunction.MSE, 4, 1, Activation.IDENTITY))
-            .build();
-    for (long plainWorkLimit : new long[] {FusedNetwork.PLAIN_WORK_LIMIT, 0}) {
-      FusedNetwork fused = FusedNetwork.of(configuration, plainWorkLimit);
-      double[] parameters = new double[Math.toIntExact(fused.parameterCount())];
-      Arrays.fill(parameters, 1e20f);
-      float[] features = new float[BATCH * 4];
-      Arrays.fill(features, 1);
-
-      double[] scores =
-          fused.step(
-              parameters, null, new int[1], new double[] {1}, features, new float[BATCH], BATCH);
-
-      assertThat(Double.isFinite(scores[0]))
-          .as("the score, stepped in plain Java: %s", plainWorkLimit > 0)
-          .isFalse();
-    }
+    assertAFloatLinearRegressionsStepIsNotFinite(1e20f, 1);
   }
 
   @Test
   void aFloatNetworksStepBeyondFloatsRangeIsNotFiniteOnEitherPath() {
-    // A linear regression whose outputs overflow float (4 * 1e37 * 100), not double.
+    // Outputs of 4 * 1e37 * 100 overflow float, not double.
+    assertAFloatLinearRegressionsStepIsNotFinite(1e37f, 100);
+  }
+
+  /**
+   * A float linear regression of 4 inputs, every parameter {@code parameter} and every feature
+   * {@code feature}, steps to a score that is not finite in plain Java and with batched ND4J.
+   */
+  private static void assertAFloatLinearRegressionsStepIsNotFinite(float parameter, float feature) {
     MultiLayerConfiguration configuration =
         base(new Sgd(10), DataType.FLOAT)
             .list()
@@ -154,9 +143,9 @@ class FusedNetworkTest {
       FusedNetwork fused = FusedNetwork.of(configuration, plainWorkLimit);
       assertThat(fused.stepsInPlainJava(BATCH)).isEqualTo(plainWorkLimit > 0);
       double[] parameters = new double[Math.toIntExact(fused.parameterCount())];
-      Arrays.fill(parameters, 1e37f);
+      Arrays.fill(parameters, parameter);
       float[] features = new float[BATCH * 4];
-      Arrays.fill(features, 100);
+      Arrays.fill(features, feature);
 
       double[] scores =
           fused.step(
