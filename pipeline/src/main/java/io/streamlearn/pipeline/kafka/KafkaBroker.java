@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -55,6 +56,10 @@ public final class KafkaBroker implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
   private static final String SERVER_PROPERTIES = "server.properties";
   private static final int NO_PORT = 0;
+  private static final int START_ATTEMPTS = 3;
+
+  /** What the broker logs when it cannot bind a listener's port (java.net.BindException). */
+  private static final String ADDRESS_IN_USE = "Address already in use";
 
   /** Sends all of the child's logging to its stdout, which {@link #start} appends to broker.log. */
   private static final String LOG4J_TO_STDOUT =
@@ -127,15 +132,41 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static KafkaBroker start(Path workDir, boolean sasl, String serverProperties)
       throws IOException, InterruptedException {
+    return start(workDir, sasl, serverProperties, KafkaBroker::freeLoopbackPorts);
+  }
+
+  /** Picks {@code count} different ports for a broker's listeners. */
+  @FunctionalInterface
+  interface PortPicker {
+    int[] pick(int count) throws IOException;
+  }
+
+  /**
+   * Starts a broker on the ports {@code ports} picks; when another process took one of them before
+   * the broker bound it (another broker starting on this machine at the same moment), starts it
+   * again on new ones, up to {@link #START_ATTEMPTS} times.
+   */
+  static KafkaBroker start(Path workDir, boolean sasl, String serverProperties, PortPicker ports)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir);
-    int[] ports = freeLoopbackPorts(sasl ? 3 : 2);
-    int brokerPort = ports[0];
-    int saslPort = sasl ? ports[2] : NO_PORT;
-    Files.writeString(
-        workDir.resolve(SERVER_PROPERTIES),
-        serverProperties(workDir.resolve("data"), brokerPort, ports[1], saslPort)
-            + serverProperties);
-    return launch(workDir, brokerPort, saslPort);
+    Path dataDir = workDir.resolve("data");
+    for (int attempt = 1; ; attempt++) {
+      int[] picked = ports.pick(sasl ? 3 : 2);
+      int brokerPort = picked[0];
+      int saslPort = sasl ? picked[2] : NO_PORT;
+      Files.writeString(
+          workDir.resolve(SERVER_PROPERTIES),
+          serverProperties(dataDir, brokerPort, picked[1], saslPort) + serverProperties);
+      try {
+        return launch(workDir, brokerPort, saslPort);
+      } catch (PortTakenException e) {
+        if (attempt == START_ATTEMPTS) {
+          throw e;
+        }
+        // Formatted for listeners it never opened: the next attempt starts from nothing.
+        FileUtils.deleteDirectory(dataDir.toFile());
+      }
+    }
   }
 
   /**
@@ -306,8 +337,10 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void checkStillStarting(long deadline) {
     if (!process.isAlive()) {
-      throw new IllegalStateException(
-          "The Kafka broker JVM exited with code " + process.exitValue() + logTail());
+      String message = "The Kafka broker JVM exited with code " + process.exitValue() + logTail();
+      throw message.contains(ADDRESS_IN_USE)
+          ? new PortTakenException(message)
+          : new IllegalStateException(message);
     }
     if (System.nanoTime() > deadline) {
       throw new IllegalStateException(
@@ -438,10 +471,10 @@ public final class KafkaBroker implements AutoCloseable {
    * {@code count} different ports that were free a moment ago. They are bound together, so that the
    * system cannot hand out one port twice (taken one after the other, the broker's and the
    * controller's listener once got the same port, and the broker refused to start). Another process
-   * may take one before the broker binds it; the broker then fails to start and {@link #start}
-   * reports it with the log.
+   * may take one before the broker binds it; {@link #start} then starts the broker again on new
+   * ones.
    */
-  private static int[] freeLoopbackPorts(int count) throws IOException {
+  static int[] freeLoopbackPorts(int count) throws IOException {
     ServerSocket[] sockets = new ServerSocket[count];
     try {
       int[] ports = new int[count];
@@ -474,6 +507,15 @@ public final class KafkaBroker implements AutoCloseable {
       stream.close();
     } catch (IOException e) {
       // The child has exited: its end of the pipe is gone already.
+    }
+  }
+
+  /** The broker exited because another process held one of its ports. */
+  private static final class PortTakenException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(String message) {
+      super(message);
     }
   }
 }

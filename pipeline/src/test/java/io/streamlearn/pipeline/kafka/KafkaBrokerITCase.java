@@ -8,12 +8,16 @@ import io.streamlearn.schemas.WireCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +92,30 @@ class KafkaBrokerITCase {
                   samples.size(),
                   Duration.ofSeconds(60)))
           .containsExactlyElementsOf(samples);
+    }
+  }
+
+  /** As when another broker, starting at the same moment, took a port picked for this one. */
+  @Test
+  void aBrokerWhosePortWasTakenStartsAgainOnNewPorts(@TempDir Path ownWorkDir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      AtomicInteger picks = new AtomicInteger();
+      KafkaBroker.PortPicker takenFirst =
+          count -> {
+            int[] ports = KafkaBroker.freeLoopbackPorts(count);
+            if (picks.getAndIncrement() == 0) {
+              ports[0] = taken.getLocalPort();
+            }
+            return ports;
+          };
+
+      try (KafkaBroker started = KafkaBroker.start(ownWorkDir, false, "", takenFirst)) {
+        assertThat(picks).hasValue(2);
+        assertThat(started.bootstrapServers()).doesNotEndWith(":" + taken.getLocalPort());
+        assertThat(Files.readString(ownWorkDir.resolve("broker.log")))
+            .contains("Address already in use");
+        started.createTopic("after-a-retry", 1);
+      }
     }
   }
 
