@@ -87,18 +87,15 @@ public final class DemoMonitor implements AutoCloseable {
 
   /**
    * The figures once everything the job has committed so far is read: call it after the job has
-   * ended, when nothing more will commit. Reads up to the output topics' last stable offsets of
-   * now, so an open transaction that the job left behind cannot hold it up.
+   * ended, when nothing more will commit. Reads up to the output topics' {@linkplain
+   * KafkaConnectors#settledEndOffsets settled ends}: the job's last commits are in, and an open
+   * transaction that the job left behind cannot hold it up.
    *
    * @throws IllegalStateException if the monitor has not read that far within {@code timeout}
    */
   public DemoStats statsOfEverythingCommitted(long samples, double seconds, Duration timeout)
       throws InterruptedException {
-    Map<TopicPartition, Long> ends;
-    try (KafkaConsumer<byte[], byte[]> endReader = KafkaConnectors.committedConsumer(kafka)) {
-      // read_committed: the end offsets are the last stable offsets.
-      ends = endReader.endOffsets(partitions);
-    }
+    Map<TopicPartition, Long> ends = KafkaConnectors.settledEndOffsets(kafka, partitions);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!hasRead(ends)) {
       if (System.nanoTime() > deadline) {

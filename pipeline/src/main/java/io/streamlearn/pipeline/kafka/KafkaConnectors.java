@@ -7,8 +7,11 @@ import io.streamlearn.schemas.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -19,6 +22,9 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.util.function.SerializableSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +32,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +46,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaConnectors {
 
   private static final String READ_COMMITTED = "read_committed";
+
+  /**
+   * Longest {@link #settledEndOffsets} waits for the ended transactions' markers: they take
+   * milliseconds, and a transaction open longer than this was left behind.
+   */
+  public static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
+
+  private static final Duration SETTLE_POLL = Duration.ofMillis(50);
 
   private KafkaConnectors() {}
 
@@ -163,9 +178,10 @@ public final class KafkaConnectors {
 
   /**
    * Everything committed to {@code topic}, decoded, partition by partition in offset order: read up
-   * to each partition's last stable offset as of the call. Unlike {@link #readAll}, which stops at
-   * an expected count or waits out its timeout, it returns as soon as it has read that far, and it
-   * reads duplicates and extras too; once the writers have ended, it is the topic's whole content.
+   * to each partition's {@linkplain #settledEndOffsets settled end}. Unlike {@link #readAll}, which
+   * stops at an expected count or waits out its timeout, it returns as soon as it has read that
+   * far, and it reads duplicates and extras too; once the writers have ended, it is the topic's
+   * whole content.
    *
    * @throws IllegalStateException if a partition's end is not reached within {@code timeout}, for
    *     example because a transaction left open hides what follows it, or a record cannot be
@@ -182,8 +198,8 @@ public final class KafkaConnectors {
       if (partitions.isEmpty()) {
         throw new IllegalArgumentException("No topic " + topic + " on " + bootstrapServers);
       }
-      // read_committed: the end offsets are the last stable offsets.
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> ends =
+          settledEndOffsets(KafkaClientSettings.of(bootstrapServers), partitions);
       List<T> records = new ArrayList<>();
       long deadline = System.nanoTime() + timeout.toNanos();
       for (TopicPartition partition : partitions) {
@@ -201,6 +217,56 @@ public final class KafkaConnectors {
       }
       return records;
     }
+  }
+
+  /**
+   * The partitions' last stable offsets once the transactions that have ended in them are settled,
+   * for reading everything committed after the writers ended: a producer's commit returns once the
+   * transaction coordinator has logged it, and the broker writes the commit markers into the
+   * partitions after that, so for a moment a committed transaction still hides its records from
+   * read-committed consumers. Waits until the last stable offsets reach the high watermarks (no
+   * transaction open or settling), or at most {@link #SETTLE_LIMIT}: a transaction still open then
+   * was left behind by a writer that died, and only its timeout will end it; it and what follows it
+   * are not counted.
+   */
+  public static Map<TopicPartition, Long> settledEndOffsets(
+      KafkaClientSettings kafka, Collection<TopicPartition> partitions) {
+    return settledEndOffsets(kafka, partitions, SETTLE_LIMIT);
+  }
+
+  /** {@link #settledEndOffsets(KafkaClientSettings, Collection)} waiting at most {@code limit}. */
+  static Map<TopicPartition, Long> settledEndOffsets(
+      KafkaClientSettings kafka, Collection<TopicPartition> partitions, Duration limit) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (true) {
+        Map<TopicPartition, Long> stable = offsets(admin, latest, IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, Long> high = offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED);
+        if (stable.equals(high) || System.nanoTime() > deadline) {
+          return stable;
+        }
+        Thread.sleep(SETTLE_POLL.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading the end offsets", e);
+    } catch (ExecutionException e) {
+      throw new KafkaException("Cannot read the end offsets of " + partitions, e.getCause());
+    }
+  }
+
+  private static Map<TopicPartition, Long> offsets(
+      Admin admin, Map<TopicPartition, OffsetSpec> specs, IsolationLevel isolation)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    admin
+        .listOffsets(specs, new ListOffsetsOptions(isolation))
+        .all()
+        .get()
+        .forEach((partition, info) -> offsets.put(partition, info.offset()));
+    return offsets;
   }
 
   /** Reads a topic of a cluster that needs no client settings, as {@link #readAll} does. */

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.pipeline.kafka.KafkaBrokerExtension;
 import io.streamlearn.pipeline.kafka.KafkaClientSettings;
+import io.streamlearn.pipeline.kafka.TransactionalProducers;
 import io.streamlearn.schemas.Prediction;
 import io.streamlearn.schemas.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,18 +101,7 @@ class DemoMonitorITCase {
 
   private static KafkaProducer<byte[], byte[]> transactionalProducer(
       String transactionalId, int transactionTimeoutMs) {
-    KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KAFKA.broker().bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                transactionalId,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                transactionTimeoutMs),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
-    producer.initTransactions();
-    return producer;
+    return TransactionalProducers.open(
+        KAFKA.broker().bootstrapServers(), transactionalId, transactionTimeoutMs);
   }
 }

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,6 +104,54 @@ class KafkaConnectorsITCase {
     assertThat(written)
         .containsExactlyInAnyOrderElementsOf(
             samples.stream().map(EchoPredictions::predictionFor).toList());
+  }
+
+  /**
+   * A commit returns before the broker has written the transaction's markers: read at once, the
+   * last stable offset can still be short of the committed record, as it was when the demo read its
+   * final model checkpoint right after the job ended.
+   */
+  @Test
+  void settledEndsCountEachTransactionRightAfterItsCommit() throws Exception {
+    KAFKA.broker().createTopic("settled", 1);
+    TopicPartition partition = new TopicPartition("settled", 0);
+    KafkaClientSettings kafka = KafkaClientSettings.of(KAFKA.broker().bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("settled-writer")) {
+      for (int transaction = 1; transaction <= 30; transaction++) {
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>("settled", new byte[] {(byte) transaction}));
+        producer.commitTransaction();
+
+        // Each transaction is its record and its commit marker.
+        assertThat(KafkaConnectors.settledEndOffsets(kafka, List.of(partition)))
+            .as("after transaction %d", transaction)
+            .containsExactly(Map.entry(partition, 2L * transaction));
+      }
+    }
+  }
+
+  @Test
+  void settledEndsStopBeforeATransactionLeftOpen() throws Exception {
+    KAFKA.broker().createTopic("left-open", 1);
+    TopicPartition partition = new TopicPartition("left-open", 0);
+    KafkaClientSettings kafka = KafkaClientSettings.of(KAFKA.broker().bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = transactionalProducer("left-open-writer")) {
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>("left-open", new byte[] {1}));
+      producer.commitTransaction();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>("left-open", new byte[] {2}));
+      producer.flush();
+
+      assertThat(
+              KafkaConnectors.settledEndOffsets(kafka, List.of(partition), Duration.ofSeconds(1)))
+          .containsExactly(Map.entry(partition, 2L));
+      producer.abortTransaction();
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
+    return TransactionalProducers.open(KAFKA.broker().bootstrapServers(), transactionalId, 60_000);
   }
 
   /** Writes raw bytes to one partition and returns the record as the source should report it. */
