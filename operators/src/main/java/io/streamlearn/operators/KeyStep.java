@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -74,6 +75,15 @@ public final class KeyStep {
   private final PrequentialMetrics metrics;
   private final KeyDriftMonitor drift;
   private final ValueState<KeyModelState> modelState;
+
+  /**
+   * The key's last publication, [version, processing time], when there was one since this state
+   * existed: a publication writes these two numbers rather than the whole model state again (on
+   * RocksDB a new version of every published key's parameters and updater state). Where it is
+   * absent (never published, or a savepoint from before it), the model state's own fields count.
+   */
+  private final ValueState<long[]> publication;
+
   private final TrainerMetrics trainerMetrics;
   private final DeadLetters deadLetters;
   private final WireCodec<LabeledSample> sampleCodec;
@@ -120,6 +130,7 @@ public final class KeyStep {
     this.model = model;
     this.metrics = new PrequentialMetrics(settings.metricsWindow());
     this.modelState = context.getState(modelDescriptor());
+    this.publication = context.getState(publicationDescriptor());
     this.trainerMetrics = new TrainerMetrics(context.getMetricGroup());
     this.deadLetters = new DeadLetters(context.getMetricGroup());
     this.drift =
@@ -137,6 +148,26 @@ public final class KeyStep {
     return new ValueStateDescriptor<>("key-model", new AvroTypeInfo<>(KeyModelState.class));
   }
 
+  /** The key's last publication: its name and type are part of the savepoint format. */
+  public static ValueStateDescriptor<long[]> publicationDescriptor() {
+    return new ValueStateDescriptor<>(
+        "key-publication", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+  }
+
+  /** The current key's model state, with its last publication; null before its first sample. */
+  private KeyModelState storedState() throws IOException {
+    return withPublication(modelState.value());
+  }
+
+  private KeyModelState withPublication(KeyModelState state) throws IOException {
+    long[] published = publication.value();
+    if (state != null && published != null) {
+      state.setPublishedVersion(published[0]);
+      state.setPublishedAtMillis(published[1]);
+    }
+    return state;
+  }
+
   /**
    * Finds the keys whose model changed since it was last published, from their state, when models
    * are published before each barrier; call it when the operator opens, restored or not.
@@ -149,8 +180,9 @@ public final class KeyStep {
         VoidNamespace.INSTANCE,
         VoidNamespaceSerializer.INSTANCE,
         modelDescriptor(),
+        // The backend makes each key current before it hands over the key's state.
         (key, state) -> {
-          if (hasUnpublishedChange(state.value())) {
+          if (hasUnpublishedChange(withPublication(state.value()))) {
             unpublished.add(key);
           }
         });
@@ -169,11 +201,10 @@ public final class KeyStep {
     for (String key : List.copyOf(unpublished)) {
       selectKey.accept(key);
       model.select(key);
-      KeyModelState state = modelState.value();
+      KeyModelState state = storedState();
       if (hasUnpublishedChange(state)) {
         loadModel(state, key);
         publish(state, ctx, now);
-        modelState.update(state);
       }
     }
     unpublished.clear();
@@ -222,7 +253,7 @@ public final class KeyStep {
    */
   public ToPredict toPredict(List<LabeledSample> raw, KeyContext ctx) throws IOException {
     model.select(ctx.key());
-    KeyModelState state = modelState.value();
+    KeyModelState state = storedState();
     if (state == null) {
       state = model.newKeyState(ctx.timers().currentProcessingTime());
       modelState.update(state);
@@ -258,7 +289,7 @@ public final class KeyStep {
       throws Exception {
     model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
-    KeyModelState state = modelState.value();
+    KeyModelState state = storedState();
     // The model is not loaded here, only where it is used: a per-key step (train), a drift
     // reaction that replaces it (which loads the replacement), a publication. A fused step never
     // needs it, and decoding it for every batch cost that trainer's thread a seventh of its time.
@@ -344,7 +375,7 @@ public final class KeyStep {
       return;
     }
     // The key has a model state: its model served the sample.
-    KeyModelState state = modelState.value();
+    KeyModelState state = storedState();
     drift.observe(score(state, joined.sample(), joined.scores()));
     ctx.output(
         TrainerOutputs.SCORED,
@@ -365,7 +396,7 @@ public final class KeyStep {
   public void onTimer(long timestamp, boolean endOfInput, KeyContext ctx) throws Exception {
     model.select(ctx.key());
     if (endOfInput) {
-      KeyModelState state = modelState.value();
+      KeyModelState state = storedState();
       if (state != null && labelJoin.trainableCount() > 0) {
         trainJoined(state, ctx, ctx.timers().currentProcessingTime());
         modelState.update(state);
@@ -373,12 +404,12 @@ public final class KeyStep {
     } else {
       labelJoin.expire(timestamp, ctx.key(), letter -> ctx.output(DeadLetters.TAG, letter));
       if (labelJoin.trainingDue(timestamp)) {
-        KeyModelState state = modelState.value();
+        KeyModelState state = storedState();
         trainJoined(state, ctx, timestamp);
         modelState.update(state);
       }
     }
-    KeyModelState state = modelState.value();
+    KeyModelState state = storedState();
     if (state == null || state.getVersion() == state.getPublishedVersion()) {
       return;
     }
@@ -388,7 +419,6 @@ public final class KeyStep {
     if (endOfInput || due) {
       loadModel(state, ctx.key());
       publish(state, ctx, ctx.timers().currentProcessingTime());
-      modelState.update(state);
     }
   }
 
@@ -491,7 +521,7 @@ public final class KeyStep {
 
   /** Publishes now if the step count says so, else makes sure a timer will. */
   private void schedulePublication(
-      KeyModelState state, boolean modelLoaded, KeyContext ctx, long now) {
+      KeyModelState state, boolean modelLoaded, KeyContext ctx, long now) throws IOException {
     long stepsSincePublished = state.getVersion() - Math.max(state.getPublishedVersion(), 0);
     int everySteps = settings.checkpointEverySteps();
     if (everySteps > 0 && stepsSincePublished >= everySteps) {
@@ -525,7 +555,7 @@ public final class KeyStep {
   }
 
   /** Emits the loaded model as the key's next checkpoint and records the publication. */
-  private void publish(KeyModelState state, KeyContext ctx, long now) {
+  private void publish(KeyModelState state, KeyContext ctx, long now) throws IOException {
     long intervalMillis = settings.checkpointInterval().toMillis();
     if (intervalMillis > 0) {
       ctx.timers().deleteProcessingTimeTimer(state.getPublishedAtMillis() + intervalMillis);
@@ -548,6 +578,7 @@ public final class KeyStep {
             .build());
     state.setPublishedVersion(state.getVersion());
     state.setPublishedAtMillis(now);
+    publication.update(new long[] {state.getVersion(), now});
     unpublished.remove(ctx.key());
     trainerMetrics.checkpointPublished();
   }

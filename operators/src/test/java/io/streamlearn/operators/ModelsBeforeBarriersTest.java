@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.streamlearn.operators.drift.DetectorType;
-import io.streamlearn.operators.state.KeyModelState;
 import io.streamlearn.schemas.ModelCheckpoint;
 import java.time.Duration;
 import java.util.List;
@@ -154,7 +153,7 @@ class ModelsBeforeBarriersTest {
   }
 
   private static long publishedVersion(TrainerHarness harness, String key) throws Exception {
-    KeyModelState state = keyedState(harness, key, KeyStep.modelDescriptor()).value();
-    return state.getPublishedVersion();
+    long[] publication = keyedState(harness, key, KeyStep.publicationDescriptor()).value();
+    return publication == null ? -1 : publication[0];
   }
 }

@@ -154,8 +154,7 @@ class OnlineTrainerTest {
     ModelCheckpoint latest = checkpoints.get(1);
     assertThat(latest.getSamplesSeen()).isEqualTo(96);
     assertThat(latest.getMetrics()).containsKeys("accuracy", "logLoss");
-    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
-    assertThat(state.getPublishedVersion()).isEqualTo(6);
+    assertThat(keyedState(harness, "a", KeyStep.publicationDescriptor()).value()[0]).isEqualTo(6);
 
     // The operator's next predictions come from version 6: the published model must agree.
     List<LabeledSample> next = stream.subList(96, 112);
@@ -183,8 +182,9 @@ class OnlineTrainerTest {
     assertThat(checkpoints(harness)).isEmpty();
     harness.setProcessingTime(11_000);
     assertThat(checkpoints(harness)).extracting(ModelCheckpoint::getVersion).containsExactly(1L);
-    KeyModelState state = keyedState(harness, "a", KeyStep.modelDescriptor()).value();
-    assertThat(state.getPublishedAtMillis()).isEqualTo(11_000);
+    assertThat(keyedState(harness, "a", KeyStep.publicationDescriptor()).value())
+        .as("the publication's version and time")
+        .containsExactly(1L, 11_000L);
 
     // An unchanged model is not published again.
     harness.setProcessingTime(20_000);
