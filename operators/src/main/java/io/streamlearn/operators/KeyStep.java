@@ -253,7 +253,8 @@ public final class KeyStep {
    */
   public ToPredict toPredict(List<LabeledSample> raw, KeyContext ctx) throws IOException {
     model.select(ctx.key());
-    KeyModelState state = storedState();
+    // Scoring reads the model, not its last publication: no read of key-publication per call.
+    KeyModelState state = modelState.value();
     if (state == null) {
       state = model.newKeyState(ctx.timers().currentProcessingTime());
       modelState.update(state);

@@ -132,7 +132,7 @@ public final class ClassificationWindow extends PrequentialWindow {
    * A window of its own with the same records and counts, which takes over the ranked scores and
    * log terms this one keeps. The heap state backend makes the copy the live window and writes this
    * one into its checkpoint, which needs the records alone: copying a job window's ranked scores
-   * and log terms (about two million of each) took most of the 40 to 75 ms the copy cost the
+   * and log terms (about two million of each) took most of the 40 to 76 ms the copy cost the
    * evaluator's thread at every checkpoint. This window stays whole: asked for AUC or log loss
    * again, it computes them from its records, as a decoded window does.
    */
