@@ -185,7 +185,7 @@ public final class ClassificationWindow extends PrequentialWindow {
   private void add(
       long predictionTime, int label, int predicted, float labelProbability, float positiveScore) {
     int at = append(predictionTime);
-    ByteBuffer records = records();
+    RecordRing records = records();
     records.putInt(at + LABEL, label);
     records.putInt(at + PREDICTED, predicted);
     records.putFloat(at + LABEL_PROBABILITY, labelProbability);
@@ -224,7 +224,7 @@ public final class ClassificationWindow extends PrequentialWindow {
       return sum / size();
     }
     if (logTerms == null) {
-      logTerms = new double[records().capacity() / WIDTH];
+      logTerms = new double[records().slots()];
       for (int age = 0; age < size(); age++) {
         logTerms[offset(age) / WIDTH] = logTerm(offset(age));
       }
@@ -242,7 +242,7 @@ public final class ClassificationWindow extends PrequentialWindow {
 
   /** Whether {@code terms}, if any, has a slot for each record of the ring as it is now. */
   private boolean fitsRing(double[] terms) {
-    return terms == null || terms.length == records().capacity() / WIDTH;
+    return terms == null || terms.length == records().slots();
   }
 
   /**
@@ -328,7 +328,7 @@ public final class ClassificationWindow extends PrequentialWindow {
 
   /** Counts the record at {@code at} in ({@code change} 1) or out ({@code change} -1). */
   private void count(int at, int change) {
-    ByteBuffer records = records();
+    RecordRing records = records();
     int label = records.getInt(at + LABEL);
     int predicted = records.getInt(at + PREDICTED);
     float positiveScore = records.getFloat(at + POSITIVE_SCORE);

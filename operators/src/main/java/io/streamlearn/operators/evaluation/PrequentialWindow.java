@@ -198,7 +198,6 @@ public abstract sealed class PrequentialWindow
   /**
    * Lets the bound drop what an outcome predicted at {@code predictionTime} pushes out, appends a
    * record for it and returns the record's offset in {@link #records()}, for the task's fields.
-   * Call {@link #records()} only afterwards: appending may replace the buffer.
    */
   final int append(long predictionTime) {
     newestTime = Math.max(newestTime, predictionTime);
@@ -212,8 +211,8 @@ public abstract sealed class PrequentialWindow
     return at;
   }
 
-  final ByteBuffer records() {
-    return ring.records();
+  final RecordRing records() {
+    return ring;
   }
 
   /** The mean over the window of the double at {@code field} of each record. */

@@ -47,7 +47,7 @@ public final class RegressionWindow extends PrequentialWindow {
 
   /** Adds one outcome: at {@code predictionTime} (epoch ms) the model said {@code predicted}. */
   public void add(long predictionTime, double predicted, double target) {
-    int at = append(predictionTime); // first: appending may replace the records' buffer
+    int at = append(predictionTime);
     records().putDouble(at + ERROR, predicted - target);
   }
 
