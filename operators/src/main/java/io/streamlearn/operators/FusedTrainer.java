@@ -202,7 +202,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     String key = (String) getCurrentKey();
     ModelInput training = step.trainingOf(scored);
     if (training.isEmpty()) {
-      step.keep(scored.state());
+      step.keep(scored.state(), keyContext);
     } else {
       waiting.put(
           key,
@@ -270,7 +270,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     stepAndScoreWaiting();
-    publishChangedModels();
+    writeBeforeBarrier();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
@@ -285,11 +285,15 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
     super.finish();
   }
 
-  /** Publishes the models that changed since their last publication, each under its key. */
-  private void publishChangedModels() throws Exception {
+  /**
+   * Publishes the models that changed since their last publication and writes the ones created and
+   * not yet written, each under its key.
+   */
+  private void writeBeforeBarrier() throws Exception {
     Object current = getCurrentKey();
     keyContext.stamp(null);
     step.publishChanged(this::setCurrentKey, keyContext);
+    step.saveCreated(this::setCurrentKey);
     if (current != null) {
       setCurrentKey(current);
     }
@@ -489,7 +493,7 @@ public class FusedTrainer extends AbstractStreamOperator<Prediction>
               nanosPerKey),
           keyContext,
           now);
-      step.keep(batch.state());
+      step.keep(batch.state(), keyContext);
       index++;
     }
   }

@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -70,6 +72,9 @@ public final class KeyStep {
   /** Fires when the end of input brings the final watermark: publish what is unpublished. */
   private static final long END_OF_INPUT = Long.MAX_VALUE;
 
+  /** Bytes of parameters and updater state that {@link #created} holds at most. */
+  static final long CREATED_BYTES = 64L << 20;
+
   private final TrainerSettings settings;
   private final KeyModelChoice model;
   private final PrequentialMetrics metrics;
@@ -104,6 +109,19 @@ public final class KeyStep {
    * the keys' state when the operator opens.
    */
   private final Set<String> unpublished = new LinkedHashSet<>();
+
+  /**
+   * Model states that keys' first samples created and nothing wrote yet. A key's first step writes
+   * its state soon after; writing it at creation too left, on RocksDB, two versions of every new
+   * key's parameters and updater state in the files a checkpoint copies whenever RocksDB flushed
+   * between the two writes (bench/README.md, state per key on RocksDB). {@link #saveCreated} writes
+   * what is still here right before each barrier, so a checkpoint holds every key's state as it
+   * did; a failure loses only what no checkpoint held. A creation that would take this past {@link
+   * #CREATED_BYTES} is written at once, as before.
+   */
+  private final Map<String, KeyModelState> created = new HashMap<>();
+
+  private long createdBytes;
 
   /**
    * A scored batch of the current key: the labeled samples it will train on, as they arrived, and
@@ -154,9 +172,56 @@ public final class KeyStep {
         "key-publication", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
   }
 
-  /** The current key's model state, with its last publication; null before its first sample. */
-  private KeyModelState storedState() throws IOException {
-    return withPublication(modelState.value());
+  /**
+   * The model state of {@code key}, the current key, with its last publication; null before its
+   * first sample.
+   */
+  private KeyModelState storedState(String key) throws IOException {
+    return withPublication(modelOf(key));
+  }
+
+  /** The model state of {@code key}, the current key, as created or as written; null if neither. */
+  private KeyModelState modelOf(String key) throws IOException {
+    KeyModelState state = created.isEmpty() ? null : created.get(key);
+    return state == null ? modelState.value() : state;
+  }
+
+  /** Writes the model state of {@code key}, the current key. */
+  private void write(String key, KeyModelState state) throws IOException {
+    modelState.update(state);
+    KeyModelState waited = created.isEmpty() ? null : created.remove(key);
+    if (waited != null) {
+      createdBytes -= bytesOf(waited);
+    }
+  }
+
+  /** A new key's model state: kept in {@link #created} while there is room, else written. */
+  private void create(String key, KeyModelState state) throws IOException {
+    long bytes = bytesOf(state);
+    if (createdBytes + bytes > CREATED_BYTES) {
+      modelState.update(state);
+    } else {
+      created.put(key, state);
+      createdBytes += bytes;
+    }
+  }
+
+  private static long bytesOf(KeyModelState state) {
+    return (long) state.getParameters().remaining() + state.getUpdaterState().remaining();
+  }
+
+  /**
+   * Writes the model states that keys' first samples created and nothing wrote since, right before
+   * a Flink checkpoint barrier, after anything else that writes or creates states there. {@code
+   * selectKey} makes a key the operator's current key.
+   */
+  public void saveCreated(Consumer<String> selectKey) throws IOException {
+    for (Map.Entry<String, KeyModelState> entry : created.entrySet()) {
+      selectKey.accept(entry.getKey());
+      modelState.update(entry.getValue());
+    }
+    created.clear();
+    createdBytes = 0;
   }
 
   private KeyModelState withPublication(KeyModelState state) throws IOException {
@@ -201,7 +266,7 @@ public final class KeyStep {
     for (String key : List.copyOf(unpublished)) {
       selectKey.accept(key);
       model.select(key);
-      KeyModelState state = storedState();
+      KeyModelState state = storedState(key);
       if (hasUnpublishedChange(state)) {
         loadModel(state, key);
         publish(state, ctx, now);
@@ -254,10 +319,10 @@ public final class KeyStep {
   public ToPredict toPredict(List<LabeledSample> raw, KeyContext ctx) throws IOException {
     model.select(ctx.key());
     // Scoring reads the model, not its last publication: no read of key-publication per call.
-    KeyModelState state = modelState.value();
+    KeyModelState state = modelOf(ctx.key());
     if (state == null) {
       state = model.newKeyState(ctx.timers().currentProcessingTime());
-      modelState.update(state);
+      create(ctx.key(), state);
     }
     return new ToPredict(state, scaler.input(state, raw));
   }
@@ -290,7 +355,7 @@ public final class KeyStep {
       throws Exception {
     model.select(ctx.key());
     long now = ctx.timers().currentProcessingTime();
-    KeyModelState state = storedState();
+    KeyModelState state = storedState(ctx.key());
     // The model is not loaded here, only where it is used: a per-key step (train), a drift
     // reaction that replaces it (which loads the replacement), a publication. A fused step never
     // needs it, and decoding it for every batch cost that trainer's thread a seventh of its time.
@@ -342,7 +407,7 @@ public final class KeyStep {
       loadModel(scored.state(), ctx.key());
       train(scored.state(), training, ctx, ctx.timers().currentProcessingTime());
     }
-    keep(scored.state());
+    keep(scored.state(), ctx);
   }
 
   /**
@@ -356,8 +421,8 @@ public final class KeyStep {
   }
 
   /** Writes the current key's model state: after its step, or after a batch with none. */
-  public void keep(KeyModelState state) throws IOException {
-    modelState.update(state);
+  public void keep(KeyModelState state, KeyContext ctx) throws IOException {
+    write(ctx.key(), state);
   }
 
   /** The factor on the learning rate of the current key's next step (its drift reaction's). */
@@ -376,7 +441,7 @@ public final class KeyStep {
       return;
     }
     // The key has a model state: its model served the sample.
-    KeyModelState state = storedState();
+    KeyModelState state = storedState(ctx.key());
     drift.observe(score(state, joined.sample(), joined.scores()));
     ctx.output(
         TrainerOutputs.SCORED,
@@ -387,7 +452,7 @@ public final class KeyStep {
     if (labelJoin.trainableCount() >= settings.delayedLabels().trainingBatchSize()) {
       trainJoined(state, ctx, now);
     }
-    modelState.update(state);
+    write(ctx.key(), state);
   }
 
   /**
@@ -397,20 +462,20 @@ public final class KeyStep {
   public void onTimer(long timestamp, boolean endOfInput, KeyContext ctx) throws Exception {
     model.select(ctx.key());
     if (endOfInput) {
-      KeyModelState state = storedState();
+      KeyModelState state = storedState(ctx.key());
       if (state != null && labelJoin.trainableCount() > 0) {
         trainJoined(state, ctx, ctx.timers().currentProcessingTime());
-        modelState.update(state);
+        write(ctx.key(), state);
       }
     } else {
       labelJoin.expire(timestamp, ctx.key(), letter -> ctx.output(DeadLetters.TAG, letter));
       if (labelJoin.trainingDue(timestamp)) {
-        KeyModelState state = storedState();
+        KeyModelState state = storedState(ctx.key());
         trainJoined(state, ctx, timestamp);
-        modelState.update(state);
+        write(ctx.key(), state);
       }
     }
-    KeyModelState state = storedState();
+    KeyModelState state = storedState(ctx.key());
     if (state == null || state.getVersion() == state.getPublishedVersion()) {
       return;
     }

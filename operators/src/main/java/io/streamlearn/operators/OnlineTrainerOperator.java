@@ -10,7 +10,8 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 /**
  * The per-key trainer's operator: Flink's keyed co-process operator running {@link OnlineTrainer},
  * which also publishes, right before each checkpoint barrier, the models that changed since their
- * last publication, when the settings ask for it ({@link KeyStep#publishChanged}). A function hears
+ * last publication, when the settings ask for it ({@link KeyStep#publishChanged}), and writes the
+ * model states that new keys' first samples created ({@link KeyStep#saveCreated}). A function hears
  * of no barrier; its operator does.
  */
 public class OnlineTrainerOperator
@@ -43,6 +44,7 @@ public class OnlineTrainerOperator
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     step().publishChanged(this::setCurrentKey, barrierContext);
+    step().saveCreated(this::setCurrentKey);
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 

@@ -166,7 +166,7 @@ class FusedTrainerTest {
         .hasSize(2 * BATCH)
         .allSatisfy(p -> assertThat(p.getModelVersion()).isZero());
     assertThat(trainer(harness).waitingKeys()).containsExactly("a", "b");
-    assertThat(modelState(harness, "a").getVersion()).as("not stepped yet").isZero();
+    assertThat(modelState(harness, "a")).as("created, not stepped nor written yet").isNull();
 
     harness.processBatch(separable("c", BATCH, 3));
 
@@ -174,6 +174,20 @@ class FusedTrainerTest {
     for (String key : List.of("a", "b", "c")) {
       assertThat(modelState(harness, key).getVersion()).as(key).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aNewKeysModelStateIsInTheNextCheckpointBeforeItsFirstStep() throws Exception {
+    var harness = openFused(settings(MODEL, 100), 3, Duration.ZERO);
+    harness.setProcessingTime(1_000);
+
+    harness.processElement1(separable("a", 1, 1).get(0), 0);
+
+    assertThat(modelState(harness, "a")).as("created by its first prediction alone").isNull();
+    harness.snapshot(1, 1);
+    assertThat(modelState(harness, "a"))
+        .satisfies(state -> assertThat(state.getVersion()).isZero())
+        .satisfies(state -> assertThat(state.getPublishedAtMillis()).isEqualTo(1_000));
   }
 
   @Test

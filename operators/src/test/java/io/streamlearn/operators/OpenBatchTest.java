@@ -10,6 +10,7 @@ import io.streamlearn.schemas.LabeledSample;
 import io.streamlearn.schemas.Prediction;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,8 +49,84 @@ class OpenBatchTest {
     // The batch's deadline, and the end of input that would cut it.
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value().getVersion()).isZero();
     assertThat(harness.checkpoints()).isEmpty();
+  }
+
+  @Test
+  void aNewKeysModelStateIsWrittenByItsFirstStepOrRightBeforeTheNextBarrier() throws Exception {
+    var harness = perKey(new Batching(BATCH, Duration.ofSeconds(10), Duration.ZERO));
+    harness.setProcessingTime(1_000);
+
+    for (LabeledSample sample : separable("a", BATCH, 1)) {
+      harness.processElement1(sample, 0);
+    }
+    harness.processElement1(separable("b", 1, 2).get(0), 0);
+
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value().getVersion())
+        .as("created and stepped: written by the step")
+        .isEqualTo(1);
+    assertThat(keyedState(harness, "b", KeyStep.modelDescriptor()).value())
+        .as("created by its first prediction alone")
+        .isNull();
+    harness.snapshot(1, 1);
+    var created = keyedState(harness, "b", KeyStep.modelDescriptor()).value();
+    assertThat(created.getVersion()).isZero();
+    assertThat(created.getPublishedAtMillis()).as("the creation's time").isEqualTo(1_000);
+  }
+
+  @Test
+  void aKeyCreatedBeforeACheckpointGoesOnWithItsModelAfterARestore() throws Exception {
+    Batching batching = new Batching(BATCH, Duration.ofSeconds(10), Duration.ZERO);
+    var uninterrupted = perKey(batching);
+    var first = perKey(batching);
+    List<LabeledSample> stream = separable("a", BATCH, 9);
+    uninterrupted.setProcessingTime(1_000);
+    first.setProcessingTime(1_000);
+    first.processElement1(stream.get(0), 0);
+    var snapshot = first.snapshot(1, 1);
+
+    var restored = restoredPerKey(batching, snapshot);
+    restored.setProcessingTime(5_000);
+    var created = keyedState(restored, "a", KeyStep.modelDescriptor()).value();
+    assertThat(created.getPublishedAtMillis()).as("created before the checkpoint").isEqualTo(1_000);
+    for (LabeledSample sample : stream.subList(1, BATCH)) {
+      restored.processElement1(sample, 0);
+    }
+    for (LabeledSample sample : stream) {
+      uninterrupted.processElement1(sample, 0);
+    }
+
+    var trained = keyedState(restored, "a", KeyStep.modelDescriptor()).value();
+    assertThat(trained.getVersion()).isEqualTo(1);
+    assertThat(trained.getParameters())
+        .isEqualTo(
+            keyedState(uninterrupted, "a", KeyStep.modelDescriptor()).value().getParameters());
+    assertThat(restored.extractOutputValues())
+        .extracting(Prediction::getScores)
+        .containsExactlyElementsOf(
+            uninterrupted.extractOutputValues().subList(1, BATCH).stream()
+                .map(Prediction::getScores)
+                .toList());
+  }
+
+  @Test
+  void newKeysPastTheBudgetForUnwrittenStatesAreWrittenAtOnce() throws Exception {
+    // About 40 MB of parameters and Adam state per key: the second key's would pass 64 MB.
+    String large = TestModels.classifier(new Adam(0.05), 700_000).toJson();
+    var harness =
+        trainers.open(
+            new TrainerHarness(
+                new OnlineTrainer(
+                    settings(large), new Batching(BATCH, Duration.ofSeconds(10), Duration.ZERO))));
+
+    harness.processElement1(separable("a", 1, 1).get(0), 0);
+    harness.processElement1(separable("b", 1, 2).get(0), 0);
+
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value()).isNull();
+    assertThat(keyedState(harness, "b", KeyStep.modelDescriptor()).value()).isNotNull();
+    // Not a snapshot: the harness's memory-backed checkpoint storage takes 5 MB at most.
+    harness.prepareSnapshotPreBarrier(1);
+    assertThat(keyedState(harness, "a", KeyStep.modelDescriptor()).value()).isNotNull();
   }
 
   @Test
@@ -176,10 +253,7 @@ class OpenBatchTest {
     first.processElement1(stream.get(0), 0);
     var snapshot = first.snapshot(1, 1);
 
-    var restored = new TrainerHarness(new OnlineTrainer(settings(), batching));
-    restored.setup();
-    restored.initializeState(snapshot);
-    trainers.open(restored);
+    var restored = restoredPerKey(batching, snapshot);
     restored.setProcessingTime(10);
 
     assertThat(restored.extractOutputValues())
@@ -278,6 +352,14 @@ class OpenBatchTest {
     return trainers.open(new TrainerHarness(new OnlineTrainer(settings(), batching)));
   }
 
+  private TrainerHarness restoredPerKey(Batching batching, OperatorSubtaskState snapshot)
+      throws Exception {
+    var restored = new TrainerHarness(new OnlineTrainer(settings(), batching));
+    restored.setup();
+    restored.initializeState(snapshot);
+    return trainers.open(restored);
+  }
+
   private static List<LabeledSample> bufferOf(TrainerHarness harness, String key) throws Exception {
     Iterable<LabeledSample> buffer = keyedState(harness, key, OpenBatch.bufferDescriptor()).get();
     return buffer == null ? List.of() : (List<LabeledSample>) toList(buffer);
@@ -290,8 +372,12 @@ class OpenBatchTest {
   }
 
   private static TrainerSettings settings() {
+    return settings(MODEL);
+  }
+
+  private static TrainerSettings settings(String model) {
     return new TrainerSettings.Builder(
-            MODEL,
+            model,
             ModelShape.classification(2, 2),
             100,
             Duration.ZERO,

@@ -24,8 +24,13 @@ final class TestModels {
 
   /** Two features, 8 tanh units, softmax over two classes. */
   static MultiLayerConfiguration classifier(IUpdater updater) {
+    return classifier(updater, 8);
+  }
+
+  /** Two features, {@code hidden} tanh units, softmax over two classes. */
+  static MultiLayerConfiguration classifier(IUpdater updater, int hidden) {
     return network(
-        updater, 8, Activation.TANH, LossFunctions.LossFunction.MCXENT, 2, Activation.SOFTMAX);
+        updater, hidden, Activation.TANH, LossFunctions.LossFunction.MCXENT, 2, Activation.SOFTMAX);
   }
 
   /**

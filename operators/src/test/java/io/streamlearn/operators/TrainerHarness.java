@@ -7,6 +7,7 @@ import io.streamlearn.schemas.SampleLabel;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -32,6 +33,16 @@ final class TrainerHarness
   TrainerHarness(TwoInputStreamOperator<LabeledSample, SampleLabel, Prediction> trainer)
       throws Exception {
     super(trainer, LabeledSample::getKey, SampleLabel::getKey, Types.STRING);
+  }
+
+  /**
+   * A snapshot as a task takes one: the operator first hears that a barrier is about to be sent
+   * ({@code prepareSnapshotPreBarrier}), where the trainers write what a checkpoint must hold.
+   */
+  @Override
+  public OperatorSubtaskState snapshot(long checkpointId, long timestamp) throws Exception {
+    prepareSnapshotPreBarrier(checkpointId);
+    return super.snapshot(checkpointId, timestamp);
   }
 
   /**
