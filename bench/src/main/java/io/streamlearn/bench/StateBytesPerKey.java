@@ -60,6 +60,11 @@ final class StateBytesPerKey implements JobBenchmark {
                   "32",
                   "model.scaling",
                   "none",
+                  // One batch per key, cut when full: with the default deadline (200 ms) the keys'
+                  // interleaved samples were cut into 3 or 4 batches, each step another version
+                  // of the key's model state in RocksDB's files.
+                  "batch.max-delay",
+                  "1 min",
                   "job.checkpoint-interval",
                   "1 s",
                   "flink.state.backend.type",
